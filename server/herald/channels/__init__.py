@@ -1,0 +1,1 @@
+"""One module per channel, all behind the ChannelAdapter Protocol in base.py."""

@@ -1,0 +1,1 @@
+"""The domain: recipients, plans, deliveries, validation. No grpc, no SQL."""
