@@ -1,0 +1,1 @@
+"""One servicer module per proto service: translation and validation only."""

@@ -1,0 +1,98 @@
+"""Proto messages to domain values and back."""
+
+from __future__ import annotations
+
+import hashlib
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from herald.core.channel import Channel, DeliveryState
+from herald.core.delivery import DeliveryView
+from herald.core.message import Attachment, DispatchMode, MessageRequest
+from herald.v1 import common_pb2, delivery_pb2
+
+CHANNEL_FROM_PROTO: dict[int, Channel] = {
+    common_pb2.CHANNEL_EMAIL: Channel.EMAIL,
+    common_pb2.CHANNEL_SMS: Channel.SMS,
+    common_pb2.CHANNEL_PUSH: Channel.PUSH,
+    common_pb2.CHANNEL_IN_APP: Channel.IN_APP,
+    common_pb2.CHANNEL_WEBHOOK: Channel.WEBHOOK,
+}
+CHANNEL_TO_PROTO = {v: k for k, v in CHANNEL_FROM_PROTO.items()}
+
+STATE_TO_PROTO: dict[DeliveryState, int] = {
+    DeliveryState.QUEUED: common_pb2.DELIVERY_STATE_QUEUED,
+    DeliveryState.SENDING: common_pb2.DELIVERY_STATE_SENDING,
+    DeliveryState.DELIVERED: common_pb2.DELIVERY_STATE_DELIVERED,
+    DeliveryState.FAILED: common_pb2.DELIVERY_STATE_FAILED,
+    DeliveryState.SKIPPED: common_pb2.DELIVERY_STATE_SKIPPED,
+    DeliveryState.CANCELLED: common_pb2.DELIVERY_STATE_CANCELLED,
+}
+
+_MODES = {
+    delivery_pb2.DISPATCH_MODE_UNSPECIFIED: DispatchMode.ALL,
+    delivery_pb2.DISPATCH_MODE_ALL: DispatchMode.ALL,
+    delivery_pb2.DISPATCH_MODE_FALLBACK: DispatchMode.FALLBACK,
+}
+
+
+def fingerprint(request: Message) -> str:
+    """A digest of the request without its request_id, to tell a retry from a reuse."""
+    copy = type(request)()
+    copy.CopyFrom(request)
+    copy.ClearField("request_id")  # type: ignore[arg-type]
+    return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
+
+
+def timestamp(seconds: float | None) -> Timestamp | None:
+    if seconds is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def message_request(request: delivery_pb2.SendMessageRequest) -> MessageRequest:
+    return MessageRequest(
+        subject=request.subject,
+        body=request.body,
+        channels=tuple(CHANNEL_FROM_PROTO.get(c) for c in request.channels),
+        email_address=request.email_address.strip(),
+        phone_number=request.phone_number.strip(),
+        user_id=request.user_id,
+        push_token=request.push_token.strip(),
+        webhook_url=request.webhook_url.strip(),
+        is_html=request.is_html,
+        request_id=request.request_id,
+        attachments=tuple(
+            Attachment(a.filename, a.content_type or "application/octet-stream", a.content)
+            for a in request.attachments
+        ),
+        push_data=dict(request.push_data),
+        mode=_MODES.get(request.mode, DispatchMode.ALL),
+    )
+
+
+def channel_result(view: DeliveryView) -> common_pb2.ChannelResult:
+    result = common_pb2.ChannelResult(
+        channel=CHANNEL_TO_PROTO[view.channel],  # type: ignore[arg-type]
+        success=view.success,
+        error=view.error,
+        error_code=view.error_code,
+        permanent=view.permanent,
+        recipient=view.recipient,
+        user_id=view.user_id,
+        attempts=view.attempts,
+        delivery_id=view.id,
+        provider_message_id=view.provider_message_id,
+        state=STATE_TO_PROTO[view.state],  # type: ignore[arg-type]
+        completed_at=timestamp(view.completed_at),
+    )
+    if view.state is DeliveryState.SENDING:
+        result.error = "not finished before the call's deadline; it goes on in the background"
+        result.error_code = "IN_PROGRESS"
+    if view.sms_encoding:
+        result.sms.encoding = view.sms_encoding
+        result.sms.segments = view.sms_segments
+    return result

@@ -1,0 +1,100 @@
+"""herald.v1.DeliveryService."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from herald.api import convert
+from herald.api.errors import streaming, unary
+from herald.core.errors import FieldViolation, InvalidArgumentError, UnimplementedError
+from herald.core.message import DispatchMode
+from herald.dispatch.sender import Sender
+from herald.v1 import delivery_pb2, delivery_pb2_grpc
+
+Context = grpc.aio.ServicerContext[Any, Any]
+DEADLINE_MARGIN = 0.05  # seconds kept to send the answer before the caller's deadline
+
+
+def _time_left(context: Context) -> float | None:
+    remaining = context.time_remaining()
+    return None if remaining is None else max(0.0, remaining - DEADLINE_MARGIN)
+
+
+def _not_built_yet(request: delivery_pb2.SendMessageRequest) -> None:
+    """Fields of the contract whose behaviour lands with later work."""
+    later = {
+        "delivery_method": request.delivery_method != 0,
+        "communication_template_id": bool(request.communication_template_id),
+        "message_type": request.message_type != 0,
+        "message_body": request.HasField("message_body"),
+        "data": request.HasField("data"),
+    }
+    used = [name for name, present in later.items() if present]
+    if used:
+        raise UnimplementedError(f"not available yet: {', '.join(used)}")
+    if request.mode == delivery_pb2.DISPATCH_MODE_FALLBACK:
+        raise UnimplementedError("not available yet: mode DISPATCH_MODE_FALLBACK")
+
+
+class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+
+    @unary
+    async def SendMessage(
+        self, request: delivery_pb2.SendMessageRequest, context: Context
+    ) -> delivery_pb2.SendMessageResponse:
+        _not_built_yet(request)
+        accepted = await self.sender.send_message(
+            convert.message_request(request), convert.fingerprint(request)
+        )
+        views = await self.sender.results(accepted, _time_left(context))
+        return delivery_pb2.SendMessageResponse(
+            results=[convert.channel_result(v) for v in views],
+            message_id=accepted.message_id,
+            replayed=accepted.replayed,
+        )
+
+    @streaming
+    async def SendMessageStream(
+        self, request: delivery_pb2.SendMessageStreamRequest, context: Context
+    ) -> AsyncIterator[delivery_pb2.SendMessageStreamResponse]:
+        if not request.HasField("message"):
+            raise InvalidArgumentError([FieldViolation("message", "is required")])
+        message = request.message
+        _not_built_yet(message)
+        domain = convert.message_request(message)
+        assert domain.mode is DispatchMode.ALL
+        accepted = await self.sender.send_message(domain, convert.fingerprint(message))
+        succeeded = failed = 0
+        async for view in self.sender.completions(accepted, _time_left(context)):
+            if view.success:
+                succeeded += 1
+            else:
+                failed += 1
+            yield delivery_pb2.SendMessageStreamResponse(result=convert.channel_result(view))
+        yield delivery_pb2.SendMessageStreamResponse(
+            summary=delivery_pb2.SendSummary(
+                message_id=accepted.message_id,
+                total=len(accepted.deliveries),
+                succeeded=succeeded,
+                failed=failed,
+                replayed=accepted.replayed,
+            )
+        )
+
+    @unary
+    async def SendNotification(self, request: Any, context: Context) -> Any:
+        raise UnimplementedError("SendNotification is not available yet")
+
+    @unary
+    async def GetNotification(self, request: Any, context: Context) -> Any:
+        raise UnimplementedError("GetNotification is not available yet")
+
+    @streaming
+    async def WatchNotification(self, request: Any, context: Context) -> AsyncIterator[Any]:
+        raise UnimplementedError("WatchNotification is not available yet")
+        yield  # pragma: no cover

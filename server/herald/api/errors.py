@@ -1,0 +1,103 @@
+"""Domain errors to google.rpc.Status with ErrorInfo (domain "herald") and,
+for INVALID_ARGUMENT, BadRequest field violations."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from herald.core import errors
+
+DOMAIN = "herald"
+
+_CODES: list[tuple[type[errors.HeraldError], grpc.StatusCode]] = [
+    (errors.InvalidArgumentError, grpc.StatusCode.INVALID_ARGUMENT),
+    (errors.NotFoundError, grpc.StatusCode.NOT_FOUND),
+    (errors.AlreadyExistsError, grpc.StatusCode.ALREADY_EXISTS),
+    (errors.FailedPreconditionError, grpc.StatusCode.FAILED_PRECONDITION),
+    (errors.UnimplementedError, grpc.StatusCode.UNIMPLEMENTED),
+    (errors.UnavailableError, grpc.StatusCode.UNAVAILABLE),
+]
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def status_for(code: grpc.StatusCode, message: str, reason: str, details: list[Any] | None = None) -> grpc.Status:
+    info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN)
+    status = status_pb2.Status(
+        code=code.value[0],
+        message=message,
+        details=[_pack(info), *(_pack(d) for d in details or [])],
+    )
+    return rpc_status.to_status(status)
+
+
+def to_status(error: errors.HeraldError) -> grpc.Status:
+    code = next((c for cls, c in _CODES if isinstance(error, cls)), grpc.StatusCode.INTERNAL)
+    details: list[Any] = []
+    if isinstance(error, errors.InvalidArgumentError):
+        details.append(
+            error_details_pb2.BadRequest(
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                    for v in error.violations
+                ]
+            )
+        )
+    if isinstance(error, errors.NotFoundError):
+        details.append(
+            error_details_pb2.ResourceInfo(
+                resource_type=error.resource_type,
+                resource_name=error.resource_name,
+                description=error.message,
+            )
+        )
+    return status_for(code, error.message, error.reason, details)
+
+
+assert code_pb2.INVALID_ARGUMENT == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+
+
+def unary(
+    handler: Callable[[Any, Req, grpc.aio.ServicerContext[Any, Any]], Awaitable[Resp]],
+) -> Callable[[Any, Req, grpc.aio.ServicerContext[Any, Any]], Awaitable[Resp]]:
+    """Turn domain errors raised by a unary handler into rich statuses."""
+
+    @wraps(handler)
+    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext[Any, Any]) -> Resp:
+        try:
+            return await handler(self, request, context)
+        except errors.HeraldError as error:
+            await context.abort_with_status(to_status(error))
+            raise  # unreachable: abort raises
+
+    return wrapper
+
+
+def streaming(
+    handler: Callable[[Any, Req, grpc.aio.ServicerContext[Any, Any]], AsyncIterator[Resp]],
+) -> Callable[[Any, Req, grpc.aio.ServicerContext[Any, Any]], AsyncIterator[Resp]]:
+    """The same for server-streaming handlers."""
+
+    @wraps(handler)
+    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Resp]:
+        try:
+            async for item in handler(self, request, context):
+                yield item
+        except errors.HeraldError as error:
+            await context.abort_with_status(to_status(error))
+
+    return wrapper

@@ -1,0 +1,85 @@
+"""Server interceptors: a request id and one log line per RPC."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+import structlog
+
+from herald.core.ids import new_id
+
+log = structlog.get_logger("herald.rpc")
+REQUEST_ID_HEADER = "x-request-id"
+_QUIET = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+def _request_id(metadata: Any) -> str:
+    for key, value in metadata or ():
+        if key == REQUEST_ID_HEADER and isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable():
+            return value
+    return new_id()
+
+
+def _code(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+    code = context.code()
+    if code is None:
+        return "OK"
+    return code.name if isinstance(code, grpc.StatusCode) else str(code)
+
+
+class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None:
+            return handler
+        method = details.method
+        request_id = _request_id(details.invocation_metadata)
+        quiet = method.startswith(_QUIET)
+
+        if handler.unary_unary is not None:
+            inner_unary = handler.unary_unary
+
+            async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+                structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
+                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+                started = time.monotonic()
+                try:
+                    return await inner_unary(request, context)
+                finally:
+                    if not quiet:
+                        log.info("rpc", code=_code(context), seconds=round(time.monotonic() - started, 4))
+                    structlog.contextvars.clear_contextvars()
+
+            return grpc.unary_unary_rpc_method_handler(
+                unary,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            inner_stream = handler.unary_stream
+
+            async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+                structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
+                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+                started = time.monotonic()
+                try:
+                    async for item in inner_stream(request, context):
+                        yield item
+                finally:
+                    if not quiet:
+                        log.info("rpc", code=_code(context), seconds=round(time.monotonic() - started, 4))
+                    structlog.contextvars.clear_contextvars()
+
+            return grpc.unary_stream_rpc_method_handler(
+                stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler

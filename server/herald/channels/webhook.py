@@ -1,0 +1,123 @@
+"""Webhook channel: a JSON POST signed per Standard Webhooks, behind an SSRF guard.
+
+Failure codes:
+- SSRF_REFUSED (permanent): the URL resolves to an address the policy refuses.
+- WEBHOOK_REDIRECT (permanent): the receiver answered 3xx; redirects are not followed.
+- WEBHOOK_HTTP_STATUS: 408, 425, 429 and 5xx are transient (Retry-After honoured),
+  other 4xx permanent.
+- TIMEOUT, CONNECTION_FAILED (transient).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+from standardwebhooks import Webhook
+
+from herald.channels.base import DeliveryResult, OutboundMessage
+from herald.channels.ssrf import AddressRefusedError, GuardedSocketFactory, IPNetwork
+from herald.core.channel import Channel
+
+TRANSIENT_STATUSES = {408, 425, 429}
+USER_AGENT = "Herald-Webhooks/1"
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def payload_of(message: OutboundMessage, timestamp: datetime) -> str:
+    data: dict[str, object] = {
+        "message_id": message.message_id,
+        "delivery_id": message.delivery_id,
+        "user_id": message.user_id,
+        "subject": message.subject,
+        "body": message.text,
+        "data": dict(message.data),
+    }
+    if message.html is not None:
+        data["html"] = message.html
+    document = {"type": "message.sent", "timestamp": timestamp.isoformat(), "data": data}
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+class WebhookChannel:
+    channel = Channel.WEBHOOK
+
+    def __init__(
+        self,
+        secret: str,
+        timeout: float,
+        allow: tuple[IPNetwork, ...] = (),
+        max_connections: int = 256,
+    ) -> None:
+        self._signer = Webhook(secret)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._allow = allow
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections,
+            socket_factory=GuardedSocketFactory(self._allow),
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        assert self._session is not None, "start() first"
+        now = datetime.now(UTC)
+        body = payload_of(message, now)
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": message.delivery_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": self._signer.sign(message.delivery_id, now, body),
+        }
+        try:
+            async with self._session.post(
+                message.recipient, data=body.encode(), headers=headers, allow_redirects=False
+            ) as response:
+                await response.read()
+                status = response.status
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        except TimeoutError:
+            return DeliveryResult.transient_failure("TIMEOUT", "the receiver did not answer in time")
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, AddressRefusedError):
+                return DeliveryResult.permanent_failure("SSRF_REFUSED", str(exc.os_error))
+            return DeliveryResult.transient_failure("CONNECTION_FAILED", f"cannot connect: {exc.os_error}")
+        except (aiohttp.ClientError, asyncio.IncompleteReadError, OSError) as exc:
+            return DeliveryResult.transient_failure("CONNECTION_FAILED", f"{type(exc).__name__}: {exc}")
+        if 200 <= status < 300:
+            return DeliveryResult.delivered()
+        if 300 <= status < 400:
+            return DeliveryResult.permanent_failure(
+                "WEBHOOK_REDIRECT", f"the receiver answered HTTP {status}; redirects are not followed"
+            )
+        error = f"the receiver answered HTTP {status}"
+        if status in TRANSIENT_STATUSES or status >= 500:
+            return DeliveryResult.transient_failure("WEBHOOK_HTTP_STATUS", error, retry_after)
+        return DeliveryResult.permanent_failure("WEBHOOK_HTTP_STATUS", error)

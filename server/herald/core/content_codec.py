@@ -1,0 +1,42 @@
+"""Content to and from the bytes stored with a request."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from herald.core.message import Attachment, Content
+
+
+def encode(content: Content) -> bytes:
+    return json.dumps(
+        {
+            "subject": content.subject,
+            "text": content.text,
+            "html": content.html,
+            "data": dict(content.data),
+            "attachments": [
+                {
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "content": base64.b64encode(a.content).decode("ascii"),
+                }
+                for a in content.attachments
+            ],
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def decode(raw: bytes) -> Content:
+    doc = json.loads(raw)
+    return Content(
+        subject=doc["subject"],
+        text=doc["text"],
+        html=doc.get("html"),
+        data=doc.get("data") or {},
+        attachments=tuple(
+            Attachment(a["filename"], a["content_type"], base64.b64decode(a["content"]))
+            for a in doc.get("attachments", [])
+        ),
+    )

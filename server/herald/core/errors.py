@@ -1,0 +1,55 @@
+"""Domain errors. The api layer turns each into a google.rpc.Status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    field: str  # proto field path, e.g. "channels[1]" or "email_address"
+    description: str
+
+
+class HeraldError(Exception):
+    reason: str = "INTERNAL"
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if reason is not None:
+            self.reason = reason
+
+
+class InvalidArgumentError(HeraldError):
+    reason = "INVALID_ARGUMENT"
+
+    def __init__(self, violations: list[FieldViolation], reason: str = "INVALID_ARGUMENT") -> None:
+        fields = ", ".join(v.field for v in violations)
+        super().__init__(f"invalid request: {fields}", reason)
+        self.violations = violations
+
+
+class NotFoundError(HeraldError):
+    reason = "NOT_FOUND"
+
+    def __init__(self, resource_type: str, resource_name: str) -> None:
+        super().__init__(f"{resource_type} {resource_name!r} not found", "NOT_FOUND")
+        self.resource_type = resource_type
+        self.resource_name = resource_name
+
+
+class AlreadyExistsError(HeraldError):
+    reason = "ALREADY_EXISTS"
+
+
+class FailedPreconditionError(HeraldError):
+    reason = "FAILED_PRECONDITION"
+
+
+class UnimplementedError(HeraldError):
+    reason = "NOT_IMPLEMENTED"
+
+
+class UnavailableError(HeraldError):
+    reason = "UNAVAILABLE"

@@ -1,0 +1,1 @@
+"""Workers: lease deliveries, hand them to channels, retry, publish results."""

@@ -1,0 +1,150 @@
+"""The grpc.aio server: wiring, health, reflection and graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import signal
+from dataclasses import dataclass
+
+import grpc
+import structlog
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from herald.api.delivery_service import DeliveryService
+from herald.api.interceptors import RequestContextInterceptor
+from herald.api.unimplemented import unimplemented_handler
+from herald.channels.base import ChannelAdapter
+from herald.channels.registry import build_adapters
+from herald.config import Settings
+from herald.core.channel import Channel
+from herald.dispatch.dispatcher import Dispatcher
+from herald.dispatch.hub import Hub
+from herald.dispatch.retry import RetryPolicy
+from herald.dispatch.sender import Sender
+from herald.store.database import Database
+from herald.store.queue import Queue
+from herald.store.writer import GroupCommitWriter
+from herald.v1 import (
+    campaign_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+    directory_pb2,
+    inbox_pb2,
+    template_pb2,
+)
+
+log = structlog.get_logger("herald.server")
+
+SERVICES = [
+    delivery_pb2.DESCRIPTOR.services_by_name["DeliveryService"],
+    campaign_pb2.DESCRIPTOR.services_by_name["CampaignService"],
+    template_pb2.DESCRIPTOR.services_by_name["TemplateService"],
+    directory_pb2.DESCRIPTOR.services_by_name["DirectoryService"],
+    inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
+]
+NOT_BUILT_YET = SERVICES[1:]
+
+
+@dataclass
+class Herald:
+    settings: Settings
+    db: Database
+    writer: GroupCommitWriter
+    dispatcher: Dispatcher
+    adapters: dict[Channel, ChannelAdapter]
+    server: grpc.aio.Server
+    health: health.aio.HealthServicer
+    port: int
+
+
+def _warn_if_exposed(listen: str) -> None:
+    host = listen.rsplit(":", 1)[0].strip("[]")
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        log.warning("plaintext_listener_not_loopback", listen=listen)
+
+
+async def start(settings: Settings) -> Herald:
+    db = Database(settings.sqlalchemy_url)
+    if settings.migrate_on_start:
+        await db.migrate()
+    writer = GroupCommitWriter(db.engine)
+    await writer.start()
+    queue = Queue(db, writer)
+
+    async def write_inbox(row: dict[str, object]) -> None:
+        await writer.write([queue.inbox_op(row)])
+
+    adapters = build_adapters(settings, write_inbox)
+    for adapter in adapters.values():
+        await adapter.start()
+    dispatcher = Dispatcher(
+        queue,
+        adapters,
+        Hub(),
+        RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
+        lease_seconds=settings.lease_seconds,
+        workers=settings.workers,
+    )
+    await dispatcher.start()
+    sender = Sender(queue, dispatcher, settings.delivery_deadline_seconds)
+
+    server = grpc.aio.server(
+        interceptors=[RequestContextInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(DeliveryService(sender), server)
+    server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [s.full_name for s in SERVICES] + [
+        health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+        reflection.SERVICE_NAME,
+    ]
+    reflection.enable_server_reflection(names, server)
+    _warn_if_exposed(settings.listen)
+    port = server.add_insecure_port(settings.listen)
+    await server.start()
+    for name in ["", *(s.full_name for s in SERVICES)]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info(
+        "serving",
+        listen=settings.listen,
+        port=port,
+        store=db.url.get_backend_name(),
+        channels=sorted(c.value for c in adapters),
+    )
+    return Herald(settings, db, writer, dispatcher, adapters, server, health_servicer, port)
+
+
+async def stop(herald: Herald) -> None:
+    """Health NOT_SERVING, finish in-flight calls and deliveries within the grace
+    period, hand back leases, close the store."""
+    grace = herald.settings.shutdown_grace
+    await herald.health.enter_graceful_shutdown()
+    log.info("shutting_down", grace_seconds=grace)
+    await asyncio.gather(herald.server.stop(grace), herald.dispatcher.stop(grace))
+    for adapter in herald.adapters.values():
+        await adapter.close()
+    await herald.writer.close()
+    await herald.db.close()
+    log.info("stopped")
+
+
+async def serve(settings: Settings) -> None:
+    herald = await start(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await stopping.wait()
+    await stop(herald)

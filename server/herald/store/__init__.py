@@ -1,0 +1,1 @@
+"""Persistence: SQLite (embedded default) or PostgreSQL, through SQLAlchemy Core."""

@@ -1,0 +1,186 @@
+"""The deliveries table as a queue: enqueue, claim with a lease, record outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from herald.core.channel import DeliveryState
+from herald.store.database import Database
+from herald.store.schema import deliveries, inbox_messages, requests
+from herald.store.writer import GroupCommitWriter, Op
+
+FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
+
+
+class DuplicateRequestError(Exception):
+    """A request with the same idempotency key was stored first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one delivery attempt came to, as the queue records it."""
+
+    delivery_id: str
+    lease_owner: str
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: float
+    error_code: str = ""
+    error: str = ""
+    permanent: bool = False
+    provider_message_id: str = ""
+    sms_encoding: str = ""
+    sms_segments: int = 0
+    completed_at: float | None = None
+
+
+class Queue:
+    def __init__(self, db: Database, writer: GroupCommitWriter) -> None:
+        self.db = db
+        self.writer = writer
+        self._insert_request = requests.insert()
+        self._insert_delivery = deliveries.insert()
+        insert_inbox = (sqlite.insert if db.is_sqlite else postgresql.insert)(inbox_messages)
+        self._insert_inbox = insert_inbox.on_conflict_do_nothing(index_elements=["delivery_id"])
+        # Only the lease holder may record an outcome (fencing): a worker whose
+        # lease expired and was taken over must not overwrite the new holder.
+        self._record = (
+            deliveries.update()
+            .where(deliveries.c.id == sa.bindparam("b_id"))
+            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
+            .values(
+                state=sa.bindparam("b_state"),
+                attempts=sa.bindparam("b_attempts"),
+                next_attempt_at=sa.bindparam("b_next"),
+                error_code=sa.bindparam("b_code"),
+                error=sa.bindparam("b_error"),
+                permanent=sa.bindparam("b_permanent"),
+                provider_message_id=sa.bindparam("b_pmid"),
+                sms_encoding=sa.bindparam("b_enc"),
+                sms_segments=sa.bindparam("b_segments"),
+                updated_at=sa.bindparam("b_now"),
+                completed_at=sa.bindparam("b_completed"),
+                lease_owner=None,
+                lease_expires_at=None,
+            )
+        )
+
+    # -- writes -------------------------------------------------------------
+
+    async def enqueue(self, request_row: dict[str, Any], delivery_rows: Sequence[dict[str, Any]]) -> None:
+        """Store a request and its deliveries in one transaction."""
+        ops: list[Op] = [(self._insert_request, request_row)]
+        ops.extend((self._insert_delivery, row) for row in delivery_rows)
+        try:
+            await self.writer.write(ops)
+        except sa.exc.IntegrityError as exc:
+            if request_row.get("idempotency_key") and "idempotency_key" in str(exc.orig):
+                raise DuplicateRequestError(request_row["idempotency_key"]) from exc
+            raise
+
+    def record_op(self, outcome: Outcome, now: float) -> Op:
+        return (
+            self._record,
+            {
+                "b_id": outcome.delivery_id,
+                "b_owner": outcome.lease_owner,
+                "b_state": outcome.state.value,
+                "b_attempts": outcome.attempts,
+                "b_next": outcome.next_attempt_at,
+                "b_code": outcome.error_code,
+                "b_error": outcome.error,
+                "b_permanent": outcome.permanent,
+                "b_pmid": outcome.provider_message_id,
+                "b_enc": outcome.sms_encoding,
+                "b_segments": outcome.sms_segments,
+                "b_now": now,
+                "b_completed": outcome.completed_at,
+            },
+        )
+
+    async def record(self, outcome: Outcome, now: float) -> None:
+        await self.writer.write([self.record_op(outcome, now)])
+
+    def inbox_op(self, row: dict[str, Any]) -> Op:
+        return (self._insert_inbox, row)
+
+    async def claim(self, owner: str, lane: str, limit: int, now: float, lease_seconds: float) -> list[sa.Row[Any]]:
+        """Lease up to limit due deliveries of a lane (queued ones, and ones whose lease expired)."""
+        due = sa.or_(
+            sa.and_(
+                deliveries.c.state == DeliveryState.QUEUED.value,
+                deliveries.c.next_attempt_at <= now,
+            ),
+            sa.and_(
+                deliveries.c.state == DeliveryState.SENDING.value,
+                deliveries.c.lease_expires_at < now,
+            ),
+        )
+        pick = (
+            sa.select(deliveries.c.id)
+            .where(deliveries.c.lane == lane)
+            .where(due)
+            .order_by(deliveries.c.next_attempt_at)
+            .limit(limit)
+        )
+        if self.db.is_postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        statement = (
+            deliveries.update()
+            .where(deliveries.c.id.in_(pick.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING.value,
+                lease_owner=owner,
+                lease_expires_at=now + lease_seconds,
+                updated_at=now,
+            )
+            .returning(*deliveries.c)
+        )
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(statement)
+            return list(result.fetchall())
+
+    async def release(self, owner: str, now: float) -> int:
+        """Hand back every lease this owner holds (graceful shutdown)."""
+        statement = (
+            deliveries.update()
+            .where(deliveries.c.lease_owner == owner)
+            .where(deliveries.c.state == DeliveryState.SENDING.value)
+            .values(state=DeliveryState.QUEUED.value, lease_owner=None, lease_expires_at=None, updated_at=now)
+        )
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(statement)
+            return int(result.rowcount or 0)
+
+    # -- reads --------------------------------------------------------------
+
+    async def find_request(self, idempotency_key: str) -> sa.Row[Any] | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(requests).where(requests.c.idempotency_key == idempotency_key)
+            )
+            return result.first()
+
+    async def get_request(self, request_id: str) -> sa.Row[Any] | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(sa.select(requests).where(requests.c.id == request_id))
+            return result.first()
+
+    async def request_deliveries(self, request_id: str) -> list[sa.Row[Any]]:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(deliveries)
+                .where(deliveries.c.request_id == request_id)
+                .order_by(deliveries.c.position)
+            )
+            return list(result.fetchall())
+
+    async def get_requests(self, request_ids: Sequence[str]) -> dict[str, sa.Row[Any]]:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(sa.select(requests).where(requests.c.id.in_(request_ids)))
+            return {row.id: row for row in result}

@@ -1,0 +1,113 @@
+"""Group commit: concurrent writes share one transaction.
+
+SQLite has a single writer, and every transaction costs a round trip through
+the driver's thread. Callers hand in (statement, parameters) operations and
+wait for the commit; one task drains whatever is pending, runs each distinct
+statement once as an executemany, and commits once. A batch that fails is
+replayed one caller at a time, so one caller's conflict (a duplicate
+idempotency key) fails only that caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+Op = tuple[sa.Executable, dict[str, Any]]
+
+
+@dataclass
+class _Pending:
+    ops: Sequence[Op]
+    future: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class WriterClosedError(RuntimeError):
+    pass
+
+
+class GroupCommitWriter:
+    def __init__(self, engine: AsyncEngine, max_batch: int = 512) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="group-commit-writer")
+
+    async def write(self, ops: Sequence[Op]) -> None:
+        """Run ops atomically (with whatever else is pending); return once committed."""
+        if self._closed:
+            raise WriterClosedError("the store is closing")
+        if not ops:
+            return
+        pending = _Pending(ops)
+        self._queue.put_nowait(pending)
+        await asyncio.shield(pending.future)
+
+    async def close(self) -> None:
+        self._closed = True
+        self._queue.put_nowait(None)
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self._max_batch and not self._queue.empty():
+                item = self._queue.get_nowait()
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            await self._commit(batch)
+            if stop:
+                return
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            async with self._engine.begin() as connection:
+                await _execute_grouped(connection, [op for p in batch for op in p.ops])
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0], exc)
+                return
+            for pending in batch:
+                await self._commit([pending])
+            return
+        for pending in batch:
+            _settle(pending, None)
+
+
+def _settle(pending: _Pending, exc: BaseException | None) -> None:
+    if pending.future.done():
+        return
+    if exc is None:
+        pending.future.set_result(None)
+    else:
+        pending.future.set_exception(exc)
+
+
+async def _execute_grouped(connection: AsyncConnection, ops: Sequence[Op]) -> None:
+    """Execute ops in order of each statement's first appearance, one executemany each."""
+    groups: dict[int, tuple[sa.Executable, list[dict[str, Any]]]] = {}
+    for statement, params in ops:
+        key = id(statement)
+        if key not in groups:
+            groups[key] = (statement, [])
+        groups[key][1].append(params)
+    for statement, rows in groups.values():
+        await connection.execute(statement, rows)

@@ -1,0 +1,188 @@
+"""SendMessage and SendMessageStream over In-App and Webhook, against a real
+server process and a real webhook receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import grpc
+import pytest
+
+from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
+from tests.support.db import count, query
+from tests.support.server import ServerProcess
+from tests.support.webhook_receiver import WebhookReceiver
+
+EMAIL, SMS, PUSH, IN_APP, WEBHOOK = (
+    common_pb2.CHANNEL_EMAIL,
+    common_pb2.CHANNEL_SMS,
+    common_pb2.CHANNEL_PUSH,
+    common_pb2.CHANNEL_IN_APP,
+    common_pb2.CHANNEL_WEBHOOK,
+)
+
+
+def message(webhook_url: str, **overrides: object) -> delivery_pb2.SendMessageRequest:
+    fields: dict[str, object] = {
+        "subject": "System maintenance",
+        "body": "A scheduled maintenance window starts at 22:00 UTC.",
+        "channels": [IN_APP, WEBHOOK],
+        "user_id": f"user-{uuid.uuid4().hex[:8]}",
+        "webhook_url": webhook_url,
+    }
+    fields.update(overrides)
+    return delivery_pb2.SendMessageRequest(**fields)  # type: ignore[arg-type]
+
+
+def by_channel(results: list[common_pb2.ChannelResult]) -> dict[int, common_pb2.ChannelResult]:
+    return {r.channel: r for r in results}
+
+
+async def test_send_message_delivers_in_app_and_a_signed_webhook(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, server: ServerProcess
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(receiver.url("/ok"), push_data={"ticket": "T-1"})
+    reply = await stub.SendMessage(request, timeout=10)
+
+    assert [r.channel for r in reply.results] == [IN_APP, WEBHOOK]
+    assert all(r.success and r.state == common_pb2.DELIVERY_STATE_DELIVERED for r in reply.results)
+    assert all(r.attempts == 1 and r.error == "" and r.delivery_id for r in reply.results)
+    webhook = by_channel(list(reply.results))[WEBHOOK]
+
+    [hit] = receiver.received
+    assert hit.verified, "the Standard Webhooks signature must verify with the shared secret"
+    assert hit.headers["webhook-id"] == webhook.delivery_id
+    payload = hit.json
+    assert payload["type"] == "message.sent"
+    assert payload["data"]["subject"] == request.subject
+    assert payload["data"]["body"] == request.body
+    assert payload["data"]["user_id"] == request.user_id
+    assert payload["data"]["message_id"] == reply.message_id
+    assert payload["data"]["data"] == {"ticket": "T-1"}
+
+    [inbox] = query(server.data_dir, "SELECT * FROM inbox_messages WHERE user_id = ?", request.user_id)
+    assert (inbox["title"], inbox["body"], inbox["state"]) == (request.subject, request.body, "unread")
+
+
+async def test_html_body_reaches_webhook_as_html_and_text(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(
+        receiver.url("/ok"), channels=[WEBHOOK], is_html=True, body="<p>Hello <b>there</b> &amp; bye</p>"
+    )
+    reply = await stub.SendMessage(request, timeout=10)
+    assert reply.results[0].success
+    data = receiver.received[0].json["data"]
+    assert data["html"] == request.body
+    assert data["body"] == "Hello there & bye"
+
+
+@pytest.mark.parametrize("path", ["/status/500", "/status/503", "/delay/3"])
+async def test_failing_webhook_fails_only_that_channel(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, server: ServerProcess, path: str
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(receiver.url(path))
+    reply = await stub.SendMessage(request, timeout=10)
+    results = by_channel(list(reply.results))
+
+    assert results[IN_APP].success
+    failed = results[WEBHOOK]
+    assert not failed.success
+    assert failed.error_code == ("TIMEOUT" if path.startswith("/delay") else "WEBHOOK_HTTP_STATUS")
+    assert failed.error
+    assert not failed.permanent
+    # Transient: a retry is scheduled as a queued row rather than given up.
+    assert failed.state == common_pb2.DELIVERY_STATE_QUEUED
+
+
+async def test_webhook_client_error_is_permanent(channel: grpc.aio.Channel, receiver: WebhookReceiver) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(message(receiver.url("/status/410"), channels=[WEBHOOK]), timeout=10)
+    [result] = reply.results
+    assert (result.success, result.permanent, result.state) == (False, True, common_pb2.DELIVERY_STATE_FAILED)
+    assert result.error_code == "WEBHOOK_HTTP_STATUS"
+
+
+async def test_unconfigured_channel_reports_not_configured(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(receiver.url("/ok"), channels=[SMS, WEBHOOK], phone_number="+4520123456")
+    reply = await stub.SendMessage(request, timeout=10)
+    results = by_channel(list(reply.results))
+    assert results[WEBHOOK].success
+    assert not results[SMS].success
+    assert results[SMS].error_code == "CHANNEL_NOT_CONFIGURED"
+    assert results[SMS].permanent
+
+
+async def test_stream_yields_the_fast_channel_before_the_slow_one(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = delivery_pb2.SendMessageStreamRequest(message=message(receiver.url("/hold/slow")))
+    stream = stub.SendMessageStream(request, timeout=20)
+    first = await stream.read()
+    # The webhook receiver is still holding its answer: the in-app result did not wait for it.
+    assert first.result.channel == IN_APP and first.result.success
+    assert receiver.received and receiver.received[0].path == "/hold/slow"
+    receiver.release("slow")
+    second = await stream.read()
+    assert second.result.channel == WEBHOOK and second.result.success
+    summary = await stream.read()
+    assert summary.WhichOneof("event") == "summary"
+    assert (summary.summary.total, summary.summary.succeeded, summary.summary.failed) == (2, 2, 0)
+    assert await stream.read() == grpc.aio.EOF
+
+
+async def test_retry_with_the_same_request_id_returns_the_first_answer_without_sending(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, server: ServerProcess
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(receiver.url("/ok"), request_id=f"req-{uuid.uuid4()}")
+    first = await stub.SendMessage(request, timeout=10)
+    second = await stub.SendMessage(request, timeout=10)
+    assert not first.replayed and second.replayed
+    assert second.message_id == first.message_id
+    assert [(r.delivery_id, r.success) for r in second.results] == [
+        (r.delivery_id, r.success) for r in first.results
+    ]
+    assert len(receiver.received) == 1
+    assert len(query(server.data_dir, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id)) == 1
+
+    streamed = [m async for m in stub.SendMessageStream(
+        delivery_pb2.SendMessageStreamRequest(message=request), timeout=10
+    )]
+    assert streamed[-1].summary.replayed and streamed[-1].summary.message_id == first.message_id
+    assert len(receiver.received) == 1
+
+
+async def test_concurrent_duplicates_send_once(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request = message(receiver.url("/ok"), channels=[WEBHOOK], request_id=f"req-{uuid.uuid4()}")
+    replies = await asyncio.gather(*(stub.SendMessage(request, timeout=10) for _ in range(8)))
+    assert len({r.message_id for r in replies}) == 1
+    assert sum(not r.replayed for r in replies) == 1
+    assert all(r.results[0].success for r in replies)
+    assert len(receiver.received) == 1
+
+
+async def test_request_id_reused_for_a_different_message_is_refused(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    from tests.support.status import rich_error
+
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    request_id = f"req-{uuid.uuid4()}"
+    await stub.SendMessage(message(receiver.url("/ok"), request_id=request_id), timeout=10)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendMessage(message(receiver.url("/ok"), request_id=request_id, body="other"), timeout=10)
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "REQUEST_ID_REUSED")
+    assert len(receiver.received) == 1

@@ -1,0 +1,41 @@
+"""Read google.rpc.Status details out of a failed call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+from google.rpc import error_details_pb2, status_pb2
+
+
+@dataclass
+class RichError:
+    code: grpc.StatusCode
+    reason: str
+    domain: str
+    violations: dict[str, str]  # field -> description
+    resource: error_details_pb2.ResourceInfo | None
+
+
+def rich_error(error: grpc.aio.AioRpcError) -> RichError:
+    status = status_pb2.Status()
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status.ParseFromString(value)
+    assert status.code == error.code().value[0], "grpc-status-details-bin must agree with the status code"
+    reason = domain = ""
+    violations: dict[str, str] = {}
+    resource = None
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            reason, domain = info.reason, info.domain
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            violations = {v.field: v.description for v in bad.field_violations}
+        elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
+            resource = error_details_pb2.ResourceInfo()
+            detail.Unpack(resource)
+    return RichError(error.code(), reason, domain, violations, resource)

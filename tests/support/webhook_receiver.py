@@ -1,0 +1,79 @@
+"""A real HTTP receiver for webhooks on 127.0.0.1 that verifies Standard
+Webhooks signatures and can answer slowly, with an error, or on a signal.
+
+Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>,
+/hold/<name> (answers once release(name) is called)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from standardwebhooks import Webhook, WebhookVerificationError
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    verified: bool
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class WebhookReceiver:
+    def __init__(self, secret: str) -> None:
+        self.verifier = Webhook(secret)
+        self.received: list[Received] = []
+        self.arrived: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self._holds: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def release(self, name: str) -> None:
+        self._holds[name].set()
+
+    async def start(self) -> WebhookReceiver:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def close(self) -> None:
+        for hold in self._holds.values():
+            hold.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            self.verifier.verify(body, headers)
+            verified = True
+        except WebhookVerificationError:
+            verified = False
+        self.received.append(Received(request.path, headers, body, verified))
+        self.arrived[request.path].set()
+        parts = request.path.strip("/").split("/")
+        if parts[0] == "status":
+            return web.Response(status=int(parts[1]))
+        if parts[0] == "delay":
+            await asyncio.sleep(float(parts[1]))
+        if parts[0] == "hold":
+            await self._holds[parts[1]].wait()
+        return web.Response(status=204)
