@@ -72,6 +72,7 @@ class Settings:
     migrate_on_start: bool = True
     log_level: str = "info"
     shutdown_grace: float = 10.0
+    shutdown_drain: float = 1.0
     max_message_bytes: int = 64 * 1024 * 1024
     # Dispatch
     workers: int = 64
@@ -120,6 +121,7 @@ class Settings:
             migrate_on_start=_bool(env, "HERALD_MIGRATE_ON_START", defaults.migrate_on_start),
             log_level=_get(env, "HERALD_LOG_LEVEL", defaults.log_level).lower(),
             shutdown_grace=_float(env, "HERALD_SHUTDOWN_GRACE", defaults.shutdown_grace),
+            shutdown_drain=_float(env, "HERALD_SHUTDOWN_DRAIN", defaults.shutdown_drain),
             max_message_bytes=_int(
                 env, "HERALD_MAX_MESSAGE_BYTES", defaults.max_message_bytes, minimum=1024
             ),

@@ -127,11 +127,13 @@ async def start(settings: Settings) -> Herald:
 
 
 async def stop(herald: Herald) -> None:
-    """Health NOT_SERVING, finish in-flight calls and deliveries within the grace
-    period, hand back leases, close the store."""
+    """Health NOT_SERVING (kept for the drain period so load balancers notice),
+    then finish in-flight calls and deliveries within the grace period, hand
+    back leases, close the store."""
     grace = herald.settings.shutdown_grace
     await herald.health.enter_graceful_shutdown()
-    log.info("shutting_down", grace_seconds=grace)
+    log.info("shutting_down", grace_seconds=grace, drain_seconds=herald.settings.shutdown_drain)
+    await asyncio.sleep(herald.settings.shutdown_drain)
     await asyncio.gather(herald.server.stop(grace), herald.dispatcher.stop(grace))
     for adapter in herald.adapters.values():
         await adapter.close()

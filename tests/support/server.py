@@ -29,6 +29,7 @@ class ServerProcess:
             "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8,::1/128",
             "HERALD_SHUTDOWN_GRACE": "10",
             "HERALD_WEBHOOK_TIMEOUT": "2",
+            "HERALD_SHUTDOWN_DRAIN": "0",
             **(env or {}),
         }
         self.log_path = data_dir / "server.log"

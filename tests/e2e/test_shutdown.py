@@ -1,0 +1,56 @@
+"""Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
+from tests.support.server import ServerProcess
+from tests.support.webhook_receiver import WebhookReceiver
+
+
+async def test_sigterm_during_a_slow_webhook_lets_it_finish(tmp_path: Path, receiver: WebhookReceiver) -> None:
+    server = ServerProcess(tmp_path / "herald", {"HERALD_WEBHOOK_TIMEOUT": "20", "HERALD_SHUTDOWN_DRAIN": "1"}).start()
+    try:
+        async with grpc.aio.insecure_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            call = asyncio.ensure_future(
+                stub.SendMessage(
+                    delivery_pb2.SendMessageRequest(
+                        subject="Deploy",
+                        body="Rolling out",
+                        channels=[common_pb2.CHANNEL_WEBHOOK],
+                        webhook_url=receiver.url("/hold/deploy"),
+                    ),
+                    timeout=30,
+                )
+            )
+            await asyncio.wait_for(receiver.arrived["/hold/deploy"].wait(), 10)
+            server.signal(signal.SIGTERM)
+
+            health = health_pb2_grpc.HealthStub(channel)
+            for _ in range(100):
+                reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
+                if reply.status == health_pb2.HealthCheckResponse.NOT_SERVING:
+                    break
+                await asyncio.sleep(0.05)
+            assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            assert not call.done(), "the in-flight call is still waiting for its webhook"
+
+            # Past the drain period the listener is closed; the call in flight must still finish.
+            await asyncio.sleep(1.5)
+            assert not call.done()
+            receiver.release("deploy")
+            reply = await call
+            assert reply.results[0].success
+            assert reply.results[0].state == common_pb2.DELIVERY_STATE_DELIVERED
+        assert await asyncio.to_thread(server.wait, 30) == 0
+        events = [e.get("event") for e in server.events()]
+        assert "stopped" in events
+    finally:
+        server.stop()
