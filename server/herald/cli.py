@@ -21,15 +21,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"herald: configuration error: {exc}", file=sys.stderr)
         return 2
 
-    from herald import logging as herald_logging
+    from herald import logging as herald_logging  # noqa: PLC0415 - keep --help fast
 
     herald_logging.configure(settings.log_level)
     if args.command == "serve":
-        from herald.server import serve
+        from herald.server import serve  # noqa: PLC0415
 
         asyncio.run(serve(settings))
         return 0
-    from herald.store.database import Database
+    from herald.store.database import Database  # noqa: PLC0415
 
     async def migrate() -> None:
         db = Database(settings.sqlalchemy_url)

@@ -128,7 +128,9 @@ class Settings:
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),
-            retry_base_seconds=_float(env, "HERALD_RETRY_BASE_SECONDS", defaults.retry_base_seconds),
+            retry_base_seconds=_float(
+                env, "HERALD_RETRY_BASE_SECONDS", defaults.retry_base_seconds
+            ),
             retry_max_seconds=_float(env, "HERALD_RETRY_MAX_SECONDS", defaults.retry_max_seconds),
             delivery_deadline_seconds=_float(
                 env, "HERALD_DELIVERY_DEADLINE_SECONDS", defaults.delivery_deadline_seconds

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import grpc
 import pytest
-
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
+
 from tests.support.db import count
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
@@ -32,7 +32,11 @@ CASES: list[tuple[str, dict[str, object], set[str]]] = [
     ("duplicate channel", {"channels": [WEBHOOK, WEBHOOK]}, {"channels[1]"}),
     ("email without address", {"channels": [EMAIL]}, {"email_address"}),
     ("malformed email", {"channels": [EMAIL], "email_address": "not-an-email"}, {"email_address"}),
-    ("email with header injection", {"channels": [EMAIL], "email_address": "a@b.com\r\nBcc: x@y.com"}, {"email_address"}),
+    (
+        "email with header injection",
+        {"channels": [EMAIL], "email_address": "a@b.com\r\nBcc: x@y.com"},
+        {"email_address"},
+    ),
     ("sms without phone", {"channels": [SMS]}, {"phone_number"}),
     ("phone not E.164", {"channels": [SMS], "phone_number": "55555555"}, {"phone_number"}),
     ("phone with letters", {"channels": [SMS], "phone_number": "+45abc12345"}, {"phone_number"}),
@@ -52,7 +56,9 @@ CASES: list[tuple[str, dict[str, object], set[str]]] = [
 ]
 
 
-def build(receiver: WebhookReceiver, overrides: dict[str, object]) -> delivery_pb2.SendMessageRequest:
+def build(
+    receiver: WebhookReceiver, overrides: dict[str, object]
+) -> delivery_pb2.SendMessageRequest:
     fields = {**GOOD, "webhook_url": receiver.url("/ok"), **overrides}
     return delivery_pb2.SendMessageRequest(**fields)  # type: ignore[arg-type]
 
@@ -79,7 +85,9 @@ async def test_bad_send_message_is_invalid_argument_and_changes_nothing(
     assert all(error.violations.values()), "every violation says what is wrong"
 
     with pytest.raises(grpc.aio.AioRpcError) as streamed:
-        async for _ in stub.SendMessageStream(delivery_pb2.SendMessageStreamRequest(message=request), timeout=10):
+        async for _ in stub.SendMessageStream(
+            delivery_pb2.SendMessageStreamRequest(message=request), timeout=10
+        ):
             pass
     assert rich_error(streamed.value).violations == error.violations
 

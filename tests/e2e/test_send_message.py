@@ -8,10 +8,11 @@ import uuid
 
 import grpc
 import pytest
-
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
-from tests.support.db import count, query
+
+from tests.support.db import query
 from tests.support.server import ServerProcess
+from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
 
 EMAIL, SMS, PUSH, IN_APP, WEBHOOK = (
@@ -62,8 +63,14 @@ async def test_send_message_delivers_in_app_and_a_signed_webhook(
     assert payload["data"]["message_id"] == reply.message_id
     assert payload["data"]["data"] == {"ticket": "T-1"}
 
-    [inbox] = query(server.data_dir, "SELECT * FROM inbox_messages WHERE user_id = ?", request.user_id)
-    assert (inbox["title"], inbox["body"], inbox["state"]) == (request.subject, request.body, "unread")
+    [inbox] = query(
+        server.data_dir, "SELECT * FROM inbox_messages WHERE user_id = ?", request.user_id
+    )
+    assert (inbox["title"], inbox["body"], inbox["state"]) == (
+        request.subject,
+        request.body,
+        "unread",
+    )
 
 
 async def test_html_body_reaches_webhook_as_html_and_text(
@@ -71,7 +78,10 @@ async def test_html_body_reaches_webhook_as_html_and_text(
 ) -> None:
     stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
     request = message(
-        receiver.url("/ok"), channels=[WEBHOOK], is_html=True, body="<p>Hello <b>there</b> &amp; bye</p>"
+        receiver.url("/ok"),
+        channels=[WEBHOOK],
+        is_html=True,
+        body="<p>Hello <b>there</b> &amp; bye</p>",
     )
     reply = await stub.SendMessage(request, timeout=10)
     assert reply.results[0].success
@@ -99,11 +109,19 @@ async def test_failing_webhook_fails_only_that_channel(
     assert failed.state == common_pb2.DELIVERY_STATE_QUEUED
 
 
-async def test_webhook_client_error_is_permanent(channel: grpc.aio.Channel, receiver: WebhookReceiver) -> None:
+async def test_webhook_client_error_is_permanent(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
     stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
-    reply = await stub.SendMessage(message(receiver.url("/status/410"), channels=[WEBHOOK]), timeout=10)
+    reply = await stub.SendMessage(
+        message(receiver.url("/status/410"), channels=[WEBHOOK]), timeout=10
+    )
     [result] = reply.results
-    assert (result.success, result.permanent, result.state) == (False, True, common_pb2.DELIVERY_STATE_FAILED)
+    assert (result.success, result.permanent, result.state) == (
+        False,
+        True,
+        common_pb2.DELIVERY_STATE_FAILED,
+    )
     assert result.error_code == "WEBHOOK_HTTP_STATUS"
 
 
@@ -152,11 +170,21 @@ async def test_retry_with_the_same_request_id_returns_the_first_answer_without_s
         (r.delivery_id, r.success) for r in first.results
     ]
     assert len(receiver.received) == 1
-    assert len(query(server.data_dir, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id)) == 1
+    assert (
+        len(
+            query(
+                server.data_dir, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id
+            )
+        )
+        == 1
+    )
 
-    streamed = [m async for m in stub.SendMessageStream(
-        delivery_pb2.SendMessageStreamRequest(message=request), timeout=10
-    )]
+    streamed = [
+        m
+        async for m in stub.SendMessageStream(
+            delivery_pb2.SendMessageStreamRequest(message=request), timeout=10
+        )
+    ]
     assert streamed[-1].summary.replayed and streamed[-1].summary.message_id == first.message_id
     assert len(receiver.received) == 1
 
@@ -176,13 +204,13 @@ async def test_concurrent_duplicates_send_once(
 async def test_request_id_reused_for_a_different_message_is_refused(
     channel: grpc.aio.Channel, receiver: WebhookReceiver
 ) -> None:
-    from tests.support.status import rich_error
-
     stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
     request_id = f"req-{uuid.uuid4()}"
     await stub.SendMessage(message(receiver.url("/ok"), request_id=request_id), timeout=10)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.SendMessage(message(receiver.url("/ok"), request_id=request_id, body="other"), timeout=10)
+        await stub.SendMessage(
+            message(receiver.url("/ok"), request_id=request_id, body="other"), timeout=10
+        )
     error = rich_error(caught.value)
     assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "REQUEST_ID_REUSED")
     assert len(receiver.received) == 1

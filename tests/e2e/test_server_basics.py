@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-
 from herald.v1 import campaign_pb2, campaign_pb2_grpc, inbox_pb2, inbox_pb2_grpc
+
 from tests.support.status import rich_error
 
 SERVICES = {
@@ -51,13 +52,13 @@ async def test_reflection_describes_the_send_message_method(channel: grpc.aio.Ch
     stub = reflection_pb2_grpc.ServerReflectionStub(channel)
 
     async def requests():  # type: ignore[no-untyped-def]
-        yield reflection_pb2.ServerReflectionRequest(file_containing_symbol="herald.v1.DeliveryService")
+        yield reflection_pb2.ServerReflectionRequest(
+            file_containing_symbol="herald.v1.DeliveryService"
+        )
 
     replies = [r async for r in stub.ServerReflectionInfo(requests(), timeout=5)]
     protos = replies[0].file_descriptor_response.file_descriptor_proto
     assert protos, replies[0]
-    from google.protobuf import descriptor_pb2
-
     files = [descriptor_pb2.FileDescriptorProto.FromString(p) for p in protos]
     delivery = next(f for f in files if f.name == "herald/v1/delivery.proto")
     methods = {m.name for m in delivery.service[0].method}

@@ -22,7 +22,9 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin":
             status.ParseFromString(value)
-    assert status.code == error.code().value[0], "grpc-status-details-bin must agree with the status code"
+    assert status.code == error.code().value[0], (
+        "grpc-status-details-bin must agree with the status code"
+    )
     reason = domain = ""
     violations: dict[str, str] = {}
     resource = None

@@ -41,7 +41,7 @@ def fingerprint(request: Message) -> str:
     """A digest of the request without its request_id, to tell a retry from a reuse."""
     copy = type(request)()
     copy.CopyFrom(request)
-    copy.ClearField("request_id")  # type: ignore[arg-type]
+    copy.ClearField("request_id")
     return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
-
-import grpc
+from typing import Any, TypeAlias
 
 from herald.api import convert
 from herald.api.errors import streaming, unary
@@ -14,7 +12,8 @@ from herald.core.message import DispatchMode
 from herald.dispatch.sender import Sender
 from herald.v1 import delivery_pb2, delivery_pb2_grpc
 
-Context = grpc.aio.ServicerContext[Any, Any]
+# grpc.aio.ServicerContext; grpc ships no type information.
+Context: TypeAlias = Any
 DEADLINE_MARGIN = 0.05  # seconds kept to send the answer before the caller's deadline
 
 

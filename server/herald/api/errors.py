@@ -32,7 +32,9 @@ def _pack(message: Any) -> any_pb2.Any:
     return packed
 
 
-def status_for(code: grpc.StatusCode, message: str, reason: str, details: list[Any] | None = None) -> grpc.Status:
+def status_for(
+    code: grpc.StatusCode, message: str, reason: str, details: list[Any] | None = None
+) -> grpc.Status:
     info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN)
     status = status_pb2.Status(
         code=code.value[0],
@@ -49,7 +51,9 @@ def to_status(error: errors.HeraldError) -> grpc.Status:
         details.append(
             error_details_pb2.BadRequest(
                 field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field=v.field, description=v.description
+                    )
                     for v in error.violations
                 ]
             )
@@ -65,7 +69,7 @@ def to_status(error: errors.HeraldError) -> grpc.Status:
     return status_for(code, error.message, error.reason, details)
 
 
-assert code_pb2.INVALID_ARGUMENT == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+assert grpc.StatusCode.INVALID_ARGUMENT.value[0] == code_pb2.INVALID_ARGUMENT
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -93,7 +97,9 @@ def streaming(
     """The same for server-streaming handlers."""
 
     @wraps(handler)
-    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Resp]:
+    async def wrapper(
+        self: Any, request: Req, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[Resp]:
         try:
             async for item in handler(self, request, context):
                 yield item

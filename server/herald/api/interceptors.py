@@ -18,7 +18,12 @@ _QUIET = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 def _request_id(metadata: Any) -> str:
     for key, value in metadata or ():
-        if key == REQUEST_ID_HEADER and isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable():
+        if (
+            key == REQUEST_ID_HEADER
+            and isinstance(value, str)
+            and 0 < len(value) <= 128
+            and value.isprintable()
+        ):
             return value
     return new_id()
 
@@ -30,7 +35,7 @@ def _code(context: grpc.aio.ServicerContext[Any, Any]) -> str:
     return code.name if isinstance(code, grpc.StatusCode) else str(code)
 
 
-class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
@@ -54,7 +59,9 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[mis
                     return await inner_unary(request, context)
                 finally:
                     if not quiet:
-                        log.info("rpc", code=_code(context), seconds=round(time.monotonic() - started, 4))
+                        log.info(
+                            "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
+                        )
                     structlog.contextvars.clear_contextvars()
 
             return grpc.unary_unary_rpc_method_handler(
@@ -65,7 +72,9 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[mis
         if handler.unary_stream is not None:
             inner_stream = handler.unary_stream
 
-            async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            async def stream(
+                request: Any, context: grpc.aio.ServicerContext[Any, Any]
+            ) -> AsyncIterator[Any]:
                 structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
                 context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
                 started = time.monotonic()
@@ -74,7 +83,9 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[mis
                         yield item
                 finally:
                     if not quiet:
-                        log.info("rpc", code=_code(context), seconds=round(time.monotonic() - started, 4))
+                        log.info(
+                            "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
+                        )
                     structlog.contextvars.clear_contextvars()
 
             return grpc.unary_stream_rpc_method_handler(

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+from google.protobuf import message_factory, symbol_database
 from google.protobuf.descriptor import ServiceDescriptor
 
 from herald.api.errors import status_for
@@ -21,7 +22,9 @@ def unimplemented_handler(service: ServiceDescriptor) -> grpc.GenericRpcHandler:
             "NOT_IMPLEMENTED",
         )
 
-        async def unary(_request: Any, context: grpc.aio.ServicerContext[Any, Any], status: grpc.Status = status) -> Any:
+        async def unary(
+            _request: Any, context: grpc.aio.ServicerContext[Any, Any], status: grpc.Status = status
+        ) -> Any:
             await context.abort_with_status(status)
 
         async def stream(
@@ -48,7 +51,5 @@ def unimplemented_handler(service: ServiceDescriptor) -> grpc.GenericRpcHandler:
 
 
 def _message_class(full_name: str) -> Any:
-    from google.protobuf import message_factory, symbol_database
-
-    descriptor = symbol_database.Default().pool.FindMessageTypeByName(full_name)
+    descriptor = symbol_database.Default().pool.FindMessageTypeByName(full_name)  # type: ignore[attr-defined]
     return message_factory.GetMessageClass(descriptor)

@@ -49,7 +49,9 @@ class Leased:
 
     @classmethod
     def from_row(cls, row: Any) -> Leased:
-        get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+        def get(key: str) -> Any:
+            return row[key] if isinstance(row, Mapping) else getattr(row, key)
+
         return cls(
             id=get("id"),
             request_id=get("request_id"),
@@ -96,7 +98,9 @@ class Dispatcher:
 
     # -- running deliveries ---------------------------------------------------
 
-    def run(self, deliveries: Sequence[Leased], content: Content) -> list[asyncio.Task[DeliveryView]]:
+    def run(
+        self, deliveries: Sequence[Leased], content: Content
+    ) -> list[asyncio.Task[DeliveryView]]:
         """Start an attempt for each leased delivery; the tasks outlive the caller's RPC."""
         self._remember(deliveries[0].request_id if deliveries else "", content)
         return [self._spawn(self._attempt(d, content)) for d in deliveries]
@@ -129,7 +133,8 @@ class Dispatcher:
                 text=content.text,
                 html=content.html,
                 attachments=tuple(
-                    AttachmentData(a.filename, a.content_type, a.content) for a in content.attachments
+                    AttachmentData(a.filename, a.content_type, a.content)
+                    for a in content.attachments
                 ),
                 data=content.data,
                 attempt=attempt,
@@ -138,8 +143,12 @@ class Dispatcher:
             try:
                 result = await adapter.send(message)
             except Exception as exc:  # an adapter bug must not lose the delivery
-                log.exception("adapter_crashed", channel=delivery.channel.value, delivery_id=delivery.id)
-                result = DeliveryResult.transient_failure("INTERNAL_ERROR", f"adapter error: {type(exc).__name__}")
+                log.exception(
+                    "adapter_crashed", channel=delivery.channel.value, delivery_id=delivery.id
+                )
+                result = DeliveryResult.transient_failure(
+                    "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
+                )
             log.info(
                 "delivery_attempt",
                 delivery_id=delivery.id,
@@ -176,7 +185,9 @@ class Dispatcher:
         self.hub.publish(view)
         return view
 
-    def _outcome(self, delivery: Leased, attempt: int, result: DeliveryResult, now: float) -> Outcome:
+    def _outcome(
+        self, delivery: Leased, attempt: int, result: DeliveryResult, now: float
+    ) -> Outcome:
         sms_encoding = result.sms.encoding if result.sms else ""
         sms_segments = result.sms.segments if result.sms else 0
         common: dict[str, Any] = {
@@ -188,7 +199,9 @@ class Dispatcher:
             "sms_segments": sms_segments,
         }
         if result.ok:
-            return Outcome(state=DeliveryState.DELIVERED, next_attempt_at=now, completed_at=now, **common)
+            return Outcome(
+                state=DeliveryState.DELIVERED, next_attempt_at=now, completed_at=now, **common
+            )
         failure: dict[str, Any] = {
             "error_code": result.error_code,
             "error": result.error,
@@ -198,7 +211,9 @@ class Dispatcher:
             due = now + self.retry.delay(attempt, result.retry_after)
             if due <= delivery.deadline_at:
                 return Outcome(state=DeliveryState.QUEUED, next_attempt_at=due, **failure, **common)
-        return Outcome(state=DeliveryState.FAILED, next_attempt_at=now, completed_at=now, **failure, **common)
+        return Outcome(
+            state=DeliveryState.FAILED, next_attempt_at=now, completed_at=now, **failure, **common
+        )
 
     # -- claiming from the queue --------------------------------------------
 

@@ -12,7 +12,9 @@ class RetryPolicy:
     base_seconds: float
     max_seconds: float
 
-    def delay(self, attempts: int, retry_after: float | None, rng: random.Random | None = None) -> float:
+    def delay(
+        self, attempts: int, retry_after: float | None, rng: random.Random | None = None
+    ) -> float:
         """Exponential backoff with full jitter; a provider's Retry-After is a floor."""
         ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(0, attempts - 1)))
         jittered = (rng or random).uniform(ceiling / 2, ceiling)

@@ -35,7 +35,9 @@ class Sender:
         self.dispatcher = dispatcher
         self.delivery_deadline = delivery_deadline
 
-    async def send_message(self, request: MessageRequest, fingerprint: str, caller: str = "") -> Accepted:
+    async def send_message(
+        self, request: MessageRequest, fingerprint: str, caller: str = ""
+    ) -> Accepted:
         validate(request)
         key = f"message:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
@@ -85,7 +87,9 @@ class Sender:
         leased = [Leased.from_row(row) for row in rows]
         tasks = self.dispatcher.run(leased, content)
         views = [_pending_view(row) for row in rows]
-        return Accepted(message_id, False, views, {d.id: t for d, t in zip(leased, tasks, strict=True)})
+        return Accepted(
+            message_id, False, views, {d.id: t for d, t in zip(leased, tasks, strict=True)}
+        )
 
     async def _replay(self, message_id: str, stored: str, fingerprint: str) -> Accepted:
         if stored != fingerprint:
@@ -95,30 +99,38 @@ class Sender:
         rows = await self.queue.request_deliveries(message_id)
         return Accepted(message_id, True, [DeliveryView.from_row(r) for r in rows])
 
-    async def results(self, accepted: Accepted, timeout: float | None) -> list[DeliveryView]:
-        """Every delivery's result, waiting up to timeout for the unfinished ones."""
+    async def results(self, accepted: Accepted, within: float | None) -> list[DeliveryView]:
+        """Every delivery's result, waiting up to `within` seconds for the unfinished ones."""
         latest = {view.id: view for view in accepted.deliveries}
-        async for view in self.completions(accepted, timeout):
+        async for view in self.completions(accepted, within):
             latest[view.id] = view
         return [latest[view.id] for view in accepted.deliveries]
 
-    async def completions(self, accepted: Accepted, timeout: float | None) -> AsyncIterator[DeliveryView]:
+    async def completions(
+        self, accepted: Accepted, within: float | None
+    ) -> AsyncIterator[DeliveryView]:
         """Yield each delivery's result the moment its attempt completes."""
-        loop_deadline = None if timeout is None else time.monotonic() + timeout
+        loop_deadline = None if within is None else time.monotonic() + within
         if accepted.running:
             pending: set[asyncio.Task[DeliveryView]] = set(accepted.running.values())
             for view in accepted.deliveries:
                 if view.id not in accepted.running:
                     yield view
             while pending:
-                remaining = None if loop_deadline is None else max(0.0, loop_deadline - time.monotonic())
-                done, pending = await asyncio.wait(pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+                remaining = (
+                    None if loop_deadline is None else max(0.0, loop_deadline - time.monotonic())
+                )
+                done, pending = await asyncio.wait(
+                    pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                )
                 if not done:
                     return
                 for task in done:
                     yield task.result()
             return
-        async for view in self._await_recorded(accepted.message_id, accepted.deliveries, loop_deadline):
+        async for view in self._await_recorded(
+            accepted.message_id, accepted.deliveries, loop_deadline
+        ):
             yield view
 
     async def _await_recorded(
@@ -142,7 +154,10 @@ class Sender:
                     update = await asyncio.wait_for(updates.get(), timeout)
                     fresh = [update]
                 except TimeoutError:
-                    fresh = [DeliveryView.from_row(r) for r in await self.queue.request_deliveries(message_id)]
+                    fresh = [
+                        DeliveryView.from_row(r)
+                        for r in await self.queue.request_deliveries(message_id)
+                    ]
                 for view in fresh:
                     if view.id in waiting and _settled(view):
                         waiting.discard(view.id)

@@ -72,7 +72,9 @@ class Queue:
 
     # -- writes -------------------------------------------------------------
 
-    async def enqueue(self, request_row: dict[str, Any], delivery_rows: Sequence[dict[str, Any]]) -> None:
+    async def enqueue(
+        self, request_row: dict[str, Any], delivery_rows: Sequence[dict[str, Any]]
+    ) -> None:
         """Store a request and its deliveries in one transaction."""
         ops: list[Op] = [(self._insert_request, request_row)]
         ops.extend((self._insert_delivery, row) for row in delivery_rows)
@@ -109,8 +111,10 @@ class Queue:
     def inbox_op(self, row: dict[str, Any]) -> Op:
         return (self._insert_inbox, row)
 
-    async def claim(self, owner: str, lane: str, limit: int, now: float, lease_seconds: float) -> list[sa.Row[Any]]:
-        """Lease up to limit due deliveries of a lane (queued ones, and ones whose lease expired)."""
+    async def claim(
+        self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
+    ) -> list[sa.Row[Any]]:
+        """Lease up to limit due deliveries of a lane: queued ones, and expired leases."""
         due = sa.or_(
             sa.and_(
                 deliveries.c.state == DeliveryState.QUEUED.value,
@@ -151,7 +155,12 @@ class Queue:
             deliveries.update()
             .where(deliveries.c.lease_owner == owner)
             .where(deliveries.c.state == DeliveryState.SENDING.value)
-            .values(state=DeliveryState.QUEUED.value, lease_owner=None, lease_expires_at=None, updated_at=now)
+            .values(
+                state=DeliveryState.QUEUED.value,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=now,
+            )
         )
         async with self.db.engine.begin() as connection:
             result = await connection.execute(statement)
@@ -168,7 +177,9 @@ class Queue:
 
     async def get_request(self, request_id: str) -> sa.Row[Any] | None:
         async with self.db.engine.connect() as connection:
-            result = await connection.execute(sa.select(requests).where(requests.c.id == request_id))
+            result = await connection.execute(
+                sa.select(requests).where(requests.c.id == request_id)
+            )
             return result.first()
 
     async def request_deliveries(self, request_id: str) -> list[sa.Row[Any]]:
@@ -182,5 +193,7 @@ class Queue:
 
     async def get_requests(self, request_ids: Sequence[str]) -> dict[str, sa.Row[Any]]:
         async with self.db.engine.connect() as connection:
-            result = await connection.execute(sa.select(requests).where(requests.c.id.in_(request_ids)))
+            result = await connection.execute(
+                sa.select(requests).where(requests.c.id.in_(request_ids))
+            )
             return {row.id: row for row in result}

@@ -25,7 +25,9 @@ Op = tuple[sa.Executable, dict[str, Any]]
 @dataclass
 class _Pending:
     ops: Sequence[Op]
-    future: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    future: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class WriterClosedError(RuntimeError):
