@@ -104,18 +104,25 @@ class WebhookChannel:
                 status = response.status
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         except TimeoutError:
-            return DeliveryResult.transient_failure("TIMEOUT", "the receiver did not answer in time")
+            return DeliveryResult.transient_failure(
+                "TIMEOUT", "the receiver did not answer in time"
+            )
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, AddressRefusedError):
                 return DeliveryResult.permanent_failure("SSRF_REFUSED", str(exc.os_error))
-            return DeliveryResult.transient_failure("CONNECTION_FAILED", f"cannot connect: {exc.os_error}")
+            return DeliveryResult.transient_failure(
+                "CONNECTION_FAILED", f"cannot connect: {exc.os_error}"
+            )
         except (aiohttp.ClientError, asyncio.IncompleteReadError, OSError) as exc:
-            return DeliveryResult.transient_failure("CONNECTION_FAILED", f"{type(exc).__name__}: {exc}")
+            return DeliveryResult.transient_failure(
+                "CONNECTION_FAILED", f"{type(exc).__name__}: {exc}"
+            )
         if 200 <= status < 300:
             return DeliveryResult.delivered()
         if 300 <= status < 400:
             return DeliveryResult.permanent_failure(
-                "WEBHOOK_REDIRECT", f"the receiver answered HTTP {status}; redirects are not followed"
+                "WEBHOOK_REDIRECT",
+                f"the receiver answered HTTP {status}; redirects are not followed",
             )
         error = f"the receiver answered HTTP {status}"
         if status in TRANSIENT_STATUSES or status >= 500:

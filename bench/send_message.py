@@ -1,0 +1,109 @@
+"""SendMessage (In-App + Webhook to a loopback receiver in another process)
+against a bare grpc.aio echo server, measured in the same run, alternating.
+
+    .venv/bin/python -m bench.send_message [--rounds 5] [--seconds 5] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+from bench.harness import child, free_port, run_json, summary, write_results
+
+TARGET_RATIO = 0.40
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+
+    sink_port, echo_port, herald_port = free_port(), free_port(), free_port()
+    webhook_url = f"http://127.0.0.1:{sink_port}/hook"
+    data_dir = Path(tempfile.mkdtemp(prefix="herald-bench-"))
+    herald_env = {
+        "HERALD_LISTEN": f"127.0.0.1:{herald_port}",
+        "HERALD_DATA_DIR": str(data_dir),
+        "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8",
+        "HERALD_WEBHOOK_SECRET": "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0",
+        "HERALD_LOG_LEVEL": os.environ.get("HERALD_LOG_LEVEL", "warning"),
+    }
+
+    def load(port: int, seconds: float) -> dict[str, float]:
+        return run_json(
+            [
+                "-m",
+                "bench.loadgen",
+                "--target",
+                f"127.0.0.1:{port}",
+                "--webhook-url",
+                webhook_url,
+                "--concurrency",
+                str(args.concurrency),
+                "--seconds",
+                str(seconds),
+            ]
+        )
+
+    echo_runs: list[dict[str, float]] = []
+    herald_runs: list[dict[str, float]] = []
+    with (
+        child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port),
+        child(["-m", "bench.echo_server", "--port", str(echo_port)], echo_port),
+        child(["-m", "herald", "serve"], herald_port, env=herald_env, log=data_dir / "server.log"),
+    ):
+        load(echo_port, 1.0)  # warm-up, not recorded
+        load(herald_port, 1.0)
+        for _ in range(args.rounds):
+            echo_runs.append(load(echo_port, args.seconds))
+            herald_runs.append(load(herald_port, args.seconds))
+            print(
+                f"echo {echo_runs[-1]['rps']:.0f} rps  herald {herald_runs[-1]['rps']:.0f} rps",
+                flush=True,
+            )
+
+    ratios = [h["rps"] / e["rps"] for h, e in zip(herald_runs, echo_runs, strict=True)]
+    document = {
+        "benchmark": "send_message",
+        "command": "make bench-send-message  (.venv/bin/python -m bench.send_message "
+        f"--rounds {args.rounds} --seconds {args.seconds} --concurrency {args.concurrency})",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "store": "sqlite",
+        "echo_rps": summary([r["rps"] for r in echo_runs]),
+        "herald_rps": summary([r["rps"] for r in herald_runs]),
+        "herald_p50_ms": summary([r["p50_ms"] for r in herald_runs]),
+        "herald_p99_ms": summary([r["p99_ms"] for r in herald_runs]),
+        "echo_p50_ms": summary([r["p50_ms"] for r in echo_runs]),
+        "echo_p99_ms": summary([r["p99_ms"] for r in echo_runs]),
+        "ratio": summary(ratios),
+        "target_ratio": TARGET_RATIO,
+        "errors": sum(r["errors"] for r in herald_runs),
+        "failed_results": sum(r["failed_results"] for r in herald_runs),
+        "runs": {"echo": echo_runs, "herald": herald_runs},
+    }
+    r, e, h = document["ratio"], document["echo_rps"], document["herald_rps"]
+    markdown = (
+        "# SendMessage vs bare grpc.aio echo (same run, alternating)\n\n"
+        f"Command: `{document['command']}`\n\n"
+        "| | median | min | max |\n|---|---|---|---|\n"
+        f"| echo requests/s | {e['median']:.0f} | {e['min']:.0f} | {e['max']:.0f} |\n"
+        f"| Herald SendMessage requests/s | {h['median']:.0f} | {h['min']:.0f} | {h['max']:.0f} |\n"
+        f"| Herald p50 ms | {document['herald_p50_ms']['median']:.1f} | | |\n"
+        f"| Herald p99 ms | {document['herald_p99_ms']['median']:.1f} | | |\n"
+        f"| ratio Herald / echo | {r['median']:.2f} | {r['min']:.2f} | {r['max']:.2f} |\n\n"
+        f"Target: ratio >= {TARGET_RATIO}. Errors: {document['errors']}, "
+        f"failed channel results: {document['failed_results']}.\n"
+    )
+    path = write_results("send_message", document, markdown)
+    print(markdown)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
