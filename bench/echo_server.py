@@ -8,7 +8,6 @@ import asyncio
 from typing import Any
 
 import grpc
-
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 REPLY = delivery_pb2.SendMessageResponse(

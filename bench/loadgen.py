@@ -11,7 +11,6 @@ import time
 import uuid
 
 import grpc
-
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 

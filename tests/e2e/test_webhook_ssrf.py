@@ -8,8 +8,8 @@ from pathlib import Path
 
 import grpc
 import pytest
-
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
+
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
