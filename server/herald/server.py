@@ -73,7 +73,7 @@ async def start(settings: Settings) -> Herald:
     db = Database(settings.sqlalchemy_url)
     if settings.migrate_on_start:
         await db.migrate()
-    writer = GroupCommitWriter(db.engine)
+    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
     await writer.start()
     queue = Queue(db, writer)
 

@@ -38,7 +38,10 @@ _MODES = {
 
 
 def fingerprint(request: Message) -> str:
-    """A digest of the request without its request_id, to tell a retry from a reuse."""
+    """A digest of the request without its request_id, to tell a retry from a reuse
+    (only needed, so only computed, when there is a request_id)."""
+    if not getattr(request, "request_id", ""):
+        return ""
     copy = type(request)()
     copy.CopyFrom(request)
     copy.ClearField("request_id")

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import grpc
+import structlog
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -15,6 +16,7 @@ from grpc_status import rpc_status
 from herald.core import errors
 
 DOMAIN = "herald"
+log = structlog.get_logger("herald.api")
 
 _CODES: list[tuple[type[errors.HeraldError], grpc.StatusCode]] = [
     (errors.InvalidArgumentError, grpc.StatusCode.INVALID_ARGUMENT),
@@ -87,6 +89,10 @@ def unary(
         except errors.HeraldError as error:
             await context.abort_with_status(to_status(error))
             raise  # unreachable: abort raises
+        except Exception:
+            log.exception("unexpected_error")
+            await context.abort_with_status(internal_status())
+            raise
 
     return wrapper
 
@@ -105,5 +111,8 @@ def streaming(
                 yield item
         except errors.HeraldError as error:
             await context.abort_with_status(to_status(error))
+        except Exception:
+            log.exception("unexpected_error")
+            await context.abort_with_status(internal_status())
 
     return wrapper

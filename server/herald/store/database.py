@@ -43,6 +43,13 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     @property
+    def sqlite_path(self) -> str | None:
+        """The database file, for SQLite on disk."""
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return self.url.database
+        return None
+
+    @property
     def is_postgres(self) -> bool:
         return self.url.get_backend_name() == "postgresql"
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from herald.store.sqlite_batch import SqliteBatchExecutor
 
 Op = tuple[sa.Executable, dict[str, Any]]
 
@@ -35,8 +37,11 @@ class WriterClosedError(RuntimeError):
 
 
 class GroupCommitWriter:
-    def __init__(self, engine: AsyncEngine, max_batch: int = 512) -> None:
+    def __init__(
+        self, engine: AsyncEngine, max_batch: int = 512, sqlite_path: str | None = None
+    ) -> None:
         self._engine = engine
+        self._sqlite = SqliteBatchExecutor(sqlite_path) if sqlite_path else None
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -61,6 +66,8 @@ class GroupCommitWriter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._sqlite is not None:
+            self._sqlite.close()
 
     async def _run(self) -> None:
         while True:
@@ -80,9 +87,14 @@ class GroupCommitWriter:
                 return
 
     async def _commit(self, batch: list[_Pending]) -> None:
+        groups = _grouped([op for p in batch for op in p.ops])
         try:
-            async with self._engine.begin() as connection:
-                await _execute_grouped(connection, [op for p in batch for op in p.ops])
+            if self._sqlite is not None:
+                await self._sqlite.execute(groups)
+            else:
+                async with self._engine.begin() as connection:
+                    for statement, rows in groups:
+                        await connection.execute(statement, rows)
         except Exception as exc:
             if len(batch) == 1:
                 _settle(batch[0], exc)
@@ -103,13 +115,13 @@ def _settle(pending: _Pending, exc: BaseException | None) -> None:
         pending.future.set_exception(exc)
 
 
-async def _execute_grouped(connection: AsyncConnection, ops: Sequence[Op]) -> None:
-    """Execute ops in order of each statement's first appearance, one executemany each."""
-    groups: dict[int, tuple[sa.Executable, list[dict[str, Any]]]] = {}
+def _grouped(ops: Sequence[Op]) -> list[tuple[sa.Executable, list[dict[str, Any]]]]:
+    """Group ops by statement, in order of each statement's first appearance,
+    so each statement runs once as an executemany."""
+    groups: dict[tuple[int, tuple[str, ...]], tuple[sa.Executable, list[dict[str, Any]]]] = {}
     for statement, params in ops:
-        key = id(statement)
+        key = (id(statement), tuple(params))
         if key not in groups:
             groups[key] = (statement, [])
         groups[key][1].append(params)
-    for statement, rows in groups.values():
-        await connection.execute(statement, rows)
+    return list(groups.values())
