@@ -73,6 +73,11 @@ def to_status(error: errors.HeraldError) -> grpc.Status:
 
 assert grpc.StatusCode.INVALID_ARGUMENT.value[0] == code_pb2.INVALID_ARGUMENT
 
+def internal_status() -> grpc.Status:
+    """An unexpected failure: logged in full, answered without internals."""
+    return status_for(grpc.StatusCode.INTERNAL, "internal error; see the server log", "INTERNAL")
+
+
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
