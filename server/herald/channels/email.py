@@ -1,0 +1,217 @@
+"""Email channel: MIME messages over SMTP (aiosmtplib), relays in priority order.
+
+Configuration: HERALD_SMTP_URL (one or more relay URLs, see herald.channels.smtp_pool
+for the format and the ``starttls``/``cafile``/``verify`` options), HERALD_EMAIL_FROM,
+HERALD_EMAIL_REPLY_TO, HERALD_SMTP_TIMEOUT, HERALD_SMTP_POOL_SIZE (connections per relay).
+
+The message: plain text, or multipart/alternative (text + HTML) when ``html`` is set,
+its text part derived from the HTML when ``text`` is empty; attachments make it
+multipart/mixed. Subjects and bodies are UTF-8. The Message-ID is
+``<{delivery_id}@herald>`` on every attempt, so a receiver can drop a duplicate sent
+again after a crash.
+
+A relay failing transiently (or refusing our credentials) hands the message to the
+next relay; a permanent answer about the message itself ends the attempt at once.
+When every relay failed, the result is transient if any failure was transient.
+
+Failure codes:
+- INVALID_ADDRESS (permanent): the recipient is not a valid email address; nothing sent.
+- SMTP_REJECTED (permanent): the relay answered 5xx (to RCPT TO, MAIL FROM or DATA).
+- SMTP_TRANSIENT (transient): the relay answered 4xx (e.g. 451, 421).
+- INVALID_CREDENTIALS (permanent): the relay refused the configured user/password, or
+  offers no AUTH; fix the configuration.
+- CONNECTION_FAILED (transient): connection refused, reset or closed by the relay.
+- TIMEOUT (transient): no answer within HERALD_SMTP_TIMEOUT.
+- TLS_FAILED (transient): the TLS handshake or certificate check failed.
+- PROVIDER_ERROR (transient): any other SMTP protocol error.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses
+
+import aiosmtplib
+
+from herald.channels.base import DeliveryResult, OutboundMessage
+from herald.channels.smtp_pool import SmtpAuthError, SmtpPool, SmtpRelay, parse_smtp_url
+from herald.config import Settings
+from herald.core.addresses import email_problem
+from herald.core.channel import Channel
+from herald.core.text import html_to_text
+
+_MSGID_UNSAFE = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def message_id_for(delivery_id: str) -> str:
+    """The stable Message-ID of a delivery (the same on every attempt)."""
+    local = _MSGID_UNSAFE.sub("-", delivery_id).strip(".") or "delivery"
+    return f"<{local}@herald>"
+
+
+def envelope_address(header_value: str) -> str:
+    """The bare address of a From header such as ``Herald <herald@example.com>``."""
+    addresses = getaddresses([header_value])
+    return addresses[0][1] if addresses and addresses[0][1] else header_value.strip()
+
+
+def build_email(message: OutboundMessage, sender: str, reply_to: str = "") -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = message.recipient
+    if reply_to:
+        mail["Reply-To"] = reply_to
+    mail["Subject"] = _LINE_BREAKS.sub(" ", message.subject)
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = message_id_for(message.delivery_id)
+    mail["MIME-Version"] = "1.0"
+    mail["X-Herald-Delivery-Id"] = _LINE_BREAKS.sub(" ", message.delivery_id)
+    if message.html is not None:
+        text = message.text or html_to_text(message.html)
+        mail.set_content(text, charset="utf-8")
+        mail.add_alternative(message.html, subtype="html", charset="utf-8")
+    else:
+        mail.set_content(message.text, charset="utf-8")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        if not maintype or not subtype:
+            maintype, subtype = "application", "octet-stream"
+        mail.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename or None,
+        )
+    return mail
+
+
+def _reply_text(exc: aiosmtplib.SMTPResponseException) -> str:
+    return f"{exc.code} {_LINE_BREAKS.sub(' ', exc.message)}".strip()
+
+
+def classify(relay: SmtpRelay, exc: BaseException) -> DeliveryResult:
+    """A DeliveryResult for an error raised while sending through ``relay``."""
+    where = relay.label
+    if isinstance(exc, SmtpAuthError):
+        return DeliveryResult.permanent_failure("INVALID_CREDENTIALS", f"{where}: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refusals = exc.recipients
+        codes = [r.code for r in refusals]
+        detail = "; ".join(f"{r.recipient}: {_reply_text(r)}" for r in refusals)
+        if codes and all(500 <= code < 600 for code in codes):
+            return DeliveryResult.permanent_failure(
+                "SMTP_REJECTED", f"{where}: recipient refused: {detail}"
+            )
+        return DeliveryResult.transient_failure(
+            "SMTP_TRANSIENT", f"{where}: recipient deferred: {detail}"
+        )
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        stage = (
+            "sender refused"
+            if isinstance(exc, aiosmtplib.SMTPSenderRefused)
+            else "message refused"
+            if isinstance(exc, aiosmtplib.SMTPDataError)
+            else "relay answered"
+        )
+        text = f"{where}: {stage}: {_reply_text(exc)}"
+        if 500 <= exc.code < 600:
+            return DeliveryResult.permanent_failure("SMTP_REJECTED", text)
+        if 400 <= exc.code < 500:
+            return DeliveryResult.transient_failure("SMTP_TRANSIENT", text)
+        return DeliveryResult.transient_failure("PROVIDER_ERROR", text)
+    if isinstance(exc, TimeoutError):  # includes aiosmtplib.SMTPTimeoutError
+        return DeliveryResult.transient_failure("TIMEOUT", f"{where}: timed out")
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return DeliveryResult.transient_failure("TLS_FAILED", f"{where}: TLS failed: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPConnectError | ConnectionError | OSError):
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+            return DeliveryResult.transient_failure("TLS_FAILED", f"{where}: TLS failed: {cause}")
+        return DeliveryResult.transient_failure("CONNECTION_FAILED", f"{where}: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPException):
+        return DeliveryResult.transient_failure("PROVIDER_ERROR", f"{where}: {exc}")
+    if isinstance(exc, ValueError):  # aiosmtplib refuses an unsafe address
+        return DeliveryResult.permanent_failure("INVALID_ADDRESS", str(exc))
+    return DeliveryResult.transient_failure("PROVIDER_ERROR", f"{where}: {type(exc).__name__}")
+
+
+class EmailChannel:
+    channel = Channel.EMAIL
+
+    def __init__(
+        self,
+        relays: list[SmtpRelay],
+        sender: str,
+        reply_to: str = "",
+        timeout: float = 30.0,
+        pool_size: int = 4,
+    ) -> None:
+        if not relays:
+            raise ValueError("at least one SMTP relay is required")
+        self.relays = relays
+        self.sender = sender
+        self.reply_to = reply_to
+        self.timeout = timeout
+        self.pool_size = pool_size
+        self._envelope_from = envelope_address(sender)
+        Address(addr_spec=self._envelope_from)  # a From Herald cannot use fails at startup
+        self._pools: list[SmtpPool] = []
+
+    async def start(self) -> None:
+        self._pools = [SmtpPool(relay, self.pool_size, self.timeout) for relay in self.relays]
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        problem = email_problem(message.recipient)
+        if problem:
+            return DeliveryResult.permanent_failure(
+                "INVALID_ADDRESS", f"recipient {message.recipient!r} {problem}"
+            )
+        if not self._pools:
+            await self.start()
+        mail = build_email(message, self.sender, self.reply_to)
+        failures: list[DeliveryResult] = []
+        for pool in self._pools:
+            try:
+                refused = await pool.send(mail, self._envelope_from, [message.recipient])
+            except Exception as exc:
+                result = classify(pool.relay, exc)
+                if result.permanent and result.error_code != "INVALID_CREDENTIALS":
+                    return result
+                failures.append(result)
+                continue
+            if refused:
+                # Only one recipient, so aiosmtplib raises instead; kept for safety.
+                detail = "; ".join(f"{k}: {v[0]} {v[1]}" for k, v in refused.items())
+                return DeliveryResult.permanent_failure("SMTP_REJECTED", detail)
+            return DeliveryResult.delivered(provider_message_id=mail["Message-ID"])
+        transient = [f for f in failures if not f.permanent]
+        last = transient[-1] if transient else failures[-1]
+        if len(failures) == 1:
+            return last
+        summary = " | ".join(f.error for f in failures)
+        if last.permanent:
+            return DeliveryResult.permanent_failure(last.error_code, summary)
+        return DeliveryResult.transient_failure(last.error_code, summary, last.retry_after)
+
+    async def close(self) -> None:
+        pools, self._pools = self._pools, []
+        for pool in pools:
+            await pool.close()
+
+
+def from_settings(settings: Settings) -> EmailChannel | None:
+    """The email adapter, or None when no HERALD_SMTP_URL is set (channel off)."""
+    if not settings.smtp_urls:
+        return None
+    relays = [parse_smtp_url(url) for url in settings.smtp_urls]
+    return EmailChannel(
+        relays,
+        sender=settings.email_from,
+        reply_to=settings.email_reply_to,
+        timeout=settings.smtp_timeout,
+        pool_size=settings.smtp_pool_size,
+    )

@@ -1,0 +1,237 @@
+"""SMTP relay URLs and a small pool of reused aiosmtplib connections per relay.
+
+URL format (HERALD_SMTP_URL, several comma-separated in priority order)::
+
+    smtp://[user[:password]@]host[:port][?options]     plain, port 25 by default
+    smtps://[user[:password]@]host[:port][?options]    implicit TLS, port 465 by default
+
+User and password are URL-decoded (write ``@`` as ``%40``). Options:
+
+- ``starttls=true``: require STARTTLS (fail if the relay does not offer it);
+  ``starttls=false``: never upgrade. Unset: upgrade when the relay offers it.
+  Not allowed with ``smtps://``.
+- ``cafile=/path/ca.pem``: trust this CA bundle (e.g. a private or test CA)
+  instead of the system store.
+- ``verify=false``: do not verify the relay's certificate or host name. For
+  tests and lab relays only: it makes TLS open to interception.
+
+Nothing in a relay's ``label`` (used in errors and logs) carries the password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+from aiosmtplib.errors import SMTPServerDisconnected
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SmtpUrlError(ValueError):
+    """An SMTP relay URL Herald cannot use (the message never contains the password)."""
+
+
+class SmtpAuthError(Exception):
+    """The relay refused our credentials, or offers no AUTH while credentials are configured."""
+
+
+@dataclass(frozen=True)
+class SmtpRelay:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    use_tls: bool  # implicit TLS (smtps://)
+    start_tls: bool | None  # True required, False never, None opportunistic
+    cafile: str | None
+    verify: bool
+
+    @property
+    def label(self) -> str:
+        """The relay without its password, for errors and logs."""
+        scheme = "smtps" if self.use_tls else "smtp"
+        user = f"{self.username}@" if self.username else ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{user}{host}:{self.port}"
+
+    def tls_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.cafile)
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+
+def _flag(name: str, values: list[str]) -> bool:
+    raw = values[-1].strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise SmtpUrlError(f"SMTP URL option {name} must be true or false, got {raw!r}")
+
+
+def parse_smtp_url(url: str) -> SmtpRelay:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("smtp", "smtps"):
+        raise SmtpUrlError(f"SMTP URL must start with smtp:// or smtps://, got {parts.scheme!r}")
+    if not parts.hostname:
+        raise SmtpUrlError("SMTP URL must name a host")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise SmtpUrlError("SMTP URL has an invalid port") from exc
+    use_tls = parts.scheme == "smtps"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"starttls", "cafile", "verify"}
+    if unknown:
+        raise SmtpUrlError(f"SMTP URL has unknown options: {', '.join(sorted(unknown))}")
+    start_tls: bool | None = None
+    if "starttls" in query:
+        start_tls = _flag("starttls", query["starttls"])
+        if start_tls and use_tls:
+            raise SmtpUrlError("starttls=true cannot be combined with smtps:// (implicit TLS)")
+    if use_tls:
+        start_tls = False
+    verify = _flag("verify", query["verify"]) if "verify" in query else True
+    cafile = query["cafile"][-1] if "cafile" in query else None
+    return SmtpRelay(
+        host=parts.hostname,
+        port=port or (465 if use_tls else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        use_tls=use_tls,
+        start_tls=start_tls,
+        cafile=cafile or None,
+        verify=verify,
+    )
+
+
+class SmtpPool:
+    """Up to ``size`` connections to one relay, reused between messages.
+
+    A connection that fails outside an SMTP reply (disconnect, timeout,
+    cancellation) is dropped; a pooled connection the relay closed while idle is
+    replaced by a fresh one and the message sent again once.
+    """
+
+    def __init__(self, relay: SmtpRelay, size: int, timeout: float) -> None:
+        self.relay = relay
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._tls: ssl.SSLContext | None = None
+        self._closed = False
+
+    def _context(self) -> ssl.SSLContext | None:
+        if self.relay.start_tls is False and not self.relay.use_tls:
+            return None
+        if self._tls is None:
+            self._tls = self.relay.tls_context()
+        return self._tls
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        relay = self.relay
+        context = self._context()
+        client = aiosmtplib.SMTP(
+            hostname=relay.host,
+            port=relay.port,
+            timeout=self.timeout,
+            use_tls=relay.use_tls,
+            start_tls=relay.start_tls,
+            tls_context=context,
+            validate_certs=relay.verify,
+        )
+        await client.connect()
+        if relay.username is not None:
+            try:
+                if client.is_ehlo_or_helo_needed:
+                    await client.ehlo()
+                if not client.supports_extension("auth"):
+                    raise SmtpAuthError(
+                        "relay does not offer AUTH on this connection (it may require TLS first)"
+                    )
+                await client.login(relay.username, relay.password or "")
+            except aiosmtplib.SMTPAuthenticationError as exc:
+                client.close()
+                raise SmtpAuthError(f"authentication failed: {exc.code} {exc.message}") from None
+            except aiosmtplib.SMTPException as exc:
+                client.close()
+                if isinstance(exc, aiosmtplib.SMTPServerDisconnected | aiosmtplib.SMTPTimeoutError):
+                    raise
+                raise SmtpAuthError(f"authentication failed: {exc}") from None
+            except SmtpAuthError:
+                client.close()
+                raise
+        return client
+
+    def _checkout(self) -> aiosmtplib.SMTP | None:
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client
+            client.close()
+        return None
+
+    def _checkin(self, client: aiosmtplib.SMTP) -> None:
+        if self._closed or not client.is_connected:
+            client.close()
+        else:
+            self._idle.append(client)
+
+    async def send(
+        self, message: EmailMessage, sender: str, recipients: list[str]
+    ) -> dict[str, aiosmtplib.SMTPResponse]:
+        """Send one message; returns per-recipient refusals (empty when all accepted).
+
+        Raises aiosmtplib errors, SmtpAuthError, or OSError for the caller to classify.
+        """
+        async with self._slots:
+            client = self._checkout()
+            reused = client is not None
+            started = time.monotonic()
+            if client is None:
+                client = await self._connect()
+            try:
+                try:
+                    errors, _ = await client.send_message(
+                        message, sender=sender, recipients=recipients
+                    )
+                except (SMTPServerDisconnected, ConnectionError):
+                    if not reused:
+                        raise
+                    # The relay closed this idle connection: one fresh attempt.
+                    client.close()
+                    remaining = self.timeout - (time.monotonic() - started)
+                    if remaining <= 0:
+                        raise
+                    client = await self._connect()
+                    errors, _ = await client.send_message(
+                        message, sender=sender, recipients=recipients
+                    )
+            except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+                # The conversation is still in step (aiosmtplib sent RSET): keep it.
+                self._checkin(client)
+                raise
+            except BaseException:
+                client.close()
+                raise
+            self._checkin(client)
+            return errors
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for client in idle:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(min(self.timeout, 2.0)):
+                    await client.quit()
+            client.close()
