@@ -1,0 +1,201 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 for tests and benchmarks.
+
+Started with ``loop.create_server`` in the running loop (aiosmtpd's Controller(port=0)
+fails its own readiness check on this machine). Supports STARTTLS, implicit TLS and
+AUTH LOGIN/PLAIN, and answers on demand:
+
+- a recipient whose local part contains ``+451`` gets ``451`` (transient), ``+550``
+  gets ``550`` (permanent), ``+stall`` gets no answer for ``stall_seconds``;
+- ``rcpt_reply`` (e.g. "451 4.3.0 Try later") answers every RCPT that way.
+
+Every accepted message is recorded (envelope, raw bytes, parsed EmailMessage, TLS and
+AUTH state) unless ``record=False``.
+
+As a process: ``python -m tests.peers.smtp --port N [--tls starttls|implicit|none]``;
+prints ``READY <port>`` once listening.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import email
+import email.policy
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    tls: bool
+    auth_user: str | None
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class _Handler:
+    peer: SmtpPeer
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        peer = self.peer
+        peer.rcpt_attempts.append(address)
+        local = address.partition("@")[0]
+        if "+stall" in local:
+            await asyncio.sleep(peer.stall_seconds)
+        if peer.rcpt_reply:
+            return peer.rcpt_reply
+        if "+451" in local:
+            return "451 4.3.0 Mailbox temporarily unavailable"
+        if "+550" in local:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        peer = self.peer
+        peer.count += 1
+        if peer.record:
+            raw = envelope.original_content or b""
+            peer.messages.append(
+                Received(
+                    mail_from=str(envelope.mail_from),
+                    rcpt_tos=list(envelope.rcpt_tos),
+                    raw=raw,
+                    tls=session.ssl is not None or peer.implicit_tls,
+                    auth_user=(
+                        session.auth_data.login.decode()
+                        if isinstance(session.auth_data, LoginPassword)
+                        else None
+                    ),
+                )
+            )
+        return f"250 2.0.0 OK queued as {peer.count}"
+
+
+@dataclass
+class SmtpPeer:
+    """``await SmtpPeer(...).start()``; ``port`` once started; ``await close()``."""
+
+    starttls: ssl.SSLContext | None = None  # offer STARTTLS with this server context
+    implicit_tls: ssl.SSLContext | None = None  # TLS from the first byte
+    users: dict[str, str] | None = None  # offer AUTH, accept these users
+    require_starttls: bool = False
+    stall_seconds: float = 30.0
+    rcpt_reply: str | None = None
+    record: bool = True
+    messages: list[Received] = field(default_factory=list)
+    rcpt_attempts: list[str] = field(default_factory=list)
+    auth_failures: int = 0
+    connections: int = 0
+    count: int = 0
+    port: int = 0
+    _server: asyncio.Server | None = None
+    _protocols: list[SMTP] = field(default_factory=list)
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if (
+            self.users is not None
+            and isinstance(data, LoginPassword)
+            and self.users.get(data.login.decode()) == data.password.decode()
+        ):
+            return AuthResult(success=True, auth_data=data)
+        self.auth_failures += 1
+        return AuthResult(success=False, handled=False)
+
+    def _protocol(self) -> SMTP:
+        self.connections += 1
+        kwargs: dict[str, Any] = {}
+        if self.users is not None:
+            kwargs["authenticator"] = self._authenticate
+            # Implicit TLS is TLS too, but aiosmtpd only knows about STARTTLS.
+            kwargs["auth_require_tls"] = self.implicit_tls is None
+        protocol = SMTP(
+            _Handler(self),
+            hostname="herald-test-peer",
+            tls_context=self.starttls,
+            require_starttls=self.require_starttls,
+            data_size_limit=50 * 1024 * 1024,
+            enable_SMTPUTF8=True,
+            **kwargs,
+        )
+        self._protocols.append(protocol)
+        if len(self._protocols) > 256:
+            self._protocols = [p for p in self._protocols if p.transport is not None]
+        return protocol
+
+    async def start(self, port: int = 0) -> SmtpPeer:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            self._protocol, host=HOST, port=port, ssl=self.implicit_tls
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    def drop_connections(self) -> None:
+        """Close every open connection from the server side (as an idle timeout would)."""
+        for protocol in self._protocols:
+            transport = protocol.transport
+            if transport is not None and not transport.is_closing():
+                transport.close()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self.drop_connections()
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self._server.wait_closed()
+            self._server = None
+
+
+async def _main(port: int, tls: str) -> None:
+    from tests.peers.tls import make_certificate  # noqa: PLC0415
+
+    cert = make_certificate(Path(tempfile.mkdtemp(prefix="herald-smtp-peer-")))
+    peer = SmtpPeer(
+        starttls=cert.server_context() if tls == "starttls" else None,
+        implicit_tls=cert.server_context() if tls == "implicit" else None,
+        record=False,
+    )
+    await peer.start(port)
+    print(f"READY {peer.port} {cert.certfile}", flush=True)
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_main(args.port, args.tls))
+
+
+if __name__ == "__main__":
+    main()
