@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from herald.api.delivery_service import DeliveryService
 from herald.api.interceptors import RequestContextInterceptor
+from herald.api.reflection_pool import MethodAwarePool
 from herald.api.unimplemented import unimplemented_handler
 from herald.channels.base import ChannelAdapter
 from herald.channels.registry import build_adapters
@@ -110,7 +111,7 @@ async def start(settings: Settings) -> Herald:
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
         reflection.SERVICE_NAME,
     ]
-    reflection.enable_server_reflection(names, server)
+    reflection.enable_server_reflection(names, server, pool=MethodAwarePool())
     _warn_if_exposed(settings.listen)
     port = server.add_insecure_port(settings.listen)
     await server.start()
