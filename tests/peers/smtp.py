@@ -44,7 +44,10 @@ class Received:
 
     @property
     def message(self) -> EmailMessage:
-        parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+        # The wire uses CRLF; parse with the local line ending like a mail store would.
+        parsed = email.message_from_bytes(
+            self.raw.replace(b"\r\n", b"\n"), policy=email.policy.default
+        )
         assert isinstance(parsed, EmailMessage)
         return parsed
 
@@ -85,7 +88,7 @@ class _Handler:
                     mail_from=str(envelope.mail_from),
                     rcpt_tos=list(envelope.rcpt_tos),
                     raw=raw,
-                    tls=session.ssl is not None or peer.implicit_tls,
+                    tls=session.ssl is not None or peer.implicit_tls is not None,
                     auth_user=(
                         session.auth_data.login.decode()
                         if isinstance(session.auth_data, LoginPassword)

@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 
 @dataclass(frozen=True)
-class TestCertificate:
+class PeerCertificate:
     certfile: Path  # also the CA file a client trusts (self-signed)
     keyfile: Path
 
@@ -28,7 +28,7 @@ class TestCertificate:
         return ssl.create_default_context(cafile=str(self.certfile))
 
 
-def make_certificate(directory: Path) -> TestCertificate:
+def make_certificate(directory: Path) -> PeerCertificate:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "herald-test-peer")])
     now = datetime.datetime.now(datetime.UTC)
@@ -62,4 +62,4 @@ def make_certificate(directory: Path) -> TestCertificate:
             serialization.NoEncryption(),
         )
     )
-    return TestCertificate(certfile, keyfile)
+    return PeerCertificate(certfile, keyfile)

@@ -41,6 +41,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import warnings
 from collections.abc import AsyncGenerator, Generator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -201,11 +202,15 @@ def build_message(message: OutboundMessage) -> messaging.Message:
         notification = messaging.Notification(
             title=message.subject or None, body=message.text or None
         )
-    return messaging.Message(
-        token=message.recipient,
-        notification=notification,
-        data=dict(message.data) or None,
-    )
+    # FCM HTTP v1 addresses a registration token as "token"; firebase-admin 7.7 marks the
+    # argument deprecated in favour of "fid" (a different wire field), so keep "token".
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Message.token is deprecated", DeprecationWarning)
+        return messaging.Message(
+            token=message.recipient,
+            notification=notification,
+            data=dict(message.data) or None,
+        )
 
 
 class PushChannel:

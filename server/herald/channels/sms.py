@@ -100,14 +100,15 @@ class _HeraldTwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
         timeout: float | None = None,  # noqa: ASYNC109 (twilio's signature)
         allow_redirects: bool = False,
     ) -> Response:
-        basic = aiohttp.BasicAuth(login=auth[0], password=auth[1]) if auth else None
+        headers = dict(headers or {})
+        if auth:
+            headers["Authorization"] = aiohttp.encode_basic_auth(auth[0], auth[1])
         async with self.session.request(
             method.upper(),
             url,
             params=params,  # type: ignore[arg-type]
             data=data,
             headers=headers,
-            auth=basic,
             timeout=aiohttp.ClientTimeout(total=timeout or self.timeout),
             allow_redirects=allow_redirects,
         ) as response:
