@@ -28,11 +28,20 @@ Failure codes:
 
 from __future__ import annotations
 
+import io
 import re
 import ssl
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.generator import BytesGenerator
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, getaddresses
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, getaddresses, parseaddr
 
 import aiosmtplib
 
@@ -45,6 +54,9 @@ from herald.core.text import html_to_text
 
 _MSGID_UNSAFE = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP  # readable and 7-bit safe (the default for utf-8 is base64)
+SMTP_POLICY = compat32.clone(linesep="\r\n")
 
 
 def message_id_for(delivery_id: str) -> str:
@@ -59,34 +71,68 @@ def envelope_address(header_value: str) -> str:
     return addresses[0][1] if addresses and addresses[0][1] else header_value.strip()
 
 
-def build_email(message: OutboundMessage, sender: str, reply_to: str = "") -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"] = sender
-    mail["To"] = message.recipient
-    if reply_to:
-        mail["Reply-To"] = reply_to
-    mail["Subject"] = _LINE_BREAKS.sub(" ", message.subject)
-    mail["Date"] = formatdate(usegmt=True)
-    mail["Message-ID"] = message_id_for(message.delivery_id)
-    mail["MIME-Version"] = "1.0"
-    mail["X-Herald-Delivery-Id"] = _LINE_BREAKS.sub(" ", message.delivery_id)
+def _header(value: str) -> str | Header:
+    value = _LINE_BREAKS.sub(" ", value)
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(_LINE_BREAKS.sub(" ", value))
+    if not address:
+        return value
+    return formataddr((name, address), charset="utf-8")
+
+
+def _text_part(content: str, subtype: str) -> MIMEText:
+    return MIMEText(content, subtype, _UTF8)  # type: ignore[arg-type]  # a Charset works
+
+
+def build_email(message: OutboundMessage, sender: str, reply_to: str = "") -> Message:
+    """The MIME message (built with the email package's fast compat32 classes)."""
+    body: Message
     if message.html is not None:
         text = message.text or html_to_text(message.html)
-        mail.set_content(text, charset="utf-8")
-        mail.add_alternative(message.html, subtype="html", charset="utf-8")
+        body = MIMEMultipart("alternative")
+        body.attach(_text_part(text, "plain"))
+        body.attach(_text_part(message.html, "html"))
     else:
-        mail.set_content(message.text, charset="utf-8")
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        if not maintype or not subtype:
-            maintype, subtype = "application", "octet-stream"
-        mail.add_attachment(
-            attachment.content,
-            maintype=maintype,
-            subtype=subtype,
-            filename=attachment.filename or None,
-        )
+        body = _text_part(message.text, "plain")
+    mail = body
+    if message.attachments:
+        mail = MIMEMultipart("mixed")
+        mail.attach(body)
+        for attachment in message.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            if not maintype or not subtype:
+                maintype, subtype = "application", "octet-stream"
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(attachment.content)
+            encode_base64(part)
+            if attachment.filename:
+                filename = _LINE_BREAKS.sub(" ", attachment.filename)
+                part.add_header(
+                    "Content-Disposition",
+                    "attachment",
+                    filename=filename if filename.isascii() else ("utf-8", "", filename),
+                )
+            else:
+                part.add_header("Content-Disposition", "attachment")
+            mail.attach(part)
+    mail["From"] = _address(sender)
+    mail["To"] = message.recipient
+    if reply_to:
+        mail["Reply-To"] = _address(reply_to)
+    mail["Subject"] = _header(message.subject)  # type: ignore[assignment]  # Header works
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = message_id_for(message.delivery_id)
+    mail["X-Herald-Delivery-Id"] = _LINE_BREAKS.sub(" ", message.delivery_id)
     return mail
+
+
+def flatten(mail: Message) -> bytes:
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=False, policy=SMTP_POLICY).flatten(mail)
+    return buffer.getvalue()
 
 
 def _reply_text(exc: aiosmtplib.SMTPResponseException) -> str:
@@ -173,10 +219,11 @@ class EmailChannel:
         if not self._pools:
             await self.start()
         mail = build_email(message, self.sender, self.reply_to)
+        raw = flatten(mail)
         failures: list[DeliveryResult] = []
         for pool in self._pools:
             try:
-                refused = await pool.send(mail, self._envelope_from, [message.recipient])
+                refused = await pool.send(raw, self._envelope_from, [message.recipient])
             except Exception as exc:
                 result = classify(pool.relay, exc)
                 if result.permanent and result.error_code != "INVALID_CREDENTIALS":
@@ -187,7 +234,7 @@ class EmailChannel:
                 # Only one recipient, so aiosmtplib raises instead; kept for safety.
                 detail = "; ".join(f"{k}: {v[0]} {v[1]}" for k, v in refused.items())
                 return DeliveryResult.permanent_failure("SMTP_REJECTED", detail)
-            return DeliveryResult.delivered(provider_message_id=mail["Message-ID"])
+            return DeliveryResult.delivered(provider_message_id=str(mail["Message-ID"]))
         transient = [f for f in failures if not f.permanent]
         last = transient[-1] if transient else failures[-1]
         if len(failures) == 1:

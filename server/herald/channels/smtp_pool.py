@@ -25,7 +25,6 @@ import contextlib
 import ssl
 import time
 from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
@@ -188,7 +187,7 @@ class SmtpPool:
             self._idle.append(client)
 
     async def send(
-        self, message: EmailMessage, sender: str, recipients: list[str]
+        self, message: bytes, sender: str, recipients: list[str]
     ) -> dict[str, aiosmtplib.SMTPResponse]:
         """Send one message; returns per-recipient refusals (empty when all accepted).
 
@@ -202,9 +201,7 @@ class SmtpPool:
                 client = await self._connect()
             try:
                 try:
-                    errors, _ = await client.send_message(
-                        message, sender=sender, recipients=recipients
-                    )
+                    errors, _ = await client.sendmail(sender, recipients, message)
                 except (SMTPServerDisconnected, ConnectionError):
                     if not reused:
                         raise
@@ -214,9 +211,7 @@ class SmtpPool:
                     if remaining <= 0:
                         raise
                     client = await self._connect()
-                    errors, _ = await client.send_message(
-                        message, sender=sender, recipients=recipients
-                    )
+                    errors, _ = await client.sendmail(sender, recipients, message)
             except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
                 # The conversation is still in step (aiosmtplib sent RSET): keep it.
                 self._checkin(client)
