@@ -182,6 +182,7 @@ class SmsChannel:
         self.timeout = timeout
         self._http: _HeraldTwilioHttpClient | None = None
         self._client: Client | None = None
+        self._messages: Any = None
 
     def __repr__(self) -> str:  # never show the auth token
         return f"SmsChannel(account_sid={self.account_sid!r}, base_url={self.base_url!r})"
@@ -195,6 +196,8 @@ class SmsChannel:
         client.region = None
         client.api.base_url = self.base_url
         self._client = client
+        # Built once: the twilio client builds these context objects anew on every access.
+        self._messages = client.api.v2010.accounts(self.account_sid).messages
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         segments = count_segments(message.text)
@@ -232,7 +235,7 @@ class SmsChannel:
         assert self._client is not None
         token = _CURRENT.set(capture)
         try:
-            return await self._client.api.v2010.accounts(self.account_sid).messages.create_async(
+            return await self._messages.create_async(
                 to=message.recipient, body=message.text, **sender
             )
         finally:
