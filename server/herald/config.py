@@ -64,6 +64,53 @@ def _networks(
         raise ConfigError(f"{name}: {exc}") from exc
 
 
+def _per_channel(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """`email=5/s,sms=10/s:20` -> {"email": "5/s", "sms": "10/s:20"}."""
+    found: dict[str, str] = {}
+    for part in _list(env, name):
+        channel, sep, value = part.partition("=")
+        channel = channel.strip().lower()
+        if not sep or channel not in CHANNEL_NAMES:
+            raise ConfigError(f"{name}: expected channel=value with a channel of {CHANNEL_NAMES}")
+        found[channel] = value.strip()
+    return found
+
+
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _rates(env: Mapping[str, str], name: str) -> dict[str, tuple[float, float]]:
+    """`sms=10/s:20` -> {"sms": (10.0 per second, burst 20.0)}; burst defaults to max(1, rate/s)."""
+    rates: dict[str, tuple[float, float]] = {}
+    for channel, value in _per_channel(env, name).items():
+        rate_part, _, burst_part = value.partition(":")
+        count, _, unit = rate_part.partition("/")
+        try:
+            per_second = float(count) / _UNITS[unit.strip() or "s"]
+            burst = float(burst_part) if burst_part else max(1.0, per_second)
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(
+                f"{name}: {channel}={value!r} is not N/s, N/m or N/h[:burst]"
+            ) from exc
+        if per_second <= 0 or burst < 1:
+            raise ConfigError(f"{name}: {channel} needs a positive rate and a burst >= 1")
+        rates[channel] = (per_second, burst)
+    return rates
+
+
+def _concurrency(env: Mapping[str, str], name: str) -> dict[str, int]:
+    limits: dict[str, int] = {}
+    for channel, value in _per_channel(env, name).items():
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(f"{name}: {channel}={value!r} must be a whole number >= 1")
+        limits[channel] = int(value)
+    return limits
+
+
+CHANNEL_NAMES = ("email", "sms", "push", "in_app", "webhook")
+DEFAULT_CONCURRENCY = {"email": 16, "sms": 32, "push": 64, "in_app": 256, "webhook": 256}
+
+
 @dataclass(frozen=True)
 class Settings:
     listen: str = "127.0.0.1:50051"
@@ -81,6 +128,10 @@ class Settings:
     retry_base_seconds: float = 1.0
     retry_max_seconds: float = 300.0
     delivery_deadline_seconds: float = 86400.0
+    send_wait_seconds: float = 30.0
+    rate_limits: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    concurrency_limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CONCURRENCY))
+    transactional_reserve: float = 0.25
     # Webhook
     webhook_secret: str = ""
     webhook_timeout: float = 10.0
@@ -134,6 +185,17 @@ class Settings:
             retry_max_seconds=_float(env, "HERALD_RETRY_MAX_SECONDS", defaults.retry_max_seconds),
             delivery_deadline_seconds=_float(
                 env, "HERALD_DELIVERY_DEADLINE_SECONDS", defaults.delivery_deadline_seconds
+            ),
+            send_wait_seconds=_float(
+                env, "HERALD_SEND_WAIT_SECONDS", defaults.send_wait_seconds, 0.0
+            ),
+            rate_limits=_rates(env, "HERALD_RATE_LIMITS"),
+            concurrency_limits={
+                **DEFAULT_CONCURRENCY,
+                **_concurrency(env, "HERALD_CONCURRENCY_LIMITS"),
+            },
+            transactional_reserve=_float(
+                env, "HERALD_TRANSACTIONAL_RESERVE", defaults.transactional_reserve
             ),
             webhook_secret=_get(env, "HERALD_WEBHOOK_SECRET", ""),
             webhook_timeout=_float(env, "HERALD_WEBHOOK_TIMEOUT", defaults.webhook_timeout, 0.001),

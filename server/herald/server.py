@@ -18,10 +18,11 @@ from herald.api.reflection_pool import MethodAwarePool
 from herald.api.unimplemented import unimplemented_handler
 from herald.channels.base import ChannelAdapter
 from herald.channels.registry import build_adapters
-from herald.config import Settings
+from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
+from herald.dispatch.limits import RateLimit
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
 from herald.store.database import Database
@@ -82,8 +83,11 @@ async def start(settings: Settings) -> Herald:
         await writer.write([queue.inbox_op(row)])
 
     adapters = build_adapters(settings, write_inbox)
-    for adapter in adapters.values():
-        await adapter.start()
+    for channel, adapter in adapters.items():
+        try:
+            await adapter.start()
+        except Exception as exc:
+            raise ConfigError(f"the {channel.value} channel cannot start: {exc}") from exc
     dispatcher = Dispatcher(
         queue,
         adapters,
@@ -91,9 +95,14 @@ async def start(settings: Settings) -> Herald:
         RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
         lease_seconds=settings.lease_seconds,
         workers=settings.workers,
+        rate_limits={Channel(c): RateLimit(*r) for c, r in settings.rate_limits.items()},
+        concurrency={Channel(c): n for c, n in settings.concurrency_limits.items()},
+        transactional_reserve=settings.transactional_reserve,
     )
     await dispatcher.start()
-    sender = Sender(queue, dispatcher, settings.delivery_deadline_seconds)
+    sender = Sender(
+        queue, dispatcher, settings.delivery_deadline_seconds, settings.send_wait_seconds
+    )
 
     server = grpc.aio.server(
         interceptors=[RequestContextInterceptor()],

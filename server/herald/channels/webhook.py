@@ -3,7 +3,8 @@
 Failure codes:
 - SSRF_REFUSED (permanent): the URL resolves to an address the policy refuses.
 - WEBHOOK_REDIRECT (permanent): the receiver answered 3xx; redirects are not followed.
-- WEBHOOK_HTTP_STATUS: 408, 425, 429 and 5xx are transient (Retry-After honoured),
+- RATE_LIMITED (transient): HTTP 429, with its Retry-After; slows the channel down.
+- WEBHOOK_HTTP_STATUS: 408, 425 and 5xx are transient (Retry-After honoured),
   other 4xx permanent.
 - TIMEOUT, CONNECTION_FAILED (transient).
 """
@@ -125,6 +126,8 @@ class WebhookChannel:
                 f"the receiver answered HTTP {status}; redirects are not followed",
             )
         error = f"the receiver answered HTTP {status}"
+        if status == 429:
+            return DeliveryResult.transient_failure("RATE_LIMITED", error, retry_after)
         if status in TRANSIENT_STATUSES or status >= 500:
             return DeliveryResult.transient_failure("WEBHOOK_HTTP_STATUS", error, retry_after)
         return DeliveryResult.permanent_failure("WEBHOOK_HTTP_STATUS", error)

@@ -23,6 +23,7 @@ from herald.core.delivery import DeliveryView
 from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.dispatch.hub import Hub
+from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket
 from herald.dispatch.retry import RetryPolicy
 from herald.store.queue import Outcome, Queue
 
@@ -46,6 +47,8 @@ class Leased:
     attempts: int  # attempts made before this one
     deadline_at: float
     created_at: float
+    lane: Lane = Lane.TRANSACTIONAL
+    fallback: bool = False
 
     @classmethod
     def from_row(cls, row: Any) -> Leased:
@@ -62,6 +65,8 @@ class Leased:
             attempts=get("attempts"),
             deadline_at=get("deadline_at"),
             created_at=get("created_at"),
+            lane=Lane(get("lane")),
+            fallback=bool(get("fallback")),
         )
 
 
@@ -74,6 +79,9 @@ class Dispatcher:
         retry: RetryPolicy,
         lease_seconds: float,
         workers: int,
+        rate_limits: Mapping[Channel, RateLimit] | None = None,
+        concurrency: Mapping[Channel, int] | None = None,
+        transactional_reserve: float = 0.25,
     ) -> None:
         self.queue = queue
         self.adapters = dict(adapters)
@@ -82,6 +90,13 @@ class Dispatcher:
         self.lease_seconds = lease_seconds
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{new_id()[-8:]}"
         self._capacity = workers
+        self._bulk_capacity = max(1, int(workers * (1 - transactional_reserve)))
+        self._bulk_inflight = 0
+        self._buckets = {c: TokenBucket(limit) for c, limit in (rate_limits or {}).items()}
+        self._slots = {
+            c: LaneSlots(n, reserve=max(1, int(n * transactional_reserve)))
+            for c, n in (concurrency or {}).items()
+        }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
@@ -105,14 +120,18 @@ class Dispatcher:
         self._remember(deliveries[0].request_id if deliveries else "", content)
         return [self._spawn(self._attempt(d, content)) for d in deliveries]
 
-    def _spawn(self, coro: Any) -> asyncio.Task[DeliveryView]:
+    def _spawn(self, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
         task: asyncio.Task[DeliveryView] = asyncio.create_task(coro)
         self._inflight.add(task)
-        task.add_done_callback(self._done)
+        if bulk:
+            self._bulk_inflight += 1
+        task.add_done_callback(lambda done: self._done(done, bulk))
         return task
 
-    def _done(self, task: asyncio.Task[DeliveryView]) -> None:
+    def _done(self, task: asyncio.Task[DeliveryView], bulk: bool) -> None:
         self._inflight.discard(task)
+        if bulk:
+            self._bulk_inflight -= 1
         self._slot_free.set()
 
     async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
@@ -140,15 +159,7 @@ class Dispatcher:
                 attempt=attempt,
             )
             started = time.monotonic()
-            try:
-                result = await adapter.send(message)
-            except Exception as exc:  # an adapter bug must not lose the delivery
-                log.exception(
-                    "adapter_crashed", channel=delivery.channel.value, delivery_id=delivery.id
-                )
-                result = DeliveryResult.transient_failure(
-                    "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
-                )
+            result = await self._send_limited(adapter, message, delivery.lane)
             log.info(
                 "delivery_attempt",
                 delivery_id=delivery.id,
@@ -161,7 +172,17 @@ class Dispatcher:
             )
         now = time.time()
         outcome = self._outcome(delivery, attempt, result, now)
-        await self.queue.record(outcome, now)
+        chain = []
+        if delivery.fallback and outcome.state.final:
+            chain = self.queue.fallback_ops(
+                delivery.request_id,
+                delivery.position,
+                outcome.state is DeliveryState.DELIVERED,
+                self.owner,
+                now,
+                self.lease_seconds,
+            )
+        await self.queue.record(outcome, now, chain)
         view = DeliveryView(
             id=delivery.id,
             request_id=delivery.request_id,
@@ -183,7 +204,54 @@ class Dispatcher:
             completed_at=outcome.completed_at,
         )
         self.hub.publish(view)
+        if outcome.state is DeliveryState.QUEUED:  # a retry is due then: claim it on time
+            asyncio.get_running_loop().call_later(
+                max(0.0, outcome.next_attempt_at - now) + 0.01, self.wake
+            )
+        if chain:
+            await self._continue_chain(delivery, content)
         return view
+
+    async def _send_limited(
+        self, adapter: ChannelAdapter, message: OutboundMessage, lane: Lane
+    ) -> DeliveryResult:
+        """Send within the channel's concurrency and rate limits; a provider's
+        429 (RATE_LIMITED) slows the channel's bucket down."""
+        slots = self._slots.get(message.channel)
+        bucket = self._buckets.get(message.channel)
+        async with slots.hold(lane) if slots else contextlib.nullcontext():
+            if bucket is not None:
+                await bucket.acquire(lane)
+            try:
+                result = await adapter.send(message)
+            except Exception as exc:  # an adapter bug must not lose the delivery
+                log.exception(
+                    "adapter_crashed",
+                    channel=message.channel.value,
+                    delivery_id=message.delivery_id,
+                )
+                result = DeliveryResult.transient_failure(
+                    "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
+                )
+        if bucket is not None:
+            if result.error_code == "RATE_LIMITED":
+                bucket.throttled(result.retry_after)
+            elif result.ok:
+                bucket.succeeded()
+        return result
+
+    async def _continue_chain(self, delivery: Leased, content: Content) -> None:
+        """Publish the skipped rest of a fallback chain, or run its next delivery
+        (which the outcome's transaction leased to this process)."""
+        for row in await self.queue.request_deliveries(delivery.request_id):
+            if row.position <= delivery.position:
+                continue
+            view = DeliveryView.from_row(row)
+            if view.state is DeliveryState.SKIPPED:
+                self.hub.publish(view)
+            elif view.state is DeliveryState.SENDING and row.lease_owner == self.owner:
+                self._spawn(self._attempt(Leased.from_row(row), content))
+                return
 
     def _outcome(
         self, delivery: Leased, attempt: int, result: DeliveryResult, now: float
@@ -207,7 +275,8 @@ class Dispatcher:
             "error": result.error,
             "permanent": result.permanent,
         }
-        if not result.permanent and attempt < self.retry.max_attempts:
+        # A fallback chain moves on to its next channel rather than retrying this one.
+        if not result.permanent and not delivery.fallback and attempt < self.retry.max_attempts:
             due = now + self.retry.delay(attempt, result.retry_after)
             if due <= delivery.deadline_at:
                 return Outcome(state=DeliveryState.QUEUED, next_attempt_at=due, **failure, **common)
@@ -220,6 +289,8 @@ class Dispatcher:
     async def _claim_loop(self, lane: Lane) -> None:
         while not self._stopping:
             free = self._capacity - len(self._inflight)
+            if lane is Lane.BULK:
+                free = min(free, self._bulk_capacity - self._bulk_inflight)
             if free <= 0:
                 self._slot_free.clear()
                 await self._slot_free.wait()
@@ -231,7 +302,11 @@ class Dispatcher:
                 if rows:
                     contents = await self._contents_for({row.request_id for row in rows})
                     for row in rows:
-                        self._spawn(self._attempt(Leased.from_row(row), contents[row.request_id]))
+                        leased = Leased.from_row(row)
+                        self._spawn(
+                            self._attempt(leased, contents[row.request_id]),
+                            bulk=leased.lane is Lane.BULK,
+                        )
                     continue
             except Exception:
                 log.exception("claim_failed", lane=lane.value)

@@ -1,0 +1,120 @@
+"""Per-channel rate and concurrency limits, aware of the two lanes.
+
+Transactional sends (SendMessage, SendMessageStream) are never starved by bulk
+work: a bulk send takes a rate token only when one is free right now and no
+transactional send is waiting for one, and it can hold at most
+`limit - reserve` of a channel's concurrency slots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from herald.core.channel import Lane
+
+BULK_RETRY_SECONDS = 0.005
+MAX_SLOWDOWN = 16.0
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    per_second: float
+    burst: float
+
+
+class TokenBucket:
+    """A token bucket that a provider's 429 slows down.
+
+    A 429 pauses the bucket for the Retry-After (or one interval) and halves its
+    rate (down to 1/16); every send that goes through recovers 5% of it.
+    """
+
+    def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._tokens = limit.burst
+        self._updated = self._clock()
+        self._slowdown = 1.0
+        self._paused_until = 0.0
+        self._transactional_waiting = 0
+
+    @property
+    def rate(self) -> float:
+        return self.limit.per_second / self._slowdown
+
+    def _refill(self, now: float) -> None:
+        elapsed = max(0.0, now - max(self._updated, self._paused_until))
+        self._tokens = min(self.limit.burst, self._tokens + elapsed * self.rate)
+        self._updated = now
+
+    def _wait_for_token(self, now: float) -> float:
+        """Seconds until a whole token is free (0 when one is free now)."""
+        pause = max(0.0, self._paused_until - now)
+        if pause:
+            return pause
+        return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
+
+    async def acquire(self, lane: Lane) -> None:
+        if lane is Lane.TRANSACTIONAL:
+            self._transactional_waiting += 1
+            try:
+                while True:
+                    now = self._clock()
+                    self._refill(now)
+                    wait = self._wait_for_token(now)
+                    if wait <= 0:
+                        self._tokens -= 1.0
+                        return
+                    await asyncio.sleep(wait)
+            finally:
+                self._transactional_waiting -= 1
+        while True:
+            now = self._clock()
+            self._refill(now)
+            wait = self._wait_for_token(now)
+            if wait <= 0 and not self._transactional_waiting:
+                self._tokens -= 1.0
+                return
+            await asyncio.sleep(max(wait, BULK_RETRY_SECONDS))
+
+    def throttled(self, retry_after: float | None) -> None:
+        now = self._clock()
+        self._refill(now)
+        self._slowdown = min(MAX_SLOWDOWN, self._slowdown * 2)
+        self._tokens = min(self._tokens, 0.0)
+        self._paused_until = max(self._paused_until, now + (retry_after or 1.0 / self.rate))
+
+    def succeeded(self) -> None:
+        self._slowdown = max(1.0, self._slowdown * 0.95)
+
+
+class LaneSlots:
+    """At most `limit` sends at once; bulk may use at most `limit - reserve`."""
+
+    def __init__(self, limit: int, reserve: int) -> None:
+        self.limit = limit
+        self.bulk_limit = max(1, limit - reserve)
+        self._busy = 0
+        self._bulk_busy = 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, lane: Lane) -> AsyncIterator[None]:
+        bulk = lane is Lane.BULK
+        async with self._changed:
+            await self._changed.wait_for(
+                lambda: self._busy < self.limit and (not bulk or self._bulk_busy < self.bulk_limit)
+            )
+            self._busy += 1
+            self._bulk_busy += bulk
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._busy -= 1
+                self._bulk_busy -= bulk
+                self._changed.notify_all()
