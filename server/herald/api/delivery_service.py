@@ -8,7 +8,6 @@ from typing import Any, TypeAlias
 from herald.api import convert
 from herald.api.errors import streaming, unary
 from herald.core.errors import FieldViolation, InvalidArgumentError, UnimplementedError
-from herald.core.message import DispatchMode
 from herald.dispatch.sender import Sender
 from herald.v1 import delivery_pb2, delivery_pb2_grpc
 
@@ -34,8 +33,6 @@ def _not_built_yet(request: delivery_pb2.SendMessageRequest) -> None:
     used = [name for name, present in later.items() if present]
     if used:
         raise UnimplementedError(f"not available yet: {', '.join(used)}")
-    if request.mode == delivery_pb2.DISPATCH_MODE_FALLBACK:
-        raise UnimplementedError("not available yet: mode DISPATCH_MODE_FALLBACK")
 
 
 class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
@@ -66,7 +63,6 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         message = request.message
         _not_built_yet(message)
         domain = convert.message_request(message)
-        assert domain.mode is DispatchMode.ALL
         accepted = await self.sender.send_message(domain, convert.fingerprint(message))
         succeeded = failed = 0
         async for view in self.sender.completions(accepted, _time_left(context)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,11 +14,11 @@ from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
 from herald.core.errors import AlreadyExistsError
 from herald.core.ids import new_id
-from herald.core.message import MessageRequest, content_of, plan, validate
+from herald.core.message import DispatchMode, MessageRequest, content_of, plan, validate
 from herald.dispatch.dispatcher import Dispatcher, Leased
-from herald.store.queue import DuplicateRequestError, Queue
+from herald.store.queue import HELD, DuplicateRequestError, Queue
 
-REPLAY_POLL_SECONDS = 0.2
+POLL_SECONDS = 0.2  # how often a waiting send re-reads the store
 
 
 @dataclass
@@ -30,10 +30,13 @@ class Accepted:
 
 
 class Sender:
-    def __init__(self, queue: Queue, dispatcher: Dispatcher, delivery_deadline: float) -> None:
+    def __init__(
+        self, queue: Queue, dispatcher: Dispatcher, delivery_deadline: float, send_wait: float
+    ) -> None:
         self.queue = queue
         self.dispatcher = dispatcher
         self.delivery_deadline = delivery_deadline
+        self.send_wait = send_wait
 
     async def send_message(
         self, request: MessageRequest, fingerprint: str, caller: str = ""
@@ -58,26 +61,32 @@ class Sender:
         }
         # Leased to this process from the start: the attempt runs right away,
         # and if the process dies the lease expires and any worker takes over.
-        rows = [
-            {
-                "id": new_id(),
-                "request_id": message_id,
-                "position": position,
-                "channel": planned.channel.value,
-                "recipient": planned.recipient,
-                "user_id": planned.user_id,
-                "lane": Lane.TRANSACTIONAL.value,
-                "state": DeliveryState.SENDING.value,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "lease_owner": self.dispatcher.owner,
-                "lease_expires_at": now + self.dispatcher.lease_seconds,
-                "deadline_at": now + self.delivery_deadline,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for position, planned in enumerate(plan(request))
-        ]
+        # In a fallback chain only the first is leased; the others are held
+        # until the one before them fails.
+        fallback = request.mode is DispatchMode.FALLBACK
+        rows = []
+        for position, planned in enumerate(plan(request)):
+            runs_now = not fallback or position == 0
+            rows.append(
+                {
+                    "id": new_id(),
+                    "request_id": message_id,
+                    "position": position,
+                    "channel": planned.channel.value,
+                    "recipient": planned.recipient,
+                    "user_id": planned.user_id,
+                    "lane": Lane.TRANSACTIONAL.value,
+                    "state": (DeliveryState.SENDING if runs_now else DeliveryState.QUEUED).value,
+                    "attempts": 0,
+                    "next_attempt_at": now if runs_now else HELD,
+                    "lease_owner": self.dispatcher.owner if runs_now else None,
+                    "lease_expires_at": now + self.dispatcher.lease_seconds if runs_now else None,
+                    "deadline_at": now + self.delivery_deadline,
+                    "created_at": now,
+                    "updated_at": now,
+                    "fallback": fallback,
+                }
+            )
         try:
             await self.queue.enqueue(request_row, rows)
         except DuplicateRequestError:
@@ -102,71 +111,69 @@ class Sender:
     async def results(self, accepted: Accepted, within: float | None) -> list[DeliveryView]:
         """Every delivery's result, waiting up to `within` seconds for the unfinished ones."""
         latest = {view.id: view for view in accepted.deliveries}
+        settled = set()
         async for view in self.completions(accepted, within):
             latest[view.id] = view
+            settled.add(view.id)
+        if len(settled) < len(latest):  # still retrying: report where each stands
+            for row in await self.queue.request_deliveries(accepted.message_id):
+                if row.id not in settled:
+                    latest[row.id] = DeliveryView.from_row(row)
         return [latest[view.id] for view in accepted.deliveries]
 
     async def completions(
         self, accepted: Accepted, within: float | None
     ) -> AsyncIterator[DeliveryView]:
-        """Yield each delivery's result the moment its attempt completes."""
-        loop_deadline = None if within is None else time.monotonic() + within
-        if accepted.running:
-            pending: set[asyncio.Task[DeliveryView]] = set(accepted.running.values())
-            for view in accepted.deliveries:
-                if view.id not in accepted.running:
-                    yield view
-            while pending:
-                remaining = (
-                    None if loop_deadline is None else max(0.0, loop_deadline - time.monotonic())
-                )
-                done, pending = await asyncio.wait(
-                    pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
-                )
-                if not done:
-                    return
-                for task in done:
-                    yield task.result()
-            return
-        async for view in self._await_recorded(
-            accepted.message_id, accepted.deliveries, loop_deadline
-        ):
-            yield view
+        """Yield each delivery's final result the moment it is known.
 
-    async def _await_recorded(
-        self, message_id: str, views: Sequence[DeliveryView], loop_deadline: float | None
-    ) -> AsyncIterator[DeliveryView]:
-        """For a replay: results already recorded at once, the rest as the store records them."""
-        waiting = set()
-        for view in views:
-            if _settled(view):
-                yield view
-            else:
-                waiting.add(view.id)
-        with self.dispatcher.hub.watch(message_id) as updates:
-            while waiting:
-                if loop_deadline is not None and time.monotonic() >= loop_deadline:
+        A delivery whose attempt failed transiently is retried by the queue; its
+        result comes when a later attempt settles it. Waits at most `within`
+        seconds (or the configured send wait); what is unfinished then is left
+        to the queue and not yielded.
+        """
+        budget = self.send_wait if within is None else min(within, self.send_wait)
+        deadline = time.monotonic() + budget
+        with self.dispatcher.hub.watch(accepted.message_id) as updates:
+            waiting: set[str] = set()
+            for view in accepted.deliveries:
+                if view.state.final:
+                    yield view
+                else:
+                    waiting.add(view.id)
+            running = set(accepted.running.values())
+            # The common case: every first attempt settles its delivery.
+            while running and waiting:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     return
-                timeout = REPLAY_POLL_SECONDS
-                if loop_deadline is not None:
-                    timeout = min(timeout, max(0.0, loop_deadline - time.monotonic()))
-                try:
-                    update = await asyncio.wait_for(updates.get(), timeout)
-                    fresh = [update]
-                except TimeoutError:
-                    fresh = [
-                        DeliveryView.from_row(r)
-                        for r in await self.queue.request_deliveries(message_id)
-                    ]
-                for view in fresh:
-                    if view.id in waiting and _settled(view):
+                done, running = await asyncio.wait(
+                    running, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    if task.cancelled() or task.exception() is not None:
+                        continue
+                    view = task.result()
+                    if view.id in waiting and view.state.final:
                         waiting.discard(view.id)
                         yield view
-
-
-def _settled(view: DeliveryView) -> bool:
-    """An attempt has completed (a retry may still be scheduled)."""
-    return view.state is not DeliveryState.SENDING
+            # Retries, fallback chains and replays: the hub, with the store as backstop.
+            while waiting:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                try:
+                    fresh = [await asyncio.wait_for(updates.get(), min(remaining, POLL_SECONDS))]
+                    while not updates.empty():
+                        fresh.append(updates.get_nowait())
+                except TimeoutError:
+                    fresh = [
+                        DeliveryView.from_row(row)
+                        for row in await self.queue.request_deliveries(accepted.message_id)
+                    ]
+                for view in fresh:
+                    if view.id in waiting and view.state.final:
+                        waiting.discard(view.id)
+                        yield view
 
 
 def _pending_view(row: dict[str, Any]) -> DeliveryView:

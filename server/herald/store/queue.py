@@ -15,6 +15,8 @@ from herald.store.schema import deliveries, inbox_messages, requests
 from herald.store.writer import GroupCommitWriter, Op
 
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
+# next_attempt_at of a fallback delivery waiting for the one before it: never due by itself.
+HELD = 1e18
 
 
 class DuplicateRequestError(Exception):
@@ -105,8 +107,45 @@ class Queue:
             },
         )
 
-    async def record(self, outcome: Outcome, now: float) -> None:
-        await self.writer.write([self.record_op(outcome, now)])
+    async def record(self, outcome: Outcome, now: float, extra: Sequence[Op] = ()) -> None:
+        await self.writer.write([self.record_op(outcome, now), *extra])
+
+    def fallback_ops(
+        self,
+        request_id: str,
+        position: int,
+        delivered: bool,
+        owner: str,
+        now: float,
+        lease_seconds: float,
+    ) -> list[Op]:
+        """After a fallback delivery's final outcome: skip the rest of the chain, or
+        lease the next delivery to `owner` so it runs next."""
+        later = sa.and_(
+            deliveries.c.request_id == request_id,
+            deliveries.c.state == DeliveryState.QUEUED.value,
+            deliveries.c.next_attempt_at == HELD,
+        )
+        if delivered:
+            statement = (
+                deliveries.update()
+                .where(later, deliveries.c.position > position)
+                .values(state=DeliveryState.SKIPPED.value, updated_at=now, completed_at=now)
+            )
+        else:
+            statement = (
+                deliveries.update()
+                .where(later, deliveries.c.position == position + 1)
+                .values(
+                    state=DeliveryState.SENDING.value,
+                    next_attempt_at=now,
+                    lease_owner=owner,
+                    lease_expires_at=now + lease_seconds,
+                    updated_at=now,
+                )
+            )
+        # Compiled per call (rare path), so it never shares an executemany group.
+        return [(statement, {})]
 
     def inbox_op(self, row: dict[str, Any]) -> Op:
         return (self._insert_inbox, row)

@@ -51,6 +51,8 @@ deliveries = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Column("completed_at", sa.Float, nullable=True),
+    # Part of a fallback chain: tried in position order until one is delivered.
+    sa.Column("fallback", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_deliveries_request", deliveries.c.request_id, deliveries.c.position)
 # The claim query: queued (or leased-and-expired) rows by lane and due time.

@@ -26,17 +26,23 @@ class SqliteBatchExecutor:
         self._path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._connection: sqlite3.Connection | None = None
-        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[str, dict[str, Any]]] = {}
+        self._compiled: dict[
+            tuple[int, tuple[str, ...]], tuple[sa.Executable, str, dict[str, Any]]
+        ] = {}
 
     def _sql(self, statement: sa.Executable, keys: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
         """The statement's SQL and the values it binds itself (e.g. lease_owner=None)."""
         cache_key = (id(statement), keys)
         found = self._compiled.get(cache_key)
-        if found is None:
+        # The statement itself is kept in the entry: an id can be reused once a
+        # one-off statement is gone, and must then not find the old SQL.
+        if found is None or found[0] is not statement:
             compiled = statement.compile(dialect=_DIALECT, column_keys=list(keys))  # type: ignore[attr-defined]
             fixed = {k: v for k, v in compiled.params.items() if k not in keys}
-            found = self._compiled[cache_key] = (str(compiled), fixed)
-        return found
+            if len(self._compiled) > 512:
+                self._compiled.clear()
+            found = self._compiled[cache_key] = (statement, str(compiled), fixed)
+        return found[1], found[2]
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
