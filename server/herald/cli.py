@@ -27,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from herald.server import serve  # noqa: PLC0415
 
-        asyncio.run(serve(settings))
+        try:
+            asyncio.run(serve(settings))
+        except ConfigError as exc:
+            print(f"herald: configuration error: {exc}", file=sys.stderr)
+            return 2
         return 0
     from herald.store.database import Database  # noqa: PLC0415
 

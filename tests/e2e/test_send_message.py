@@ -105,8 +105,41 @@ async def test_failing_webhook_fails_only_that_channel(
     assert failed.error_code == ("TIMEOUT" if path.startswith("/delay") else "WEBHOOK_HTTP_STATUS")
     assert failed.error
     assert not failed.permanent
-    # Transient: a retry is scheduled as a queued row rather than given up.
-    assert failed.state == common_pb2.DELIVERY_STATE_QUEUED
+    # Transient: retried (HERALD_MAX_ATTEMPTS=3 in tests) and then given up.
+    assert (failed.state, failed.attempts) == (common_pb2.DELIVERY_STATE_FAILED, 3)
+    posts = [r for r in receiver.received if r.path == path]
+    assert len(posts) == 3
+    assert {p.headers["webhook-id"] for p in posts} == {failed.delivery_id}
+    assert results[IN_APP].attempts == 1
+
+
+async def test_transient_failure_then_success_reports_the_attempts(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(
+        message(receiver.url("/flaky/2/503"), channels=[WEBHOOK]), timeout=10
+    )
+    [result] = reply.results
+    assert (result.success, result.state, result.attempts) == (
+        True,
+        common_pb2.DELIVERY_STATE_DELIVERED,
+        3,
+    )
+    assert [r.verified for r in receiver.received] == [True, True, True]
+
+
+async def test_retry_after_is_honoured(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(
+        message(receiver.url("/flaky/1/503/1"), channels=[WEBHOOK]), timeout=10
+    )
+    assert reply.results[0].success and reply.results[0].attempts == 2
+    first, second = receiver.received
+    # Backoff alone would retry within 0.05 s; the receiver asked for 1 s.
+    assert second.at - first.at >= 0.95
 
 
 async def test_webhook_client_error_is_permanent(

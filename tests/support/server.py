@@ -30,6 +30,9 @@ class ServerProcess:
             "HERALD_SHUTDOWN_GRACE": "10",
             "HERALD_WEBHOOK_TIMEOUT": "2",
             "HERALD_SHUTDOWN_DRAIN": "0",
+            # Retries quick enough for a test to watch them all.
+            "HERALD_MAX_ATTEMPTS": "3",
+            "HERALD_RETRY_BASE_SECONDS": "0.05",
             **(env or {}),
         }
         self.log_path = data_dir / "server.log"

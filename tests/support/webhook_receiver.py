@@ -2,12 +2,15 @@
 Webhooks signatures and can answer slowly, with an error, or on a signal.
 
 Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>,
-/hold/<name> (answers once release(name) is called)."""
+/hold/<name> (answers once release(name) is called), and
+/flaky/<n>/<code>[/<retry-after>]: the first n requests to that path answer
+<code> (with a Retry-After header when given), later ones succeed."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
+    at: float = 0.0  # time.monotonic() on arrival
 
     @property
     def json(self) -> Any:
@@ -67,11 +71,16 @@ class WebhookReceiver:
             verified = True
         except WebhookVerificationError:
             verified = False
-        self.received.append(Received(request.path, headers, body, verified))
+        self.received.append(Received(request.path, headers, body, verified, time.monotonic()))
         self.arrived[request.path].set()
         parts = request.path.strip("/").split("/")
         if parts[0] == "status":
             return web.Response(status=int(parts[1]))
+        if parts[0] == "flaky":
+            seen = sum(1 for r in self.received if r.path == request.path)
+            if seen <= int(parts[1]):
+                extra = {"Retry-After": parts[3]} if len(parts) > 3 else {}
+                return web.Response(status=int(parts[2]), headers=extra)
         if parts[0] == "delay":
             await asyncio.sleep(float(parts[1]))
         if parts[0] == "hold":
