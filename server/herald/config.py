@@ -121,6 +121,7 @@ class Settings:
     shutdown_grace: float = 10.0
     shutdown_drain: float = 1.0
     max_message_bytes: int = 64 * 1024 * 1024
+    max_attachment_bytes: int = 10 * 1024 * 1024
     # Dispatch
     workers: int = 64
     lease_seconds: float = 30.0
@@ -175,6 +176,9 @@ class Settings:
             shutdown_drain=_float(env, "HERALD_SHUTDOWN_DRAIN", defaults.shutdown_drain),
             max_message_bytes=_int(
                 env, "HERALD_MAX_MESSAGE_BYTES", defaults.max_message_bytes, minimum=1024
+            ),
+            max_attachment_bytes=_int(
+                env, "HERALD_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes, minimum=0
             ),
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),

@@ -101,7 +101,11 @@ async def start(settings: Settings) -> Herald:
     )
     await dispatcher.start()
     sender = Sender(
-        queue, dispatcher, settings.delivery_deadline_seconds, settings.send_wait_seconds
+        queue,
+        dispatcher,
+        settings.delivery_deadline_seconds,
+        settings.send_wait_seconds,
+        settings.max_attachment_bytes,
     )
 
     server = grpc.aio.server(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ from herald.core.text import html_to_text
 MAX_SUBJECT = 998  # RFC 5322's line limit
 MAX_BODY = 1_000_000
 MAX_REQUEST_ID = 128
+DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all of a message's attachments together
+_CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 
 
 class DispatchMode(enum.StrEnum):
@@ -80,12 +83,16 @@ ADDRESS_FIELDS: dict[Channel, tuple[str, Callable[[str], str | None]]] = {
 }
 
 
-def validate(request: MessageRequest) -> None:
+def validate(
+    request: MessageRequest, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+) -> None:
     """Raise InvalidArgumentError with one violation per problem found."""
     violations: list[FieldViolation] = []
 
     def bad(field_path: str, description: str) -> None:
         violations.append(FieldViolation(field_path, description))
+
+    _check_attachments(request.attachments, max_attachment_bytes, bad)
 
     if not request.subject.strip():
         bad("subject", "is required")
@@ -119,6 +126,30 @@ def validate(request: MessageRequest) -> None:
             bad(field_name, problem)
     if violations:
         raise InvalidArgumentError(violations)
+
+
+def _check_attachments(
+    attachments: tuple[Attachment, ...],
+    max_bytes: int,
+    bad: Callable[[str, str], None],
+) -> None:
+    total = 0
+    for index, attachment in enumerate(attachments):
+        where = f"attachments[{index}]"
+        name = attachment.filename
+        if not name.strip():
+            bad(f"{where}.filename", "is required")
+        elif any(c in name for c in "\r\n\0/\\") or len(name) > 255:
+            bad(f"{where}.filename", "must be a plain file name of at most 255 characters")
+        if not _CONTENT_TYPE.match(attachment.content_type):
+            bad(f"{where}.content_type", "must be a MIME type such as application/pdf")
+        total += len(attachment.content)
+        if total > max_bytes:
+            bad(
+                f"{where}.content",
+                f"attachments total more than {max_bytes} bytes (HERALD_MAX_ATTACHMENT_BYTES)",
+            )
+            return
 
 
 def plan(request: MessageRequest) -> list[PlannedDelivery]:

@@ -31,8 +31,14 @@ class Accepted:
 
 class Sender:
     def __init__(
-        self, queue: Queue, dispatcher: Dispatcher, delivery_deadline: float, send_wait: float
+        self,
+        queue: Queue,
+        dispatcher: Dispatcher,
+        delivery_deadline: float,
+        send_wait: float,
+        max_attachment_bytes: int,
     ) -> None:
+        self.max_attachment_bytes = max_attachment_bytes
         self.queue = queue
         self.dispatcher = dispatcher
         self.delivery_deadline = delivery_deadline
@@ -41,7 +47,7 @@ class Sender:
     async def send_message(
         self, request: MessageRequest, fingerprint: str, caller: str = ""
     ) -> Accepted:
-        validate(request)
+        validate(request, self.max_attachment_bytes)
         key = f"message:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return await self._replay(existing.id, existing.fingerprint, fingerprint)
@@ -93,7 +99,7 @@ class Sender:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
             return await self._replay(existing.id, existing.fingerprint, fingerprint)
-        leased = [Leased.from_row(row) for row in rows]
+        leased = [Leased.from_row(row) for row in rows if row["lease_owner"] is not None]
         tasks = self.dispatcher.run(leased, content)
         views = [_pending_view(row) for row in rows]
         return Accepted(
