@@ -122,6 +122,7 @@ class Settings:
     shutdown_drain: float = 1.0
     max_message_bytes: int = 64 * 1024 * 1024
     max_attachment_bytes: int = 10 * 1024 * 1024
+    max_recipients: int = 50
     # Dispatch
     workers: int = 64
     lease_seconds: float = 30.0
@@ -180,6 +181,7 @@ class Settings:
             max_attachment_bytes=_int(
                 env, "HERALD_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes, minimum=0
             ),
+            max_recipients=_int(env, "HERALD_MAX_RECIPIENTS", defaults.max_recipients, minimum=1),
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),

@@ -20,9 +20,11 @@ from herald.channels.base import ChannelAdapter
 from herald.channels.registry import build_adapters
 from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
+from herald.core.notification import AllowEveryone
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
+from herald.dispatch.notifications import Notifications
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
 from herald.store.database import Database
@@ -107,6 +109,14 @@ async def start(settings: Settings) -> Herald:
         settings.send_wait_seconds,
         settings.max_attachment_bytes,
     )
+    notifications = Notifications(
+        queue,
+        dispatcher,
+        AllowEveryone(),
+        settings.max_recipients,
+        settings.max_attachment_bytes,
+        settings.delivery_deadline_seconds,
+    )
 
     server = grpc.aio.server(
         interceptors=[RequestContextInterceptor()],
@@ -116,7 +126,9 @@ async def start(settings: Settings) -> Herald:
             ("grpc.so_reuseport", 0),
         ],
     )
-    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(DeliveryService(sender), server)
+    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(
+        DeliveryService(sender, notifications), server
+    )
     server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
-from herald.api import convert
+from herald.api import convert, notification_convert
 from herald.api.errors import streaming, unary
 from herald.core.errors import FieldViolation, InvalidArgumentError, UnimplementedError
+from herald.dispatch.notifications import Notifications
 from herald.dispatch.sender import Sender
 from herald.v1 import delivery_pb2, delivery_pb2_grpc
 
@@ -36,8 +37,9 @@ def _not_built_yet(request: delivery_pb2.SendMessageRequest) -> None:
 
 
 class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, notifications: Notifications) -> None:
         self.sender = sender
+        self.notifications = notifications
 
     @unary
     async def SendMessage(
@@ -82,14 +84,39 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         )
 
     @unary
-    async def SendNotification(self, request: Any, context: Context) -> Any:
-        raise UnimplementedError("SendNotification is not available yet")
+    async def SendNotification(
+        self, request: delivery_pb2.SendNotificationRequest, context: Context
+    ) -> delivery_pb2.SendNotificationResponse:
+        notification_convert.not_built_yet(request)
+        accepted = await self.notifications.send(
+            notification_convert.notification_request(request), convert.fingerprint(request)
+        )
+        return notification_convert.send_response(accepted)
 
     @unary
-    async def GetNotification(self, request: Any, context: Context) -> Any:
-        raise UnimplementedError("GetNotification is not available yet")
+    async def GetNotification(
+        self, request: delivery_pb2.GetNotificationRequest, context: Context
+    ) -> delivery_pb2.GetNotificationResponse:
+        view = await self.notifications.get(notification_convert.notification_id(request.name))
+        return delivery_pb2.GetNotificationResponse(
+            notification=notification_convert.notification(view)
+        )
 
     @streaming
-    async def WatchNotification(self, request: Any, context: Context) -> AsyncIterator[Any]:
-        raise UnimplementedError("WatchNotification is not available yet")
-        yield  # pragma: no cover
+    async def WatchNotification(
+        self, request: delivery_pb2.WatchNotificationRequest, context: Context
+    ) -> AsyncIterator[delivery_pb2.WatchNotificationResponse]:
+        notification_id = notification_convert.notification_id(request.name)
+        async for progress in self.notifications.watch(notification_id):
+            view = progress.view
+            event = delivery_pb2.WatchNotificationResponse(
+                total=len(view.deliveries),
+                delivered=view.delivered,
+                failed=view.failed,
+                state=notification_convert.state(view),  # type: ignore[arg-type]
+            )
+            if progress.delivery is None:
+                event.snapshot.CopyFrom(notification_convert.notification(view))
+            else:
+                event.delivery.CopyFrom(notification_convert.delivery(progress.delivery))
+            yield event

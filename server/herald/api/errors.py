@@ -60,6 +60,17 @@ def to_status(error: errors.HeraldError) -> grpc.Status:
                 ]
             )
         )
+    if isinstance(error, errors.FailedPreconditionError) and error.violations:
+        details.append(
+            error_details_pb2.PreconditionFailure(
+                violations=[
+                    error_details_pb2.PreconditionFailure.Violation(
+                        type=v.type, subject=v.subject, description=v.description
+                    )
+                    for v in error.violations
+                ]
+            )
+        )
     if isinstance(error, errors.NotFoundError):
         details.append(
             error_details_pb2.ResourceInfo(

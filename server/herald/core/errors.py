@@ -43,8 +43,24 @@ class AlreadyExistsError(HeraldError):
     reason = "ALREADY_EXISTS"
 
 
+@dataclass(frozen=True, slots=True)
+class PreconditionViolation:
+    type: str  # e.g. "not_in_allow_list"
+    subject: str  # what it is about, e.g. "email:bob@example.com"
+    description: str
+
+
 class FailedPreconditionError(HeraldError):
     reason = "FAILED_PRECONDITION"
+
+    def __init__(
+        self,
+        message: str,
+        reason: str | None = None,
+        violations: list[PreconditionViolation] | None = None,
+    ) -> None:
+        super().__init__(message, reason)
+        self.violations = violations or []
 
 
 class UnimplementedError(HeraldError):

@@ -92,7 +92,7 @@ def validate(
     def bad(field_path: str, description: str) -> None:
         violations.append(FieldViolation(field_path, description))
 
-    _check_attachments(request.attachments, max_attachment_bytes, bad)
+    check_attachments(request.attachments, max_attachment_bytes, bad)
 
     if not request.subject.strip():
         bad("subject", "is required")
@@ -128,7 +128,7 @@ def validate(
         raise InvalidArgumentError(violations)
 
 
-def _check_attachments(
+def check_attachments(
     attachments: tuple[Attachment, ...],
     max_bytes: int,
     bad: Callable[[str, str], None],

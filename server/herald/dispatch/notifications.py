@@ -1,0 +1,240 @@
+"""SendNotification, GetNotification and WatchNotification: accept a
+notification by queueing one delivery per accepted recipient and channel, in one
+transaction, and follow it until every delivery is final."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from herald.core import content_codec
+from herald.core.channel import Channel, DeliveryState, Lane
+from herald.core.delivery import DeliveryView
+from herald.core.errors import AlreadyExistsError, NotFoundError
+from herald.core.ids import new_id
+from herald.core.notification import (
+    NotificationRequest,
+    Reason,
+    RecipientPolicy,
+    Rejection,
+    Screening,
+    content_of,
+    screen,
+    validate,
+)
+from herald.dispatch.dispatcher import Dispatcher
+from herald.store.queue import DuplicateRequestError, Queue
+
+KIND = "notification"
+RESOURCE_TYPE = "herald.v1.Notification"
+POLL_SECONDS = 0.5  # a watcher re-reads the store this often, for other processes' progress
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedNotification:
+    notification_id: str
+    queued_at: float
+    screening: Screening
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    notification_id: str
+    subject: str
+    channels: tuple[Channel, ...]
+    queued_at: float
+    deliveries: list[DeliveryView]
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for d in self.deliveries if d.state is DeliveryState.DELIVERED)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for d in self.deliveries if d.state.final and not d.success)
+
+    @property
+    def completed(self) -> bool:
+        return all(d.state.final for d in self.deliveries)
+
+    @property
+    def completed_at(self) -> float | None:
+        if not self.completed:
+            return None
+        return max((d.completed_at or d.updated_at for d in self.deliveries), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One WatchNotification event: a snapshot first, then single deliveries."""
+
+    view: NotificationView  # the counters after this event
+    delivery: DeliveryView | None  # None for the snapshot
+
+
+class Notifications:
+    def __init__(
+        self,
+        queue: Queue,
+        dispatcher: Dispatcher,
+        policy: RecipientPolicy,
+        max_recipients: int,
+        max_attachment_bytes: int,
+        delivery_deadline: float,
+    ) -> None:
+        self.queue = queue
+        self.dispatcher = dispatcher
+        self.policy = policy
+        self.max_recipients = max_recipients
+        self.max_attachment_bytes = max_attachment_bytes
+        self.delivery_deadline = delivery_deadline
+
+    # -- SendNotification ---------------------------------------------------
+
+    async def send(
+        self, request: NotificationRequest, fingerprint: str, caller: str = ""
+    ) -> AcceptedNotification:
+        channels = validate(request, self.max_recipients, self.max_attachment_bytes)
+        key = f"{KIND}:{caller}:{request.request_id}" if request.request_id else None
+        if key is not None and (existing := await self.queue.find_request(key)) is not None:
+            return _replay(existing, fingerprint)
+        screening = screen(request, channels, caller, self.policy, self.max_recipients)
+        notification_id = new_id()
+        now = time.time()
+        request_row = {
+            "id": notification_id,
+            "kind": KIND,
+            "idempotency_key": key,
+            "fingerprint": fingerprint,
+            "caller": caller,
+            "brand_id": "",
+            "content": content_codec.encode(content_of(request)),
+            "summary": _encode_screening(screening),
+            "created_at": now,
+        }
+        rows: list[dict[str, Any]] = []
+        for channel in screening.channels:
+            for recipient in screening.accepted.get(channel, ()):
+                rows.append(
+                    {
+                        "id": new_id(),
+                        "request_id": notification_id,
+                        "position": len(rows),
+                        "channel": channel.value,
+                        "recipient": recipient,
+                        "user_id": recipient if channel is Channel.IN_APP else "",
+                        "lane": Lane.TRANSACTIONAL.value,
+                        "state": DeliveryState.QUEUED.value,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "lease_owner": None,
+                        "lease_expires_at": None,
+                        "deadline_at": now + self.delivery_deadline,
+                        "created_at": now,
+                        "updated_at": now,
+                        "fallback": False,
+                    }
+                )
+        try:
+            await self.queue.enqueue(request_row, rows)
+        except DuplicateRequestError:
+            existing = await self.queue.find_request(key or "")
+            assert existing is not None
+            return _replay(existing, fingerprint)
+        self.dispatcher.wake()
+        return AcceptedNotification(notification_id, now, screening, replayed=False)
+
+    # -- GetNotification / WatchNotification -----------------------------------
+
+    async def get(self, notification_id: str) -> NotificationView:
+        row = await self.queue.get_request(notification_id)
+        if row is None or row.kind != KIND:
+            raise NotFoundError(RESOURCE_TYPE, f"notifications/{notification_id}")
+        screening = _decode_screening(row.summary)
+        content = content_codec.decode(row.content)
+        deliveries = [
+            DeliveryView.from_row(r) for r in await self.queue.request_deliveries(notification_id)
+        ]
+        return NotificationView(
+            notification_id, content.subject, screening.channels, row.created_at, deliveries
+        )
+
+    async def watch(self, notification_id: str) -> AsyncIterator[Progress]:
+        """The notification as it stands, then every delivery state change, until
+        all are final. Subscribed before the snapshot is read, so nothing is missed."""
+        with self.dispatcher.hub.watch(notification_id) as updates:
+            view = await self.get(notification_id)
+            yield Progress(view, None)
+            latest = {d.id: d for d in view.deliveries}
+            while not all(d.state.final for d in latest.values()):
+                try:
+                    fresh = [await asyncio.wait_for(updates.get(), POLL_SECONDS)]
+                    while not updates.empty():
+                        fresh.append(updates.get_nowait())
+                except TimeoutError:
+                    fresh = [
+                        DeliveryView.from_row(r)
+                        for r in await self.queue.request_deliveries(notification_id)
+                    ]
+                for delivery in fresh:
+                    known = latest.get(delivery.id)
+                    if known is None or not _newer(delivery, known):
+                        continue
+                    latest[delivery.id] = delivery
+                    view = NotificationView(
+                        view.notification_id,
+                        view.subject,
+                        view.channels,
+                        view.queued_at,
+                        list(latest.values()),
+                    )
+                    yield Progress(view, delivery)
+
+
+def _newer(candidate: DeliveryView, known: DeliveryView) -> bool:
+    if known.state.final:
+        return False
+    if candidate.updated_at != known.updated_at:
+        return candidate.updated_at > known.updated_at
+    return (candidate.state, candidate.attempts) != (known.state, known.attempts)
+
+
+def _replay(existing: Any, fingerprint: str) -> AcceptedNotification:
+    if existing.fingerprint != fingerprint:
+        raise AlreadyExistsError(
+            "request_id was already used for a different request", "REQUEST_ID_REUSED"
+        )
+    return AcceptedNotification(
+        existing.id, existing.created_at, _decode_screening(existing.summary), replayed=True
+    )
+
+
+def _encode_screening(screening: Screening) -> bytes:
+    return json.dumps(
+        {
+            "channels": [c.value for c in screening.channels],
+            "accepted": {c.value: r for c, r in screening.accepted.items()},
+            "rejected": {
+                c.value: [[r.recipient, r.reason.value, r.detail] for r in rejections]
+                for c, rejections in screening.rejected.items()
+            },
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def _decode_screening(raw: bytes) -> Screening:
+    doc = json.loads(raw)
+    return Screening(
+        channels=tuple(Channel(c) for c in doc["channels"]),
+        accepted={Channel(c): list(r) for c, r in doc["accepted"].items()},
+        rejected={
+            Channel(c): [Rejection(r, Reason(reason), detail) for r, reason, detail in items]
+            for c, items in doc["rejected"].items()
+        },
+    )
