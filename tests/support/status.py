@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -15,6 +15,7 @@ class RichError:
     domain: str
     violations: dict[str, str]  # field -> description
     resource: error_details_pb2.ResourceInfo | None
+    preconditions: list[tuple[str, str]] = field(default_factory=list)  # (type, subject)
 
 
 def rich_error(error: grpc.aio.AioRpcError) -> RichError:
@@ -28,6 +29,7 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
     reason = domain = ""
     violations: dict[str, str] = {}
     resource = None
+    preconditions: list[tuple[str, str]] = []
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -40,4 +42,8 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
         elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
             resource = error_details_pb2.ResourceInfo()
             detail.Unpack(resource)
-    return RichError(error.code(), reason, domain, violations, resource)
+        elif detail.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
+            failure = error_details_pb2.PreconditionFailure()
+            detail.Unpack(failure)
+            preconditions = [(v.type, v.subject) for v in failure.violations]
+    return RichError(error.code(), reason, domain, violations, resource, preconditions)
