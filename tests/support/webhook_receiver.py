@@ -39,10 +39,16 @@ class WebhookReceiver:
         self.arrived: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
         self._holds: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
         self._runner: web.AppRunner | None = None
+        self._count_changed = asyncio.Condition()
         self.port = 0
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    async def until_received(self, count: int) -> None:
+        """Return once at least `count` requests have arrived."""
+        async with self._count_changed:
+            await self._count_changed.wait_for(lambda: len(self.received) >= count)
 
     def release(self, name: str) -> None:
         self._holds[name].set()
@@ -73,6 +79,8 @@ class WebhookReceiver:
             verified = False
         self.received.append(Received(request.path, headers, body, verified, time.monotonic()))
         self.arrived[request.path].set()
+        async with self._count_changed:
+            self._count_changed.notify_all()
         parts = request.path.strip("/").split("/")
         if parts[0] == "status":
             return web.Response(status=int(parts[1]))
