@@ -65,3 +65,4 @@ clean:
 	rm -rf build var .mypy_cache .ruff_cache .pytest_cache
 
 include mk/generate.mk
+include mk/postgres.mk

@@ -1,18 +1,72 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import grpc
 import pytest
 
+from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "backends(*names): run the module's `server` against each store backend "
+        "(sqlite, postgres); without it, SQLite only",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is not None and "backend" in metafunc.fixturenames:
+        names = list(marker.args or BACKENDS)
+        metafunc.parametrize("backend", names, indirect=True, scope="module")
+
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(Path(tmp_path_factory.mktemp("herald")))
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store the module's server runs on: "sqlite" unless the module opts in
+    to more with `pytestmark = pytest.mark.backends("sqlite", "postgres")`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the session, started on first use."""
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url_factory(postgres_cluster: PostgresCluster) -> Callable[..., str]:
+    """Call it for the URL of a new, empty database (postgresql+asyncpg://...)."""
+    return postgres_cluster.create_database
+
+
+@pytest.fixture(scope="module")
+def store_env(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Server environment for the module's backend: a fresh PostgreSQL database
+    (HERALD_DATABASE_URL) for "postgres", nothing (SQLite in the data dir) otherwise."""
+    if backend != "postgres":
+        return {}
+    factory = request.getfixturevalue("postgres_url_factory")
+    return {"HERALD_DATABASE_URL": factory(request.module.__name__.rsplit(".", 1)[-1])}
+
+
+@pytest.fixture(scope="module")
+def server(
+    store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    process = ServerProcess(Path(tmp_path_factory.mktemp("herald")), store_env)
     process.start()
     yield process
     process.stop()

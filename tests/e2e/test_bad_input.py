@@ -12,6 +12,8 @@ from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 EMAIL, SMS, PUSH, IN_APP, WEBHOOK = (
     common_pb2.CHANNEL_EMAIL,
     common_pb2.CHANNEL_SMS,
@@ -73,8 +75,8 @@ async def test_bad_send_message_is_invalid_argument_and_changes_nothing(
     fields: set[str],
 ) -> None:
     stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
-    requests_before = count(server.data_dir, "requests")
-    deliveries_before = count(server.data_dir, "deliveries")
+    requests_before = count(server, "requests")
+    deliveries_before = count(server, "deliveries")
     request = build(receiver, overrides)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.SendMessage(request, timeout=10)
@@ -92,8 +94,8 @@ async def test_bad_send_message_is_invalid_argument_and_changes_nothing(
     assert rich_error(streamed.value).violations == error.violations
 
     assert receiver.received == []
-    assert count(server.data_dir, "requests") == requests_before
-    assert count(server.data_dir, "deliveries") == deliveries_before
+    assert count(server, "requests") == requests_before
+    assert count(server, "deliveries") == deliveries_before
 
 
 async def test_stream_without_a_message_is_invalid_argument(channel: grpc.aio.Channel) -> None:

@@ -23,6 +23,8 @@ from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 EMAIL, SMS, PUSH, IN_APP, WEBHOOK = (
     common_pb2.CHANNEL_EMAIL,
     common_pb2.CHANNEL_SMS,
@@ -85,15 +87,20 @@ class Peers:
 
 
 @pytest.fixture(scope="module")
-def peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
+def peers(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Peers]:
+    # Fresh peers per backend: the tests count what a fixed address received.
     peers = Peers(Path(tmp_path_factory.mktemp("peers")))
     yield peers
     peers.close()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, peers: Peers) -> Iterator[ServerProcess]:
-    process = ServerProcess(Path(tmp_path_factory.mktemp("herald")), env=peers.env())
+def server(
+    tmp_path_factory: pytest.TempPathFactory, peers: Peers, store_env: dict[str, str]
+) -> Iterator[ServerProcess]:
+    process = ServerProcess(
+        Path(tmp_path_factory.mktemp("herald")), env={**peers.env(), **store_env}
+    )
     process.start()
     yield process
     process.stop()
@@ -168,9 +175,7 @@ async def test_every_channel_delivers_exactly_what_was_asked(
 
     [hit] = receiver.received
     assert hit.verified and hit.json["data"]["html"] == request.body
-    [inbox] = query(
-        server.data_dir, "SELECT title FROM inbox_messages WHERE user_id = ?", request.user_id
-    )
+    [inbox] = query(server, "SELECT title FROM inbox_messages WHERE user_id = ?", request.user_id)
     assert inbox["title"] == request.subject
 
 
@@ -293,7 +298,7 @@ async def test_oversized_attachments_are_invalid_and_nothing_is_sent(
 ) -> None:
     stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
     address = unique_email()
-    before = count(server.data_dir, "requests")
+    before = count(server, "requests")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.SendMessage(
             delivery_pb2.SendMessageRequest(
@@ -320,5 +325,5 @@ async def test_oversized_attachments_are_invalid_and_nothing_is_sent(
     details = rich_error(caught.value)
     assert list(details.violations) == ["attachments[1].content"]
     assert str(MAX_ATTACHMENT_BYTES) in details.violations["attachments[1].content"]
-    assert count(server.data_dir, "requests") == before
+    assert count(server, "requests") == before
     assert address not in peers.deferring.rcpt_attempts + peers.smtp.rcpt_attempts

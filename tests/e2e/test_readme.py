@@ -47,7 +47,7 @@ async def test_readme_grpcurl_examples_work(
     path = tmp_path / "readme.sh"
     path.write_text("set -euo pipefail\n" + script)
     process = await asyncio.create_subprocess_exec(
-        "bash", str(path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        "bash", str(path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
     )
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -61,7 +61,18 @@ async def test_readme_grpcurl_examples_work(
     summary = next(d for d in documents if "summary" in d)
     assert summary["summary"]["succeeded"] == 2
     assert sum(d.get("status") == "SERVING" for d in documents) == 2
-    assert len(receiver.received) == 2 and all(r.verified for r in receiver.received)
+    notification = next(d for d in documents if "accepted_recipients" in d)
+    assert notification["rejected_recipients"][0]["rejected"] == [
+        {"recipient": "ftp://nope", "reason": "REJECTION_REASON_INVALID_URL"}
+    ]
+    watched = [d for d in documents if "snapshot" in d or "delivery" in d]
+    assert watched[0]["snapshot"]["name"] == notification["name"]
+    assert watched[-1]["state"] == "NOTIFICATION_STATE_COMPLETED"
+    got = next(d for d in documents if "notification" in d)
+    assert got["notification"]["delivered"] == 2
+    posted = sorted(r.path for r in receiver.received)
+    assert posted == ["/hooks/alice", "/hooks/bob", "/hooks/herald", "/hooks/herald"]
+    assert all(r.verified for r in receiver.received)
 
 
 @pytest.fixture(autouse=True)

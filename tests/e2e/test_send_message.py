@@ -15,6 +15,8 @@ from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 EMAIL, SMS, PUSH, IN_APP, WEBHOOK = (
     common_pb2.CHANNEL_EMAIL,
     common_pb2.CHANNEL_SMS,
@@ -63,9 +65,7 @@ async def test_send_message_delivers_in_app_and_a_signed_webhook(
     assert payload["data"]["message_id"] == reply.message_id
     assert payload["data"]["data"] == {"ticket": "T-1"}
 
-    [inbox] = query(
-        server.data_dir, "SELECT * FROM inbox_messages WHERE user_id = ?", request.user_id
-    )
+    [inbox] = query(server, "SELECT * FROM inbox_messages WHERE user_id = ?", request.user_id)
     assert (inbox["title"], inbox["body"], inbox["state"]) == (
         request.subject,
         request.body,
@@ -204,12 +204,7 @@ async def test_retry_with_the_same_request_id_returns_the_first_answer_without_s
     ]
     assert len(receiver.received) == 1
     assert (
-        len(
-            query(
-                server.data_dir, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id
-            )
-        )
-        == 1
+        len(query(server, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id)) == 1
     )
 
     streamed = [

@@ -1,4 +1,6 @@
-"""Look inside a test server's SQLite store (what the In-App "peer" received)."""
+"""Look inside a test server's store (what the In-App "peer" received): its SQLite
+file, or its PostgreSQL database when the server runs on one. SQL uses `?`
+placeholders on both."""
 
 from __future__ import annotations
 
@@ -6,9 +8,17 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.support import postgres
+from tests.support.server import ServerProcess
 
-def query(data_dir: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(data_dir / "herald.db", timeout=30)
+
+def query(store: Path | ServerProcess, sql: str, *params: Any) -> list[Any]:
+    """Rows as mappings (row["column"]); `store` is a server or its SQLite data dir."""
+    if isinstance(store, ServerProcess):
+        if store.database_url:
+            return postgres.query(store.database_url, sql, *params)
+        store = store.data_dir
+    connection = sqlite3.connect(store / "herald.db", timeout=30)
     connection.row_factory = sqlite3.Row
     try:
         return list(connection.execute(sql, params))
@@ -16,5 +26,5 @@ def query(data_dir: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
         connection.close()
 
 
-def count(data_dir: Path, table: str) -> int:
-    return int(query(data_dir, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+def count(store: Path | ServerProcess, table: str) -> int:
+    return int(query(store, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])

@@ -41,6 +41,11 @@ class ServerProcess:
         self.port = 0
 
     @property
+    def database_url(self) -> str:
+        """HERALD_DATABASE_URL, or "" for SQLite in the data dir."""
+        return self.env.get("HERALD_DATABASE_URL", "")
+
+    @property
     def target(self) -> str:
         return f"127.0.0.1:{self.port}"
 
