@@ -74,3 +74,126 @@ inbox_messages = sa.Table(
     sa.Column("read_at", sa.Float, nullable=True),
 )
 sa.Index("ix_inbox_user", inbox_messages.c.user_id, inbox_messages.c.id)
+
+# -- The directory, templates and campaigns. Every row belongs to a brand (the
+# tenant; "" for callers bound to none), and ids are unique within a brand.
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(200), primary_key=True),  # the caller's external id
+    sa.Column("display_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("email", sa.Text, nullable=False, server_default=""),
+    sa.Column("phone_number", sa.String(32), nullable=False, server_default=""),
+    sa.Column("webhook_url", sa.Text, nullable=False, server_default=""),
+    sa.Column("locale", sa.String(35), nullable=False, server_default=""),
+    sa.Column("time_zone", sa.String(64), nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+user_push_tokens = sa.Table(
+    "user_push_tokens",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("token", sa.String(4096), primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["brand_id", "user_id"], ["users.brand_id", "users.id"], ondelete="CASCADE"
+    ),
+)
+# An unregistered token is removed wherever it is stored.
+sa.Index("ix_user_push_tokens_token", user_push_tokens.c.token)
+
+clusters = sa.Table(
+    "clusters",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+cluster_members = sa.Table(
+    "cluster_members",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("cluster_id", sa.String(200), primary_key=True),
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("added_at", sa.Float, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["brand_id", "cluster_id"], ["clusters.brand_id", "clusters.id"], ondelete="CASCADE"
+    ),
+    sa.ForeignKeyConstraint(
+        ["brand_id", "user_id"], ["users.brand_id", "users.id"], ondelete="CASCADE"
+    ),
+)
+sa.Index("ix_cluster_members_user", cluster_members.c.brand_id, cluster_members.c.user_id)
+
+templates = sa.Table(
+    "templates",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False, server_default=""),
+    # A well-known message type (welcome, logininfo, forgottenpassword) or "".
+    sa.Column("message_type", sa.String(32), nullable=False, server_default=""),
+    # JSON: the default content, locale variants and attachments.
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+# At most one template per message type and brand.
+sa.Index(
+    "ux_templates_message_type",
+    templates.c.brand_id,
+    templates.c.message_type,
+    unique=True,
+    sqlite_where=templates.c.message_type != "",
+    postgresql_where=templates.c.message_type != "",
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("brand_id", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("channels", sa.Text, nullable=False),  # JSON list of channel names
+    sa.Column("template_id", sa.String(200), nullable=False, server_default=""),
+    # JSON: subject, body, body_html, data (when there is no template).
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# One send of a campaign (seed 004); its deliveries are those of the request
+# with the same id (requests.kind = "campaign").
+campaign_sends = sa.Table(
+    "campaign_sends",
+    metadata,
+    sa.Column("id", sa.String(32), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("brand_id", sa.String(200), nullable=False),
+    sa.Column("campaign_id", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # queued|sending|completed|cancelled
+    sa.Column("total_recipients", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sent", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("failed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("cancelled", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("completed_at", sa.Float, nullable=True),
+    sa.ForeignKeyConstraint(["brand_id", "campaign_id"], ["campaigns.brand_id", "campaigns.id"]),
+)
+# A campaign is sent once.
+sa.Index(
+    "ux_campaign_sends_campaign",
+    campaign_sends.c.brand_id,
+    campaign_sends.c.campaign_id,
+    unique=True,
+)
+# The inbox by user and state (unread counts, unread-only listings).
+sa.Index("ix_inbox_user_state", inbox_messages.c.user_id, inbox_messages.c.state)
