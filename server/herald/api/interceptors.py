@@ -36,6 +36,14 @@ def _code(context: grpc.aio.ServicerContext[Any, Any]) -> str:
 
 
 class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """Wraps each method's handler once (cached per handler); the wrapper reads
+    the request id from the call's metadata, binds it and the method to every
+    log line of the call, echoes it as a trailer and logs the outcome."""
+
+    def __init__(self) -> None:
+        # method -> (its handler, the wrapped handler); only methods a handler answers.
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
@@ -44,53 +52,62 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[mis
         handler = await continuation(details)
         if handler is None:
             return handler
-        method = details.method
-        request_id = _request_id(details.invocation_metadata)
-        quiet = method.startswith(_QUIET)
+        wrapped = self._wrapped.get(details.method)
+        if wrapped is None or wrapped[0] is not handler:  # a generic handler may change its mind
+            wrapped = self._wrapped[details.method] = (handler, _wrap(details.method, handler))
+        return wrapped[1]
 
-        if handler.unary_unary is not None:
-            inner_unary = handler.unary_unary
 
-            async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-                structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
-                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-                started = time.monotonic()
-                try:
-                    return await inner_unary(request, context)
-                finally:
-                    if not quiet:
-                        log.info(
-                            "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
-                        )
-                    structlog.contextvars.clear_contextvars()
+def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    quiet = method.startswith(_QUIET)
+    bind = structlog.contextvars.bind_contextvars
+    clear = structlog.contextvars.clear_contextvars
 
-            return grpc.unary_unary_rpc_method_handler(
-                unary,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.unary_stream is not None:
-            inner_stream = handler.unary_stream
+    if handler.unary_unary is not None:
+        inner_unary = handler.unary_unary
 
-            async def stream(
-                request: Any, context: grpc.aio.ServicerContext[Any, Any]
-            ) -> AsyncIterator[Any]:
-                structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
-                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-                started = time.monotonic()
-                try:
-                    async for item in inner_stream(request, context):
-                        yield item
-                finally:
-                    if not quiet:
-                        log.info(
-                            "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
-                        )
-                    structlog.contextvars.clear_contextvars()
+        async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            request_id = _request_id(context.invocation_metadata())
+            bind(request_id=request_id, method=method)
+            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            started = time.monotonic()
+            try:
+                return await inner_unary(request, context)
+            finally:
+                if not quiet:
+                    log.info(
+                        "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
+                    )
+                clear()
 
-            return grpc.unary_stream_rpc_method_handler(
-                stream,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        return handler
+        return grpc.unary_unary_rpc_method_handler(
+            unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream is not None:
+        inner_stream = handler.unary_stream
+
+        async def stream(
+            request: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            request_id = _request_id(context.invocation_metadata())
+            bind(request_id=request_id, method=method)
+            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            started = time.monotonic()
+            try:
+                async for item in inner_stream(request, context):
+                    yield item
+            finally:
+                if not quiet:
+                    log.info(
+                        "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
+                    )
+                clear()
+
+        return grpc.unary_stream_rpc_method_handler(
+            stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler

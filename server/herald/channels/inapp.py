@@ -1,4 +1,11 @@
-"""In-App channel: the message lands in the user's inbox (InboxService reads it)."""
+"""In-App channel: the message lands in the user's inbox (InboxService reads it).
+
+Delivering is a write to our own store, so the dispatcher does not call send():
+it commits the inbox row (`inbox_row`) in the same transaction as the
+delivery's outcome, one commit instead of two, and never an inbox message
+whose delivery is not recorded. send() does the same write on its own, for any
+caller that only knows the ChannelAdapter Protocol.
+"""
 
 from __future__ import annotations
 
@@ -24,20 +31,26 @@ class InAppChannel:
     async def close(self) -> None:
         return None
 
-    async def send(self, message: OutboundMessage) -> DeliveryResult:
+    @staticmethod
+    def inbox_row(message: OutboundMessage) -> dict[str, object]:
         # The inbox message takes the delivery's id: a redelivery after a crash
         # adds no second message.
-        await self._write_inbox(
-            {
-                "id": message.delivery_id,
-                "user_id": message.recipient,
-                "delivery_id": message.delivery_id,
-                "title": message.subject,
-                "body": message.text,
-                "data": json.dumps(dict(message.data)).encode(),
-                "state": "unread",
-                "created_at": time.time(),
-                "read_at": None,
-            }
-        )
+        return {
+            "id": message.delivery_id,
+            "user_id": message.recipient,
+            "delivery_id": message.delivery_id,
+            "title": message.subject,
+            "body": message.text,
+            "data": json.dumps(dict(message.data)).encode() if message.data else b"{}",
+            "state": "unread",
+            "created_at": time.time(),
+            "read_at": None,
+        }
+
+    @staticmethod
+    def delivered(message: OutboundMessage) -> DeliveryResult:
         return DeliveryResult.delivered(provider_message_id=message.delivery_id)
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        await self._write_inbox(self.inbox_row(message))
+        return self.delivered(message)

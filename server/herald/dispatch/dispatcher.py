@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 
 from herald.channels.base import AttachmentData, ChannelAdapter, DeliveryResult, OutboundMessage
+from herald.channels.inapp import InAppChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
@@ -26,6 +27,7 @@ from herald.dispatch.hub import Hub
 from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket
 from herald.dispatch.retry import RetryPolicy
 from herald.store.queue import Outcome, Queue
+from herald.store.writer import Op
 
 log = structlog.get_logger("herald.dispatch")
 
@@ -68,6 +70,14 @@ class Leased:
             lane=Lane(get("lane")),
             fallback=bool(get("fallback")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Recorded:
+    result: DeliveryResult
+    outcome: Outcome
+    now: float
+    chain: bool  # the transaction also moved a fallback chain on
 
 
 class Dispatcher:
@@ -141,37 +151,80 @@ class Dispatcher:
             result = DeliveryResult.permanent_failure(
                 "CHANNEL_NOT_CONFIGURED", f"the {delivery.channel.value} channel is not configured"
             )
-        else:
-            message = OutboundMessage(
-                delivery_id=delivery.id,
-                message_id=delivery.request_id,
-                channel=delivery.channel,
-                recipient=delivery.recipient,
-                user_id=delivery.user_id,
-                subject=content.subject,
-                text=content.text,
-                html=content.html,
-                attachments=tuple(
-                    AttachmentData(a.filename, a.content_type, a.content)
-                    for a in content.attachments
-                ),
-                data=content.data,
-                attempt=attempt,
+            return await self._publish(delivery, content, await self._record(delivery, result))
+        message = OutboundMessage(
+            delivery_id=delivery.id,
+            message_id=delivery.request_id,
+            channel=delivery.channel,
+            recipient=delivery.recipient,
+            user_id=delivery.user_id,
+            subject=content.subject,
+            text=content.text,
+            html=content.html,
+            attachments=tuple(
+                AttachmentData(a.filename, a.content_type, a.content) for a in content.attachments
             )
-            started = time.monotonic()
-            result = await self._send_limited(adapter, message, delivery.lane)
-            log.info(
-                "delivery_attempt",
-                delivery_id=delivery.id,
-                request=delivery.request_id,
-                channel=delivery.channel.value,
-                attempt=attempt,
-                ok=result.ok,
-                error_code=result.error_code or None,
-                seconds=round(time.monotonic() - started, 4),
-            )
+            if content.attachments
+            else (),
+            data=content.data,
+            attempt=attempt,
+        )
+        started = time.monotonic()
+        recorded: _Recorded | None = None
+        # Within the channel's concurrency and rate limits.
+        slots = self._slots.get(delivery.channel)
+        bucket = self._buckets.get(delivery.channel)
+        if slots is not None:
+            await slots.acquire(delivery.lane)
+        try:
+            if bucket is not None:
+                await bucket.acquire(delivery.lane)
+            if isinstance(adapter, InAppChannel):
+                # Delivering In-App is a write to our own store: the inbox row
+                # commits in the same transaction as the outcome.
+                inbox = self.queue.inbox_op(adapter.inbox_row(message))
+                recorded = await self._record(delivery, adapter.delivered(message), [inbox])
+                result = recorded.result
+            else:
+                try:
+                    result = await adapter.send(message)
+                except Exception as exc:  # an adapter bug must not lose the delivery
+                    log.exception(
+                        "adapter_crashed", channel=message.channel.value, delivery_id=delivery.id
+                    )
+                    result = DeliveryResult.transient_failure(
+                        "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
+                    )
+        finally:
+            if slots is not None:
+                slots.release(delivery.lane)
+        # A provider's 429 (RATE_LIMITED) slows the channel's bucket down.
+        if bucket is not None:
+            if result.error_code == "RATE_LIMITED":
+                bucket.throttled(result.retry_after)
+            elif result.ok:
+                bucket.succeeded()
+        if recorded is None:
+            recorded = await self._record(delivery, result)
+        log.info(
+            "delivery_attempt",
+            delivery_id=delivery.id,
+            request=delivery.request_id,
+            channel=delivery.channel.value,
+            attempt=attempt,
+            ok=result.ok,
+            error_code=result.error_code or None,
+            seconds=round(time.monotonic() - started, 4),
+        )
+        return await self._publish(delivery, content, recorded)
+
+    async def _record(
+        self, delivery: Leased, result: DeliveryResult, staged: Sequence[Op] = ()
+    ) -> _Recorded:
+        """Record the attempt's outcome, in one transaction with any staged writes
+        and the next step of a fallback chain."""
         now = time.time()
-        outcome = self._outcome(delivery, attempt, result, now)
+        outcome = self._outcome(delivery, delivery.attempts + 1, result, now)
         chain = []
         if delivery.fallback and outcome.state.final:
             chain = self.queue.fallback_ops(
@@ -182,7 +235,25 @@ class Dispatcher:
                 now,
                 self.lease_seconds,
             )
-        await self.queue.record(outcome, now, chain)
+        try:
+            await self.queue.record(outcome, now, [*staged, *chain])
+        except Exception as exc:
+            if not staged:
+                raise
+            # The staged write failed with the outcome, so the delivery did not
+            # happen: record that as a transient failure (retried like any other).
+            log.exception("staged_write_failed", delivery_id=delivery.id)
+            failure = DeliveryResult.transient_failure(
+                "INTERNAL_ERROR", f"store error: {type(exc).__name__}"
+            )
+            return await self._record(delivery, failure)
+        return _Recorded(result, outcome, now, bool(chain))
+
+    async def _publish(
+        self, delivery: Leased, content: Content, recorded: _Recorded
+    ) -> DeliveryView:
+        """Publish a recorded outcome to the watchers; schedule what follows it."""
+        outcome, now = recorded.outcome, recorded.now
         view = DeliveryView(
             id=delivery.id,
             request_id=delivery.request_id,
@@ -191,7 +262,7 @@ class Dispatcher:
             recipient=delivery.recipient,
             user_id=delivery.user_id,
             state=outcome.state,
-            attempts=attempt,
+            attempts=outcome.attempts,
             error_code=outcome.error_code,
             error=outcome.error,
             permanent=outcome.permanent,
@@ -208,37 +279,9 @@ class Dispatcher:
             asyncio.get_running_loop().call_later(
                 max(0.0, outcome.next_attempt_at - now) + 0.01, self.wake
             )
-        if chain:
+        if recorded.chain:
             await self._continue_chain(delivery, content)
         return view
-
-    async def _send_limited(
-        self, adapter: ChannelAdapter, message: OutboundMessage, lane: Lane
-    ) -> DeliveryResult:
-        """Send within the channel's concurrency and rate limits; a provider's
-        429 (RATE_LIMITED) slows the channel's bucket down."""
-        slots = self._slots.get(message.channel)
-        bucket = self._buckets.get(message.channel)
-        async with slots.hold(lane) if slots else contextlib.nullcontext():
-            if bucket is not None:
-                await bucket.acquire(lane)
-            try:
-                result = await adapter.send(message)
-            except Exception as exc:  # an adapter bug must not lose the delivery
-                log.exception(
-                    "adapter_crashed",
-                    channel=message.channel.value,
-                    delivery_id=message.delivery_id,
-                )
-                result = DeliveryResult.transient_failure(
-                    "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
-                )
-        if bucket is not None:
-            if result.error_code == "RATE_LIMITED":
-                bucket.throttled(result.retry_after)
-            elif result.ok:
-                bucket.succeeded()
-        return result
 
     async def _continue_chain(self, delivery: Leased, content: Content) -> None:
         """Publish the skipped rest of a fallback chain, or run its next delivery
@@ -260,6 +303,7 @@ class Dispatcher:
         sms_segments = result.sms.segments if result.sms else 0
         common: dict[str, Any] = {
             "delivery_id": delivery.id,
+            "request_id": delivery.request_id,
             "lease_owner": self.owner,
             "attempts": attempt,
             "provider_message_id": result.provider_message_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from herald.core.channel import Lane
@@ -93,28 +93,60 @@ class TokenBucket:
 
 
 class LaneSlots:
-    """At most `limit` sends at once; bulk may use at most `limit - reserve`."""
+    """At most `limit` sends at once; bulk may use at most `limit - reserve`.
+
+    Taking a free slot is a counter update (no lock, no await); only a send that
+    finds no free slot for its lane waits, and every release wakes the waiters
+    to look again.
+    """
 
     def __init__(self, limit: int, reserve: int) -> None:
         self.limit = limit
         self.bulk_limit = max(1, limit - reserve)
         self._busy = 0
         self._bulk_busy = 0
-        self._changed = asyncio.Condition()
+        self._waiters: list[asyncio.Future[None]] = []
 
-    @contextlib.asynccontextmanager
-    async def hold(self, lane: Lane) -> AsyncIterator[None]:
+    def _free(self, bulk: bool) -> bool:
+        return self._busy < self.limit and (not bulk or self._bulk_busy < self.bulk_limit)
+
+    async def acquire(self, lane: Lane) -> None:
         bulk = lane is Lane.BULK
-        async with self._changed:
-            await self._changed.wait_for(
-                lambda: self._busy < self.limit and (not bulk or self._bulk_busy < self.bulk_limit)
-            )
-            self._busy += 1
-            self._bulk_busy += bulk
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._busy -= 1
-                self._bulk_busy -= bulk
-                self._changed.notify_all()
+        while not self._free(bulk):
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+        self._busy += 1
+        self._bulk_busy += bulk
+
+    def release(self, lane: Lane) -> None:
+        self._busy -= 1
+        self._bulk_busy -= lane is Lane.BULK
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def hold(self, lane: Lane) -> _Held:
+        return _Held(self, lane)
+
+
+class _Held:
+    __slots__ = ("_lane", "_slots")
+
+    def __init__(self, slots: LaneSlots, lane: Lane) -> None:
+        self._slots = slots
+        self._lane = lane
+
+    async def __aenter__(self) -> None:
+        await self._slots.acquire(self._lane)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._slots.release(self._lane)

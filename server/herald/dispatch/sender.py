@@ -117,15 +117,36 @@ class Sender:
     async def results(self, accepted: Accepted, within: float | None) -> list[DeliveryView]:
         """Every delivery's result, waiting up to `within` seconds for the unfinished ones."""
         latest = {view.id: view for view in accepted.deliveries}
-        settled = set()
-        async for view in self.completions(accepted, within):
-            latest[view.id] = view
-            settled.add(view.id)
+        settled: set[str] = set()
+        running = accepted.running
+        if running and len(running) == len(latest):
+            # The common case: every delivery's first attempt is running here;
+            # wait for the attempts themselves (no hub watch needed).
+            deadline = time.monotonic() + self._budget(within)
+            await asyncio.wait(running.values(), timeout=deadline - time.monotonic())
+            for delivery_id, task in running.items():
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    view = task.result()
+                    latest[delivery_id] = view
+                    if view.state.final:
+                        settled.add(delivery_id)
+            if len(settled) < len(latest):  # retrying: wait for the rest as below
+                rest = Accepted(accepted.message_id, accepted.replayed, list(latest.values()))
+                async for view in self.completions(rest, max(0.0, deadline - time.monotonic())):
+                    latest[view.id] = view
+                    settled.add(view.id)
+        else:
+            async for view in self.completions(accepted, within):
+                latest[view.id] = view
+                settled.add(view.id)
         if len(settled) < len(latest):  # still retrying: report where each stands
             for row in await self.queue.request_deliveries(accepted.message_id):
                 if row.id not in settled:
                     latest[row.id] = DeliveryView.from_row(row)
         return [latest[view.id] for view in accepted.deliveries]
+
+    def _budget(self, within: float | None) -> float:
+        return self.send_wait if within is None else min(within, self.send_wait)
 
     async def completions(
         self, accepted: Accepted, within: float | None
@@ -137,8 +158,7 @@ class Sender:
         seconds (or the configured send wait); what is unfinished then is left
         to the queue and not yielded.
         """
-        budget = self.send_wait if within is None else min(within, self.send_wait)
-        deadline = time.monotonic() + budget
+        deadline = time.monotonic() + self._budget(within)
         with self.dispatcher.hub.watch(accepted.message_id) as updates:
             waiting: set[str] = set()
             for view in accepted.deliveries:

@@ -58,7 +58,9 @@ class GroupCommitWriter:
             return
         pending = _Pending(ops)
         self._queue.put_nowait(pending)
-        await asyncio.shield(pending.future)
+        # Not shielded: a cancelled caller cancels only its own future; its ops
+        # are already in the queue and commit with the batch all the same.
+        await pending.future
 
     async def close(self) -> None:
         self._closed = True
