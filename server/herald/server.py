@@ -12,6 +12,7 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from herald.api.campaign_service import CampaignService
 from herald.api.delivery_service import DeliveryService
 from herald.api.interceptors import RequestContextInterceptor
 from herald.api.reflection_pool import MethodAwarePool
@@ -21,17 +22,20 @@ from herald.channels.registry import build_adapters
 from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
 from herald.core.notification import AllowEveryone
+from herald.dispatch.campaigns import Campaigns, NoTemplates
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
 from herald.dispatch.notifications import Notifications
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
+from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
 from herald.store.queue import Queue
 from herald.store.writer import GroupCommitWriter
 from herald.v1 import (
     campaign_pb2,
+    campaign_pb2_grpc,
     delivery_pb2,
     delivery_pb2_grpc,
     directory_pb2,
@@ -50,7 +54,6 @@ SERVICES = [
 ]
 # Services whose RPCs all answer UNIMPLEMENTED until they are built (one per line).
 NOT_BUILT_YET = [
-    campaign_pb2.DESCRIPTOR.services_by_name["CampaignService"],
     template_pb2.DESCRIPTOR.services_by_name["TemplateService"],
     directory_pb2.DESCRIPTOR.services_by_name["DirectoryService"],
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
@@ -123,6 +126,9 @@ async def start(settings: Settings) -> Herald:
         settings.max_attachment_bytes,
         settings.delivery_deadline_seconds,
     )
+    campaigns = Campaigns(
+        CampaignStore(db, writer), dispatcher, NoTemplates(), settings.delivery_deadline_seconds
+    )
 
     server = grpc.aio.server(
         interceptors=[RequestContextInterceptor()],
@@ -135,6 +141,7 @@ async def start(settings: Settings) -> Herald:
     delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(
         DeliveryService(sender, notifications), server
     )
+    campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
     server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

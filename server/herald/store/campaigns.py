@@ -1,0 +1,183 @@
+"""Stored campaigns and their sends (seed 004). A send is a request row (kind
+"campaign") whose deliveries are the queue's rows, plus a campaign_sends row with
+the record seed 004 shows; its counters are read from the deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from herald.core.channel import DeliveryState
+from herald.core.errors import AlreadyExistsError
+from herald.store.database import Database
+from herald.store.schema import campaign_sends, campaigns, deliveries, requests
+from herald.store.writer import GroupCommitWriter
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    queued: int  # rows inserted so far
+    sent: int
+    failed: int
+    cancelled: int
+    in_flight: int  # queued or sending
+    last_completed_at: float | None
+
+    @property
+    def final(self) -> int:
+        return self.sent + self.failed + self.cancelled
+
+
+class CampaignStore:
+    def __init__(self, db: Database, writer: GroupCommitWriter) -> None:
+        self.db = db
+        self.writer = writer
+        self._insert_delivery = deliveries.insert()
+
+    # -- campaigns ----------------------------------------------------------
+
+    async def create_campaign(self, row: dict[str, Any]) -> None:
+        try:
+            async with self.db.engine.begin() as connection:
+                await connection.execute(campaigns.insert(), row)
+        except sa.exc.IntegrityError as exc:
+            raise AlreadyExistsError(
+                f"campaign {row['id']!r} already exists", "CAMPAIGN_EXISTS"
+            ) from exc
+
+    async def get_campaign(self, brand_id: str, campaign_id: str) -> sa.Row[Any] | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(campaigns).where(
+                    campaigns.c.brand_id == brand_id, campaigns.c.id == campaign_id
+                )
+            )
+            return result.first()
+
+    async def list_campaigns(
+        self, brand_id: str, after: tuple[float, str] | None, limit: int
+    ) -> list[sa.Row[Any]]:
+        """Newest first; `after` is the (created_at, id) of the last one seen."""
+        query = sa.select(campaigns).where(campaigns.c.brand_id == brand_id)
+        if after is not None:
+            created_at, campaign_id = after
+            query = query.where(
+                sa.or_(
+                    campaigns.c.created_at < created_at,
+                    sa.and_(campaigns.c.created_at == created_at, campaigns.c.id < campaign_id),
+                )
+            )
+        query = query.order_by(campaigns.c.created_at.desc(), campaigns.c.id.desc()).limit(limit)
+        async with self.db.engine.connect() as connection:
+            return list((await connection.execute(query)).fetchall())
+
+    # -- sends ----------------------------------------------------------------
+
+    async def create_send(self, request_row: dict[str, Any], send_row: dict[str, Any]) -> bool:
+        """Store a send (before its deliveries). False if the campaign already has one."""
+        try:
+            async with self.db.engine.begin() as connection:
+                await connection.execute(requests.insert(), request_row)
+                await connection.execute(campaign_sends.insert(), send_row)
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    async def find_send(self, brand_id: str, campaign_id: str) -> sa.Row[Any] | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(campaign_sends, requests.c.fingerprint, requests.c.idempotency_key)
+                .join(requests, requests.c.id == campaign_sends.c.id)
+                .where(
+                    campaign_sends.c.brand_id == brand_id,
+                    campaign_sends.c.campaign_id == campaign_id,
+                )
+            )
+            return result.first()
+
+    async def get_send(self, brand_id: str, send_id: str) -> sa.Row[Any] | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(campaign_sends).where(
+                    campaign_sends.c.brand_id == brand_id, campaign_sends.c.id == send_id
+                )
+            )
+            return result.first()
+
+    async def next_position(self, send_id: str) -> int:
+        """How many of a send's deliveries are stored (they are stored in order)."""
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(sa.func.max(deliveries.c.position)).where(
+                    deliveries.c.request_id == send_id
+                )
+            )
+            last = result.scalar()
+        return 0 if last is None else int(last) + 1
+
+    async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
+        """One batch of a send's deliveries, in one transaction."""
+        await self.writer.write([(self._insert_delivery, row) for row in rows])
+
+    async def finish_preparing(self, send_id: str, started_at: float) -> None:
+        """All recipients are stored: the send is queued (unless cancelled meanwhile)."""
+        async with self.db.engine.begin() as connection:
+            await connection.execute(
+                campaign_sends.update()
+                .where(campaign_sends.c.id == send_id, campaign_sends.c.status == "preparing")
+                .values(status="queued", started_at=started_at)
+            )
+
+    async def progress(self, send_id: str) -> Progress:
+        counts: dict[str, int] = {}
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(
+                    deliveries.c.state,
+                    sa.func.count(),
+                    sa.func.max(deliveries.c.completed_at),
+                )
+                .where(deliveries.c.request_id == send_id)
+                .group_by(deliveries.c.state)
+            )
+            last: float | None = None
+            for state, n, completed in result:
+                counts[state] = int(n)
+                if completed is not None and (last is None or completed > last):
+                    last = float(completed)
+        return Progress(
+            queued=sum(counts.values()),
+            sent=counts.get(DeliveryState.DELIVERED.value, 0),
+            failed=counts.get(DeliveryState.FAILED.value, 0),
+            cancelled=counts.get(DeliveryState.CANCELLED.value, 0),
+            in_flight=counts.get(DeliveryState.QUEUED.value, 0)
+            + counts.get(DeliveryState.SENDING.value, 0),
+            last_completed_at=last,
+        )
+
+    async def cancel(self, send_id: str, now: float) -> int:
+        """Cancel the deliveries nobody holds; those being sent finish."""
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.request_id == send_id,
+                    deliveries.c.state == DeliveryState.QUEUED.value,
+                )
+                .values(
+                    state=DeliveryState.CANCELLED.value,
+                    error_code="CANCELLED",
+                    error="the campaign send was cancelled",
+                    updated_at=now,
+                    completed_at=now,
+                )
+            )
+            await connection.execute(
+                campaign_sends.update()
+                .where(campaign_sends.c.id == send_id)
+                .values(status="cancelled")
+            )
+            return int(result.rowcount or 0)

@@ -1,0 +1,268 @@
+"""CampaignService (seed 004) against a real server and webhook receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from herald.v1 import (
+    campaign_pb2,
+    campaign_pb2_grpc,
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+)
+
+from tests.support.server import ServerProcess
+from tests.support.status import rich_error
+from tests.support.webhook_receiver import WebhookReceiver
+
+WEBHOOK = common_pb2.CHANNEL_WEBHOOK
+S = campaign_pb2
+COMPLETED, CANCELLED = S.CAMPAIGN_SEND_STATUS_COMPLETED, S.CAMPAIGN_SEND_STATUS_CANCELLED
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    # Few workers, so a campaign to a slow receiver stays in flight long enough
+    # to cancel it and to send messages beside it.
+    process = ServerProcess(Path(tmp_path_factory.mktemp("herald")), env={"HERALD_WORKERS": "8"})
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def stub(channel: grpc.aio.Channel) -> campaign_pb2_grpc.CampaignServiceStub:
+    return campaign_pb2_grpc.CampaignServiceStub(channel)
+
+
+async def create(stub: campaign_pb2_grpc.CampaignServiceStub, **fields: object) -> S.Campaign:
+    values: dict[str, object] = {
+        "display_name": "Spring launch",
+        "channels": [WEBHOOK],
+        "subject": "We launched",
+        "body": "Come and see.",
+    }
+    values.update(fields)
+    reply = await stub.CreateCampaign(
+        S.CreateCampaignRequest(campaign=S.Campaign(**values)),  # type: ignore[arg-type]
+        timeout=10,
+    )
+    return reply.campaign
+
+
+def recipients(receiver: WebhookReceiver, path: str, n: int) -> list[S.CampaignRecipient]:
+    return [
+        S.CampaignRecipient(person_id=f"p{i}", recipient=receiver.url(f"{path}/r{i}"))
+        for i in range(n)
+    ]
+
+
+async def watch(stub: campaign_pb2_grpc.CampaignServiceStub, send_id: str) -> list[S.CampaignSend]:
+    request = S.WatchCampaignSendRequest(id=send_id)
+    return [reply.send async for reply in stub.WatchCampaignSend(request, timeout=60)]
+
+
+async def test_seed_004_send_completes_with_counters_that_add_up(
+    stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
+) -> None:
+    campaign = await create(stub)
+    assert campaign.id and campaign.created_at.seconds > 0
+    people = recipients(receiver, "/ok", 300)
+    people.append(S.CampaignRecipient(person_id="p-bad", recipient="not a url"))
+    people.append(S.CampaignRecipient(person_id="p-gone", recipient=receiver.url("/status/410")))
+    reply = await stub.SendCampaign(
+        S.SendCampaignRequest(id=campaign.id, recipients=people), timeout=30
+    )
+    send = reply.send
+    assert (send.campaign_id, send.brand_id, send.total_recipients) == (campaign.id, "", 302)
+    assert send.status in (S.CAMPAIGN_SEND_STATUS_QUEUED, S.CAMPAIGN_SEND_STATUS_SENDING)
+    assert send.created_at.seconds > 0 and send.started_at.seconds > 0
+
+    progress = await watch(stub, send.id)
+    sent = [p.sent for p in progress]
+    assert sent == sorted(sent), "progress never goes backwards"
+    final = progress[-1]
+    assert final.status == COMPLETED
+    assert (final.sent, final.failed, final.cancelled) == (300, 2, 0)
+    assert final.completed_at.seconds > 0
+    assert final.sent + final.failed + final.cancelled == final.total_recipients
+    got = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send.id), timeout=10)
+    assert got.send == final
+
+    posted = {r.path for r in receiver.received if r.path.startswith("/ok/")}
+    assert posted == {f"/ok/r{i}" for i in range(300)}
+    ids = [r.headers["webhook-id"] for r in receiver.received]
+    assert len(ids) == len(set(ids)) == 301  # 300 + the one 410
+    assert all(r.verified and r.json["data"]["subject"] == "We launched" for r in receiver.received)
+
+
+async def test_unknown_campaign_is_not_found_and_a_second_send_is_already_exists(
+    stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id="no-such-campaign", recipients=recipients(receiver, "/ok", 1)),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert error.code == grpc.StatusCode.NOT_FOUND
+    assert error.resource is not None and error.resource.resource_name == "no-such-campaign"
+
+    campaign = await create(stub, id=f"launch-{uuid.uuid4().hex[:6]}")
+    request = S.SendCampaignRequest(
+        id=campaign.id, recipients=recipients(receiver, "/ok", 3), request_id="send-1"
+    )
+    first = (await stub.SendCampaign(request, timeout=10)).send
+    # The caller's retry (same request_id) gets the same send back.
+    again = (await stub.SendCampaign(request, timeout=10)).send
+    assert again.id == first.id
+    # Any other send of the campaign is refused (the gateway answers 409).
+    for other in (
+        S.SendCampaignRequest(id=campaign.id, recipients=recipients(receiver, "/ok", 3)),
+        S.SendCampaignRequest(
+            id=campaign.id, recipients=recipients(receiver, "/ok", 4), request_id="send-2"
+        ),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.SendCampaign(other, timeout=10)
+        error = rich_error(caught.value)
+        assert (error.code, error.reason) == (
+            grpc.StatusCode.ALREADY_EXISTS,
+            "CAMPAIGN_ALREADY_SENT",
+        )
+    final = (await watch(stub, first.id))[-1]
+    assert (final.status, final.sent) == (COMPLETED, 3)
+    assert len(receiver.received) == 3
+
+
+async def test_cancel_stops_the_remaining_deliveries(
+    stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
+) -> None:
+    campaign = await create(stub)
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=campaign.id, recipients=recipients(receiver, "/delay/0.1", 400)
+            ),
+            timeout=30,
+        )
+    ).send
+    await receiver.until_received(10)
+    cancelled = (await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=send.id))).send
+    assert cancelled.status == CANCELLED
+    final = (await watch(stub, send.id))[-1]
+    assert final.status == CANCELLED
+    assert final.cancelled > 0 and final.sent < 400
+    assert final.sent + final.failed + final.cancelled == 400
+    await asyncio.sleep(0.5)  # anything still going out would arrive by now
+    assert len(receiver.received) == final.sent + final.failed
+
+    done = await create(stub)
+    small = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id=done.id, recipients=recipients(receiver, "/ok", 1)),
+            timeout=10,
+        )
+    ).send
+    await watch(stub, small.id)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=small.id), timeout=10)
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_send_message_keeps_answering_during_a_campaign(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+) -> None:
+    campaign = await create(stub)
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=campaign.id, recipients=recipients(receiver, "/delay/0.2", 300)
+            ),
+            timeout=30,
+        )
+    ).send
+    await receiver.until_received(20)
+    messages = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    for i in range(5):
+        reply = await messages.SendMessage(
+            delivery_pb2.SendMessageRequest(
+                subject="s", body="b", channels=[WEBHOOK], webhook_url=receiver.url(f"/ok/m{i}")
+            ),
+            timeout=5,
+        )
+        assert reply.results[0].success
+    during = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send.id), timeout=10)
+    assert during.send.status == S.CAMPAIGN_SEND_STATUS_SENDING
+    await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=send.id), timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("fields", "violations"),
+    [
+        ({"display_name": ""}, {"campaign.display_name"}),
+        ({"channels": []}, {"campaign.channels"}),
+        ({"channels": [99]}, {"campaign.channels[0]"}),
+        ({"subject": "", "body": ""}, {"campaign.subject", "campaign.body"}),
+        ({"id": "bad id!"}, {"campaign.id"}),
+        (
+            {"channels": [common_pb2.CHANNEL_SMS], "body_html": "<p>x</p>"},
+            {"campaign.body_html"},
+        ),
+    ],
+)
+async def test_invalid_campaigns_are_refused(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    fields: dict[str, object],
+    violations: set[str],
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await create(stub, **fields)
+    error = rich_error(caught.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(error.violations) == violations
+
+
+async def test_campaign_ids_lists_and_sends_refuse_bad_input(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+) -> None:
+    name = f"dup-{uuid.uuid4().hex[:6]}"
+    await create(stub, id=name)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await create(stub, id=name)
+    assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await create(stub, subject="", body="", template_id="no-such-template")
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(S.SendCampaignRequest(id=name), timeout=10)
+    assert rich_error(caught.value).violations.keys() == {"recipients"}
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetCampaignSend(S.GetCampaignSendRequest(id="nope"), timeout=10)
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+    created = [(await create(stub, display_name=f"list {i}")).id for i in range(5)]
+    seen: list[str] = []
+    token = ""
+    while True:
+        page = await stub.ListCampaigns(
+            S.ListCampaignsRequest(page_size=2, page_token=token), timeout=10
+        )
+        assert len(page.campaigns) <= 2
+        seen.extend(c.id for c in page.campaigns)
+        token = page.next_page_token
+        if not token:
+            break
+    assert len(seen) == len(set(seen))
+    assert seen[:5] == list(reversed(created))  # newest first
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.ListCampaigns(S.ListCampaignsRequest(page_token="forged"), timeout=10)
+    assert rich_error(caught.value).violations.keys() == {"page_token"}
