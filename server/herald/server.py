@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from herald.api.campaign_service import CampaignService
 from herald.api.delivery_service import DeliveryService
+from herald.api.directory_service import DirectoryService
 from herald.api.interceptors import RequestContextInterceptor
 from herald.api.reflection_pool import MethodAwarePool
 from herald.api.unimplemented import unimplemented_handler
@@ -31,6 +32,7 @@ from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
+from herald.store.directory import Directory
 from herald.store.queue import Queue
 from herald.store.writer import GroupCommitWriter
 from herald.v1 import (
@@ -39,6 +41,7 @@ from herald.v1 import (
     delivery_pb2,
     delivery_pb2_grpc,
     directory_pb2,
+    directory_pb2_grpc,
     inbox_pb2,
     template_pb2,
 )
@@ -55,7 +58,6 @@ SERVICES = [
 # Services whose RPCs all answer UNIMPLEMENTED until they are built (one per line).
 NOT_BUILT_YET = [
     template_pb2.DESCRIPTOR.services_by_name["TemplateService"],
-    directory_pb2.DESCRIPTOR.services_by_name["DirectoryService"],
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
 ]
 
@@ -142,6 +144,9 @@ async def start(settings: Settings) -> Herald:
         DeliveryService(sender, notifications), server
     )
     campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
+    directory_pb2_grpc.add_DirectoryServiceServicer_to_server(
+        DirectoryService(Directory(db)), server
+    )
     server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
