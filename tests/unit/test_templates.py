@@ -1,0 +1,264 @@
+"""The template renderer and validation (core/templates.py): sandbox, StrictUndefined,
+autoescape only in HTML, locale choice and part fallbacks."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from herald.core.errors import InvalidArgumentError
+from herald.core.message import Attachment
+from herald.core.templates import (
+    MAX_RENDERED,
+    RenderedContent,
+    Template,
+    TemplateContent,
+    TemplateVariant,
+    choose_variant,
+    render,
+    validate,
+    with_request_attachments,
+)
+
+_versions = itertools.count(1)
+
+
+def template(
+    content: TemplateContent | None = None,
+    variants: tuple[TemplateVariant, ...] = (),
+    **kwargs: object,
+) -> Template:
+    """A template with a fresh version, so the compile cache never serves another's."""
+    return Template(
+        id="t",
+        content=content or TemplateContent(email_text="x"),
+        variants=variants,
+        updated_at=float(next(_versions)),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def text(source: str, data: dict[str, object] | None = None) -> str:
+    return render(template(TemplateContent(email_text=source)), data or {}).email_text
+
+
+def violations(error: pytest.ExceptionInfo[InvalidArgumentError]) -> dict[str, str]:
+    return {v.field: v.description for v in error.value.violations}
+
+
+def test_html_part_autoescapes_data_and_text_parts_do_not() -> None:
+    rendered = render(
+        template(
+            TemplateContent(
+                email_subject="Hi {{ name }}",
+                email_text="Hello {{ name }}",
+                email_html="<p>Hello {{ name }}</p>{{ '<b>'|safe }}",
+                sms_text="{{ name }}",
+            )
+        ),
+        {"name": "<Tom & Jerry>"},
+    )
+    assert rendered.email_html == "<p>Hello &lt;Tom &amp; Jerry&gt;</p><b>"
+    assert rendered.email_text == "Hello <Tom & Jerry>"
+    assert rendered.email_subject == "Hi <Tom & Jerry>"
+    assert rendered.sms_text == "<Tom & Jerry>"
+
+
+def test_missing_variable_names_it_and_the_part() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        render(
+            template(
+                TemplateContent(email_subject="Hi {{ first_name }}", email_text="{{ user.city }}")
+            ),
+            {"user": {}},
+        )
+    assert [(v.field, v.description) for v in caught.value.violations] == [
+        ("data", "missing variable 'first_name' in email_subject"),
+        ("data", "missing variable 'city' in email_text"),
+    ]
+
+
+def test_undefined_is_strict_even_in_conditions_and_loops() -> None:
+    with pytest.raises(InvalidArgumentError):
+        text("{% for x in items %}{{ x }}{% endfor %}")
+    with pytest.raises(InvalidArgumentError):
+        text("{{ missing ~ 'x' }}")
+    # `is defined` and `default` are the ways to make a variable optional.
+    assert text("{{ nick|default('friend') }}{% if x is defined %}!{% endif %}") == "friend"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ x|attr('__class__') }}",
+        "{{ x['__class__'] }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ items.append(1) }}",  # the immutable sandbox
+        "{{ 'x' * 100000000 }}",
+        "{{ 'x'.center(100000000) }}",
+        "{{ 'x'|center(100000000) }}",
+        "{{ '%0999999999d' % 1 }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ (2**64)**64 }}",
+        "{{ range(1000000000)|list }}",
+    ],
+)
+def test_sandbox_refusals_are_invalid_argument_not_crashes(source: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        text(source, {"x": "s", "items": [1]})
+    assert list(violations(caught)) == ["data"]
+
+
+def test_output_is_capped() -> None:
+    source = "{% for i in range(100000) %}{% for j in range(100000) %}xxxx{% endfor %}{% endfor %}"
+    with pytest.raises(InvalidArgumentError) as caught:
+        text(source)
+    assert str(MAX_RENDERED) in violations(caught)["data"]
+
+
+def test_runtime_errors_are_invalid_argument() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        text("{{ 1 / n }}", {"n": 0})
+    assert "ZeroDivisionError" in violations(caught)["data"]
+
+
+def test_ordinary_templates_render() -> None:
+    source = (
+        "{% for item in items %}{{ loop.index }}. {{ item.name|title }} "
+        "{{ '%.2f'|format(item.price) }}\n{% endfor %}{{ '{:,}'.format(total) }} {{ 2**10 }}"
+    )
+    data = {"items": [{"name": "tea", "price": 2.5}], "total": 1234567}
+    assert text(source, data) == "1. Tea 2.50\n1,234,567 1024"
+
+
+GREETING = TemplateContent(
+    email_subject="Welcome {{ name }}",
+    email_text="Hello {{ name }}",
+    sms_text="Hi {{ name }}",
+)
+VARIANTS = (
+    TemplateVariant("pt", TemplateContent(email_subject="Bem-vindo {{ name }}")),
+    TemplateVariant("en_GB", TemplateContent(email_subject="Welcome, {{ name }}", sms_text="Oi")),
+    TemplateVariant("da", TemplateContent(email_text="Hej {{ name }}")),
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "used"),
+    [
+        ("pt", "pt"),
+        ("pt-BR", "pt"),  # the language alone
+        ("PT_br", "pt"),
+        ("en-gb", "en_GB"),  # case-insensitive, - and _ alike
+        ("EN_GB", "en_GB"),
+        ("en-US", ""),  # no "en" variant: the default content
+        ("fr", ""),
+        ("", ""),
+    ],
+)
+def test_locale_choice(locale: str, used: str) -> None:
+    t = template(GREETING, VARIANTS)
+    variant = choose_variant(t, locale)
+    assert (variant.locale if variant else "") == used
+    assert render(t, {"name": "Ana"}, locale).locale == used
+
+
+def test_part_missing_in_the_variant_comes_from_the_default_content() -> None:
+    rendered = render(template(GREETING, VARIANTS), {"name": "Ana"}, "pt-BR")
+    assert rendered.email_subject == "Bem-vindo Ana"  # the variant's
+    assert rendered.email_text == "Hello Ana"  # the default content's
+    assert rendered.sms_text == "Hi Ana"
+    danish = render(template(GREETING, VARIANTS), {"name": "Ana"}, "da-DK")
+    assert (danish.email_subject, danish.email_text) == ("Welcome Ana", "Hej Ana")
+
+
+def test_empty_parts_fall_back_across_channels() -> None:
+    rendered = render(
+        template(
+            TemplateContent(email_subject="S {{ n }}\nline two", email_html="<p>B {{ n }}</p>")
+        ),
+        {"n": 1},
+    )
+    assert rendered == RenderedContent(
+        email_subject="S 1 line two",  # titles are one line
+        email_text="B 1",  # the HTML part as text
+        email_html="<p>B 1</p>",
+        sms_text="B 1",
+        push_title="S 1 line two",
+        push_body="B 1",
+        in_app_title="S 1 line two",
+        in_app_body="B 1",
+        locale="",
+    )
+
+
+def test_attachments_go_with_the_rendering_and_merge_with_the_request() -> None:
+    mine = Attachment("terms.pdf", "application/pdf", b"%PDF")
+    theirs = Attachment("invoice.pdf", "application/pdf", b"%PDF2")
+    rendered = render(template(attachments=(mine,)), {})
+    assert rendered.attachments == (mine,)
+    assert with_request_attachments(rendered, (theirs,)).attachments == (mine, theirs)
+
+
+def test_compiled_once_per_version() -> None:
+    t = template(TemplateContent(email_text="v1"))
+    assert render(t, {}).email_text == "v1"
+    same_version = Template(
+        id=t.id, content=TemplateContent(email_text="v2"), updated_at=t.updated_at
+    )
+    assert render(same_version, {}).email_text == "v1"  # the cached compilation
+    newer = Template(id=t.id, content=TemplateContent(email_text="v2"), updated_at=t.updated_at + 1)
+    assert render(newer, {}).email_text == "v2"
+
+
+# -- validation ------------------------------------------------------------------
+
+
+def test_syntax_errors_name_the_part_and_line() -> None:
+    bad = template(
+        TemplateContent(email_subject="ok", email_html="<p>\n{% if x %}</p>"),
+        (TemplateVariant("da", TemplateContent(sms_text="{{ x }")),),
+    )
+    with pytest.raises(InvalidArgumentError) as caught:
+        validate(bad)
+    found = violations(caught)
+    assert set(found) == {"template.content.email_html", "template.variants[0].content.sms_text"}
+    assert found["template.content.email_html"].startswith("line 2:")
+    assert found["template.variants[0].content.sms_text"].startswith("line 1:")
+
+
+def test_unknown_filters_and_unsafe_attributes_are_refused_at_save() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        validate(template(TemplateContent(email_text="{{ x|nope }}", sms_text="{{ x.__class__ }}")))
+    assert set(violations(caught)) == {"template.content.email_text", "template.content.sms_text"}
+
+
+def test_content_locales_ids_and_attachments_are_checked() -> None:
+    bad = Template(
+        id="has space",
+        content=TemplateContent(),
+        variants=(
+            TemplateVariant("not a locale", TemplateContent(email_text="x")),
+            TemplateVariant("pt-BR", TemplateContent(email_text="x")),
+            TemplateVariant("pt_br", TemplateContent(email_text="y")),
+            TemplateVariant("", TemplateContent()),
+        ),
+        attachments=(Attachment("big.bin", "application/octet-stream", b"x" * 11),),
+    )
+    with pytest.raises(InvalidArgumentError) as caught:
+        validate(bad, max_attachment_bytes=10)
+    assert set(violations(caught)) == {
+        "template.id",
+        "template.content",
+        "template.variants[0].locale",
+        "template.variants[2].locale",
+        "template.variants[3].locale",
+        "template.variants[3].content",
+        "template.attachments[0].content",
+    }
+
+
+def test_a_good_template_validates() -> None:
+    validate(template(GREETING, VARIANTS))
