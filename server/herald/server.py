@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import grpc
 import structlog
+from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -17,13 +18,14 @@ from herald.api.delivery_service import DeliveryService
 from herald.api.directory_service import DirectoryService
 from herald.api.interceptors import RequestContextInterceptor
 from herald.api.reflection_pool import MethodAwarePool
+from herald.api.template_service import TemplateService
 from herald.api.unimplemented import unimplemented_handler
 from herald.channels.base import ChannelAdapter
 from herald.channels.registry import build_adapters
 from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
 from herald.core.notification import AllowEveryone
-from herald.dispatch.campaigns import Campaigns, NoTemplates
+from herald.dispatch.campaigns import Campaigns
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
@@ -34,6 +36,7 @@ from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
 from herald.store.directory import Directory
 from herald.store.queue import Queue
+from herald.store.templates import TemplateStore
 from herald.store.writer import GroupCommitWriter
 from herald.v1 import (
     campaign_pb2,
@@ -44,6 +47,7 @@ from herald.v1 import (
     directory_pb2_grpc,
     inbox_pb2,
     template_pb2,
+    template_pb2_grpc,
 )
 
 log = structlog.get_logger("herald.server")
@@ -56,8 +60,7 @@ SERVICES = [
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
 ]
 # Services whose RPCs all answer UNIMPLEMENTED until they are built (one per line).
-NOT_BUILT_YET = [
-    template_pb2.DESCRIPTOR.services_by_name["TemplateService"],
+NOT_BUILT_YET: list[ServiceDescriptor] = [
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
 ]
 
@@ -128,8 +131,9 @@ async def start(settings: Settings) -> Herald:
         settings.max_attachment_bytes,
         settings.delivery_deadline_seconds,
     )
+    templates = TemplateStore(db)
     campaigns = Campaigns(
-        CampaignStore(db, writer), dispatcher, NoTemplates(), settings.delivery_deadline_seconds
+        CampaignStore(db, writer), dispatcher, templates, settings.delivery_deadline_seconds
     )
 
     server = grpc.aio.server(
@@ -146,6 +150,9 @@ async def start(settings: Settings) -> Herald:
     campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
     directory_pb2_grpc.add_DirectoryServiceServicer_to_server(
         DirectoryService(Directory(db)), server
+    )
+    template_pb2_grpc.add_TemplateServiceServicer_to_server(
+        TemplateService(templates, settings.max_attachment_bytes), server
     )
     server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
     health_servicer = health.aio.HealthServicer()

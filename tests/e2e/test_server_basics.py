@@ -7,9 +7,7 @@ import pytest
 from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from herald.v1 import inbox_pb2, inbox_pb2_grpc, template_pb2, template_pb2_grpc
-
-from tests.support.status import rich_error
+from herald.v1 import inbox_pb2, inbox_pb2_grpc
 
 SERVICES = {
     "herald.v1.DeliveryService",
@@ -63,15 +61,6 @@ async def test_reflection_describes_the_send_message_method(channel: grpc.aio.Ch
     delivery = next(f for f in files if f.name == "herald/v1/delivery.proto")
     methods = {m.name for m in delivery.service[0].method}
     assert {"SendMessage", "SendMessageStream", "SendNotification"} <= methods
-
-
-async def test_unbuilt_unary_rpc_is_unimplemented(channel: grpc.aio.Channel) -> None:
-    stub = template_pb2_grpc.TemplateServiceStub(channel)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.GetTemplate(template_pb2.GetTemplateRequest(id="x"), timeout=5)
-    error = rich_error(caught.value)
-    assert error.code == grpc.StatusCode.UNIMPLEMENTED
-    assert (error.reason, error.domain) == ("NOT_IMPLEMENTED", "herald")
 
 
 async def test_unbuilt_streaming_rpc_is_unimplemented(channel: grpc.aio.Channel) -> None:

@@ -1,0 +1,254 @@
+"""herald.v1.TemplateService: templates CRUD (AIP-131..135, AIP-158 listing) and the
+RenderTemplate preview. Translation and validation only; rendering is core/templates.py."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import replace
+from typing import Any, TypeAlias
+
+from google.protobuf import json_format, struct_pb2
+
+from herald.api import pagination
+from herald.api.convert import timestamp
+from herald.api.errors import unary
+from herald.core import templates as core
+from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.ids import new_id
+from herald.core.message import Attachment
+from herald.store.templates import TemplateStore
+from herald.v1 import common_pb2, template_pb2, template_pb2_grpc
+
+Context: TypeAlias = Any
+LISTING = "templates"
+# Until the security work binds callers to brands, every caller is brand "".
+CALLER_BRAND = ""
+
+MESSAGE_TYPE_FROM_PROTO: dict[int, core.MessageType | None] = {
+    common_pb2.MESSAGE_TYPE_UNSPECIFIED: None,
+    common_pb2.MESSAGE_TYPE_WELCOME: core.MessageType.WELCOME,
+    common_pb2.MESSAGE_TYPE_LOGININFO: core.MessageType.LOGININFO,
+    common_pb2.MESSAGE_TYPE_FORGOTTENPASSWORD: core.MessageType.FORGOTTENPASSWORD,
+}
+MESSAGE_TYPE_TO_PROTO = {v: k for k, v in MESSAGE_TYPE_FROM_PROTO.items()}
+# Fields an update_mask may name (AIP-134); output-only ones are ignored.
+MUTABLE = ("display_name", "message_type", "content", "variants", "attachments")
+OUTPUT_ONLY = frozenset({"id", "brand_id", "created_at", "updated_at"})
+
+
+# -- proto <-> domain ----------------------------------------------------------
+
+
+def _content(content: template_pb2.TemplateContent) -> core.TemplateContent:
+    return core.TemplateContent(**{part: getattr(content, part) for part in core.PARTS})
+
+
+def _content_proto(parts: dict[str, str]) -> template_pb2.TemplateContent:
+    return template_pb2.TemplateContent(**parts)
+
+
+def _attachment(attachment: common_pb2.Attachment) -> Attachment:
+    content_type = attachment.content_type
+    if not content_type:
+        guessed, _ = mimetypes.guess_type(attachment.filename)
+        content_type = guessed or "application/octet-stream"
+    return Attachment(attachment.filename, content_type, attachment.content)
+
+
+def from_proto(template: template_pb2.Template) -> tuple[core.Template, list[FieldViolation]]:
+    """The domain template, and the problems only the proto can have."""
+    problems: list[FieldViolation] = []
+    message_type = MESSAGE_TYPE_FROM_PROTO.get(template.message_type)
+    if template.message_type not in MESSAGE_TYPE_FROM_PROTO:
+        problems.append(
+            FieldViolation(
+                "template.message_type", "must be WELCOME, LOGININFO, FORGOTTENPASSWORD or unset"
+            )
+        )
+    return (
+        core.Template(
+            id=template.id,
+            brand_id=CALLER_BRAND,
+            display_name=template.display_name,
+            message_type=message_type,
+            content=_content(template.content),
+            variants=tuple(
+                core.TemplateVariant(v.locale, _content(v.content)) for v in template.variants
+            ),
+            attachments=tuple(_attachment(a) for a in template.attachments),
+        ),
+        problems,
+    )
+
+
+def to_proto(template: core.Template) -> template_pb2.Template:
+    return template_pb2.Template(
+        id=template.id,
+        brand_id=template.brand_id,
+        display_name=template.display_name,
+        message_type=MESSAGE_TYPE_TO_PROTO[template.message_type],  # type: ignore[arg-type]
+        content=_content_proto(template.content.present()),
+        variants=[
+            template_pb2.TemplateVariant(
+                locale=v.locale, content=_content_proto(v.content.present())
+            )
+            for v in template.variants
+        ],
+        attachments=[
+            common_pb2.Attachment(
+                filename=a.filename, content_type=a.content_type, content=a.content
+            )
+            for a in template.attachments
+        ],
+        created_at=timestamp(template.created_at),
+        updated_at=timestamp(template.updated_at),
+    )
+
+
+def _integral(value: Any) -> Any:
+    """Struct numbers are doubles; 3.0 renders as "3", as the caller meant."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
+
+
+def data_of(data: struct_pb2.Struct) -> dict[str, Any]:
+    """A request's template data (google.protobuf.Struct) as plain Python values."""
+    return _integral(json_format.MessageToDict(data))  # type: ignore[no-any-return]
+
+
+def _checked(
+    template: core.Template, problems: list[FieldViolation], max_attachment_bytes: int
+) -> core.Template:
+    violations = list(problems)
+    try:
+        core.validate(template, max_attachment_bytes)
+    except InvalidArgumentError as error:
+        violations += error.violations
+    if violations:
+        raise InvalidArgumentError(violations)
+    return template
+
+
+def _mask_paths(paths: list[str]) -> set[str] | None:
+    """The mutable fields (or content parts, as "content.<part>") an update_mask
+    names; None for a full replacement (no mask, or "*")."""
+    if not paths or "*" in paths:
+        return None
+    chosen: set[str] = set()
+    violations = []
+    for index, path in enumerate(paths):
+        part = path.removeprefix("content.")
+        if path in MUTABLE or path in OUTPUT_ONLY or (part != path and part in core.PARTS):
+            chosen.add(path)
+        else:
+            violations.append(
+                FieldViolation(
+                    f"update_mask.paths[{index}]",
+                    f"{path!r} is not a field of Template that can be updated",
+                )
+            )
+    if violations:
+        raise InvalidArgumentError(violations)
+    return chosen - OUTPUT_ONLY
+
+
+def _merge(current: core.Template, given: core.Template, paths: set[str] | None) -> core.Template:
+    if paths is None:
+        paths = set(MUTABLE)
+    merged = replace(current, **{name: getattr(given, name) for name in MUTABLE if name in paths})
+    parts = {p.removeprefix("content.") for p in paths if p.startswith("content.")}
+    if parts and "content" not in paths:
+        merged = replace(
+            merged,
+            content=replace(
+                merged.content, **{part: getattr(given.content, part) for part in parts}
+            ),
+        )
+    return merged
+
+
+def _required_id(value: str, field: str = "id") -> str:
+    if not value:
+        raise InvalidArgumentError([FieldViolation(field, "is required")])
+    return value
+
+
+# -- the service -----------------------------------------------------------------
+
+
+class TemplateService(template_pb2_grpc.TemplateServiceServicer):
+    def __init__(self, store: TemplateStore, max_attachment_bytes: int) -> None:
+        self.store = store
+        self.max_attachment_bytes = max_attachment_bytes
+
+    @unary
+    async def CreateTemplate(
+        self, request: template_pb2.CreateTemplateRequest, context: Context
+    ) -> template_pb2.CreateTemplateResponse:
+        template, problems = from_proto(request.template)
+        if not template.id:
+            template = replace(template, id=new_id())
+        stored = await self.store.create(_checked(template, problems, self.max_attachment_bytes))
+        return template_pb2.CreateTemplateResponse(template=to_proto(stored))
+
+    @unary
+    async def GetTemplate(
+        self, request: template_pb2.GetTemplateRequest, context: Context
+    ) -> template_pb2.GetTemplateResponse:
+        stored = await self.store.get(CALLER_BRAND, _required_id(request.id))
+        return template_pb2.GetTemplateResponse(template=to_proto(stored))
+
+    @unary
+    async def UpdateTemplate(
+        self, request: template_pb2.UpdateTemplateRequest, context: Context
+    ) -> template_pb2.UpdateTemplateResponse:
+        template_id = _required_id(request.template.id, "template.id")
+        paths = _mask_paths(list(request.update_mask.paths))
+        given, problems = from_proto(request.template)
+
+        def change(current: core.Template) -> core.Template:
+            merged = _merge(current, given, paths)
+            relevant = [p for p in problems if paths is None or "message_type" in paths]
+            return _checked(merged, relevant, self.max_attachment_bytes)
+
+        stored = await self.store.update(CALLER_BRAND, template_id, change)
+        return template_pb2.UpdateTemplateResponse(template=to_proto(stored))
+
+    @unary
+    async def DeleteTemplate(
+        self, request: template_pb2.DeleteTemplateRequest, context: Context
+    ) -> template_pb2.DeleteTemplateResponse:
+        await self.store.delete(CALLER_BRAND, _required_id(request.id))
+        return template_pb2.DeleteTemplateResponse()
+
+    @unary
+    async def ListTemplates(
+        self, request: template_pb2.ListTemplatesRequest, context: Context
+    ) -> template_pb2.ListTemplatesResponse:
+        size = pagination.page_size(request.page_size)
+        last = pagination.decode_token(LISTING, request.page_token)
+        after = str(last[0]) if last else None
+        found = await self.store.list(CALLER_BRAND, size + 1, after)
+        page = found[:size]
+        token = pagination.encode_token(LISTING, [page[-1].id]) if len(found) > size else ""
+        return template_pb2.ListTemplatesResponse(
+            templates=[to_proto(t) for t in page], next_page_token=token
+        )
+
+    @unary
+    async def RenderTemplate(
+        self, request: template_pb2.RenderTemplateRequest, context: Context
+    ) -> template_pb2.RenderTemplateResponse:
+        template_id = _required_id(request.id)
+        if request.locale and (problem := core.locale_problem(request.locale)) is not None:
+            raise InvalidArgumentError([FieldViolation("locale", problem)])
+        template = await self.store.get(CALLER_BRAND, template_id)
+        rendered = core.render(template, data_of(request.data), request.locale)
+        return template_pb2.RenderTemplateResponse(
+            content=_content_proto(rendered.parts()), locale=rendered.locale
+        )
