@@ -126,11 +126,26 @@ async def test_create_get_update_delete(stub: template_pb2_grpc.TemplateServiceS
     got = await stub.GetTemplate(T.GetTemplateRequest(id=template_id), timeout=10)
     assert got.template == updated
 
-    # No mask: every mutable field is replaced.
+    # No mask (AIP-134): the fields the request populates, content part by part.
+    patched = (
+        await stub.UpdateTemplate(
+            T.UpdateTemplateRequest(
+                template=T.Template(id=template_id, content=T.TemplateContent(sms_text="SMS"))
+            ),
+            timeout=10,
+        )
+    ).template
+    assert patched.content.sms_text == "SMS"
+    assert patched.content.email_subject == "Hi {{ first_name }}"
+    assert patched.display_name == "Welcome aboard"
+    assert list(patched.variants) == list(created.variants)
+
+    # "*": every mutable field is replaced.
     replaced = (
         await stub.UpdateTemplate(
             T.UpdateTemplateRequest(
-                template=T.Template(id=template_id, content=T.TemplateContent(sms_text="only"))
+                template=T.Template(id=template_id, content=T.TemplateContent(sms_text="only")),
+                update_mask=field_mask_pb2.FieldMask(paths=["*"]),
             ),
             timeout=10,
         )

@@ -134,10 +134,28 @@ def _checked(
     return template
 
 
-def _mask_paths(paths: list[str]) -> set[str] | None:
+def _populated(template: template_pb2.Template) -> set[str]:
+    """AIP-134's implied mask when none is given: the fields the request populates
+    (content part by part)."""
+    paths = {f"content.{part}" for part in core.PARTS if getattr(template.content, part)}
+    if template.display_name:
+        paths.add("display_name")
+    if template.message_type:
+        paths.add("message_type")
+    if template.variants:
+        paths.add("variants")
+    if template.attachments:
+        paths.add("attachments")
+    return paths
+
+
+def _mask_paths(paths: list[str], template: template_pb2.Template) -> set[str] | None:
     """The mutable fields (or content parts, as "content.<part>") an update_mask
-    names; None for a full replacement (no mask, or "*")."""
-    if not paths or "*" in paths:
+    names (AIP-134): without a mask, the fields the request populates; None (every
+    mutable field) for "*"."""
+    if not paths:
+        return _populated(template)
+    if "*" in paths:
         return None
     chosen: set[str] = set()
     violations = []
@@ -208,7 +226,7 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         self, request: template_pb2.UpdateTemplateRequest, context: Context
     ) -> template_pb2.UpdateTemplateResponse:
         template_id = _required_id(request.template.id, "template.id")
-        paths = _mask_paths(list(request.update_mask.paths))
+        paths = _mask_paths(list(request.update_mask.paths), request.template)
         given, problems = from_proto(request.template)
 
         def change(current: core.Template) -> core.Template:
