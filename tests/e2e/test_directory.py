@@ -154,6 +154,7 @@ async def test_every_bad_contact_point_is_a_field_violation_and_nothing_is_store
         ("webhook_url", "https://user:pw@example.com/", "user.webhook_url"),
         ("locale", "en_GB", "user.locale"),
         ("time_zone", "CEST+2", "user.time_zone"),
+        ("display_name", "Ada\x00", "user.display_name"),
         ("id", "has space", "user.id"),
         ("id", "", "user.id"),
     ],

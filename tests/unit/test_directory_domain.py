@@ -52,3 +52,9 @@ def test_mask_problems_and_masked_values_are_reported_together() -> None:
 def test_values_outside_the_mask_are_not_checked() -> None:
     patch = user_patch(User(id="u", email="bad", locale="fr-FR"), ["locale"])
     assert patch.fields == {"locale"}
+
+
+def test_nul_characters_are_refused_once_per_field() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        user_patch(User(id="u", display_name="A\x00", webhook_url="https://x.example/\x00"), [])
+    assert [v.field for v in caught.value.violations] == ["user.display_name", "user.webhook_url"]

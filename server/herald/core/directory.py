@@ -106,6 +106,10 @@ def user_violations(
     a user need not have every contact point)."""
     wanted = set(fields)
     found: list[FieldViolation] = []
+    for name in USER_FIELDS:  # PostgreSQL text cannot hold NUL
+        if name in wanted and name != "push_tokens" and "\x00" in getattr(user, name):
+            found.append(FieldViolation(prefix + name, "must not contain NUL characters"))
+    wanted -= {v.field.removeprefix(prefix) for v in found}
     if "display_name" in wanted and len(user.display_name) > MAX_DISPLAY_NAME:
         found.append(
             FieldViolation(
@@ -195,7 +199,9 @@ def validate_new_cluster(cluster: Cluster) -> None:
     id_issue = id_problem(cluster.id)
     if id_issue:
         problems.append(FieldViolation("cluster.id", id_issue))
-    if len(cluster.display_name) > MAX_DISPLAY_NAME:
+    if "\x00" in cluster.display_name:
+        problems.append(FieldViolation("cluster.display_name", "must not contain NUL characters"))
+    elif len(cluster.display_name) > MAX_DISPLAY_NAME:
         problems.append(
             FieldViolation("cluster.display_name", f"must be at most {MAX_DISPLAY_NAME} characters")
         )
