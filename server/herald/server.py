@@ -30,11 +30,13 @@ from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
 from herald.dispatch.notifications import Notifications
+from herald.dispatch.remote import RemoteProgress
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
 from herald.store.directory import Directory
+from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
 from herald.store.templates import TemplateStore
 from herald.store.writer import GroupCommitWriter
@@ -75,6 +77,9 @@ class Herald:
     server: grpc.aio.Server
     health: health.aio.HealthServicer
     port: int
+    # PostgreSQL only: LISTEN/NOTIFY with the other replicas (store/pg_listen.py).
+    listener: PgListener | None = None
+    remote: RemoteProgress | None = None
 
 
 def _warn_if_exposed(listen: str) -> None:
@@ -116,6 +121,11 @@ async def start(settings: Settings) -> Herald:
         transactional_reserve=settings.transactional_reserve,
     )
     await dispatcher.start()
+    listener = remote = None
+    if db.is_postgres:
+        remote = RemoteProgress(dispatcher.hub, queue)
+        listener = PgListener(db.engine, writer.notify_origin, dispatcher.wake, remote.changed)
+        await listener.start()
     sender = Sender(
         queue,
         dispatcher,
@@ -174,7 +184,18 @@ async def start(settings: Settings) -> Herald:
         store=db.url.get_backend_name(),
         channels=sorted(c.value for c in adapters),
     )
-    return Herald(settings, db, writer, dispatcher, adapters, server, health_servicer, port)
+    return Herald(
+        settings,
+        db,
+        writer,
+        dispatcher,
+        adapters,
+        server,
+        health_servicer,
+        port,
+        listener=listener,
+        remote=remote,
+    )
 
 
 async def stop(herald: Herald) -> None:
@@ -186,6 +207,10 @@ async def stop(herald: Herald) -> None:
     log.info("shutting_down", grace_seconds=grace, drain_seconds=herald.settings.shutdown_drain)
     await asyncio.sleep(herald.settings.shutdown_drain)
     await asyncio.gather(herald.server.stop(grace), herald.dispatcher.stop(grace))
+    if herald.listener is not None:
+        await herald.listener.close()
+    if herald.remote is not None:
+        await herald.remote.close()
     for adapter in herald.adapters.values():
         await adapter.close()
     await herald.writer.close()

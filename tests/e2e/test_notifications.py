@@ -26,6 +26,7 @@ EMAIL, SMS, WEBHOOK, IN_APP = (
     common_pb2.CHANNEL_IN_APP,
 )
 R = delivery_pb2
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 COMPLETED = delivery_pb2.NOTIFICATION_STATE_COMPLETED
 
 
@@ -39,10 +40,12 @@ def smtp() -> Iterator[SmtpPeer]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpPeer) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, smtp: SmtpPeer, store_env: dict[str, str]
+) -> Iterator[ServerProcess]:
     process = ServerProcess(
         Path(tmp_path_factory.mktemp("herald")),
-        env={"HERALD_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"},
+        env={"HERALD_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", **store_env},
     )
     process.start()
     yield process
@@ -169,7 +172,7 @@ async def test_more_than_fifty_recipients_per_channel_are_rejected(
 async def test_nobody_accepted_is_failed_precondition_and_nothing_is_stored(
     stub: delivery_pb2_grpc.DeliveryServiceStub, server: ServerProcess
 ) -> None:
-    before = count(server.data_dir, "requests")
+    before = count(server, "requests")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.SendNotification(
             delivery_pb2.SendNotificationRequest(
@@ -186,7 +189,7 @@ async def test_nobody_accepted_is_failed_precondition_and_nothing_is_stored(
         ("invalid_phone", "sms:nobody"),
         ("invalid_phone", "sms:+1"),
     ]
-    assert count(server.data_dir, "requests") == before
+    assert count(server, "requests") == before
 
 
 @pytest.mark.parametrize(
@@ -228,7 +231,7 @@ async def test_bad_input_is_invalid_argument_and_nothing_is_stored(
     fields: dict[str, object],
     violations: set[str],
 ) -> None:
-    before = count(server.data_dir, "requests")
+    before = count(server, "requests")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.SendNotification(
             delivery_pb2.SendNotificationRequest(**fields),  # type: ignore[arg-type]
@@ -237,7 +240,7 @@ async def test_bad_input_is_invalid_argument_and_nothing_is_stored(
     error = rich_error(caught.value)
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert set(error.violations) == violations
-    assert count(server.data_dir, "requests") == before
+    assert count(server, "requests") == before
 
 
 async def test_failures_are_isolated_per_recipient_and_retries_are_reported(
@@ -301,7 +304,7 @@ async def test_a_repeated_request_id_answers_with_the_first_notification(
         to=[f"dave-{tag()}@example.com", "bad"], subject="s", body="b", request_id=tag()
     )
     first = await stub.SendNotification(request, timeout=10)
-    deliveries = count(server.data_dir, "deliveries")
+    deliveries = count(server, "deliveries")
     again = await stub.SendNotification(request, timeout=10)
     assert (again.notification_id, again.replayed, first.replayed) == (
         first.notification_id,
@@ -309,7 +312,7 @@ async def test_a_repeated_request_id_answers_with_the_first_notification(
         False,
     )
     assert accepted(again) == accepted(first) and rejected(again) == rejected(first)
-    assert count(server.data_dir, "deliveries") == deliveries
+    assert count(server, "deliveries") == deliveries
     request.subject = "different"
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.SendNotification(request, timeout=10)

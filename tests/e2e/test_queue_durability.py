@@ -10,18 +10,21 @@ import collections
 from pathlib import Path
 
 import grpc
+import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
 RECIPIENTS = 2000
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 async def test_sigkill_mid_notification_loses_nothing(
-    tmp_path: Path, receiver: WebhookReceiver
+    tmp_path: Path, receiver: WebhookReceiver, store_env: dict[str, str]
 ) -> None:
     env = {
+        **store_env,
         "HERALD_MAX_RECIPIENTS": str(RECIPIENTS),
         # Short leases so the restarted server takes over the dead one's quickly.
         "HERALD_LEASE_SECONDS": "3",

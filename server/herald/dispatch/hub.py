@@ -27,6 +27,11 @@ class Hub:
                 if not watchers:
                     del self._watchers[request_id]
 
+    def watching(self, request_id: str) -> bool:
+        """Whether anything here watches the request (another replica's progress
+        on it is worth re-reading)."""
+        return request_id in self._watchers
+
     def publish(self, view: DeliveryView) -> None:
         for queue in self._watchers.get(view.request_id, ()):
             queue.put_nowait(view)

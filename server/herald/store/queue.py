@@ -9,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from herald.core.channel import DeliveryState
+from herald.core.channel import DeliveryState, Lane
+from herald.store import pg_listen
 from herald.store.database import Database
 from herald.store.schema import deliveries, inbox_messages, requests
-from herald.store.writer import GroupCommitWriter, Op
+from herald.store.writer import NOTIFY, GroupCommitWriter, Op
 
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 # next_attempt_at of a fallback delivery waiting for the one before it: never due by itself.
@@ -39,6 +40,9 @@ class Outcome:
     sms_encoding: str = ""
     sms_segments: int = 0
     completed_at: float | None = None
+    # The delivery's request: on PostgreSQL the recording transaction notifies it
+    # (herald_progress) for watchers on other replicas.
+    request_id: str = ""
 
 
 class Queue:
@@ -80,6 +84,16 @@ class Queue:
         """Store a request and its deliveries in one transaction."""
         ops: list[Op] = [(self._insert_request, request_row)]
         ops.extend((self._insert_delivery, row) for row in delivery_rows)
+        if self.db.is_postgres:
+            # Due rows nobody holds: wake idle workers on every replica on commit.
+            lanes = {
+                row["lane"]
+                for row in delivery_rows
+                if row["state"] == DeliveryState.QUEUED.value and row["next_attempt_at"] < HELD
+            }
+            ops.extend(
+                (NOTIFY, {"channel": pg_listen.QUEUE_CHANNEL, "item": lane}) for lane in lanes
+            )
         try:
             await self.writer.write(ops)
         except sa.exc.IntegrityError as exc:
@@ -108,7 +122,12 @@ class Queue:
         )
 
     async def record(self, outcome: Outcome, now: float, extra: Sequence[Op] = ()) -> None:
-        await self.writer.write([self.record_op(outcome, now), *extra])
+        ops = [self.record_op(outcome, now), *extra]
+        if self.db.is_postgres and outcome.request_id:
+            ops.append(
+                (NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": outcome.request_id})
+            )
+        await self.writer.write(ops)
 
     def fallback_ops(
         self,
@@ -203,7 +222,14 @@ class Queue:
         )
         async with self.db.engine.begin() as connection:
             result = await connection.execute(statement)
-            return int(result.rowcount or 0)
+            released = int(result.rowcount or 0)
+            if released and self.db.is_postgres:  # another replica takes them at once
+                for payload in pg_listen.payloads(self.writer.notify_origin, list(Lane)):
+                    await connection.execute(
+                        pg_listen.NOTIFY_SQL,
+                        {"channel": pg_listen.QUEUE_CHANNEL, "payload": payload},
+                    )
+            return released
 
     # -- reads --------------------------------------------------------------
 

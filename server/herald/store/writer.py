@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +20,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from herald.store import pg_listen
 from herald.store.sqlite_batch import SqliteBatchExecutor
 
 Op = tuple[sa.Executable, dict[str, Any]]
+
+# A marker op, `(NOTIFY, {"channel": name, "item": text})`: on PostgreSQL the batch's
+# transaction ends with one NOTIFY per channel carrying the writer's origin and the
+# batch's distinct items (split under the payload limit; see pg_listen.py), so
+# listeners hear of the writes when, and only if, they commit. For PostgreSQL stores
+# only (Queue adds them there; the SQLite batch path does not know them).
+NOTIFY = sa.text("NOTIFY")
 
 
 @dataclass
@@ -46,6 +55,8 @@ class GroupCommitWriter:
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._notify = engine.dialect.name == "postgresql"
+        self.notify_origin = uuid.uuid4().hex[:16]  # tells listeners which replica wrote
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="group-commit-writer")
@@ -96,7 +107,11 @@ class GroupCommitWriter:
             else:
                 async with self._engine.begin() as connection:
                     for statement, rows in groups:
-                        await connection.execute(statement, rows)
+                        if statement is not NOTIFY:
+                            await connection.execute(statement, rows)
+                    if self._notify:
+                        for payload in self._notifications(groups):
+                            await connection.execute(pg_listen.NOTIFY_SQL, payload)
         except Exception as exc:
             if len(batch) == 1:
                 _settle(batch[0], exc)
@@ -106,6 +121,20 @@ class GroupCommitWriter:
             return
         for pending in batch:
             _settle(pending, None)
+
+    def _notifications(
+        self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]
+    ) -> list[dict[str, str]]:
+        items: dict[str, list[str]] = {}
+        for statement, rows in groups:
+            if statement is NOTIFY:
+                for row in rows:
+                    items.setdefault(row["channel"], []).append(row["item"])
+        return [
+            {"channel": channel, "payload": payload}
+            for channel, names in items.items()
+            for payload in pg_listen.payloads(self.notify_origin, names)
+        ]
 
 
 def _settle(pending: _Pending, exc: BaseException | None) -> None:
