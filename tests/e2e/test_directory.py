@@ -3,6 +3,7 @@ clusters and their members, AIP-158 pages, and every refusal changing nothing.""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import grpc
@@ -626,3 +627,19 @@ async def test_list_clusters_pages_with_member_counts(
     assert ids == sorted(ids)
     counts = {c.id: c.member_count for c in seen if c.id.startswith(prefix)}
     assert counts == {c: (1 if c == mine[3] else 0) for c in mine}
+
+
+async def test_concurrent_writes_all_land(stub: directory_pb2_grpc.DirectoryServiceStub) -> None:
+    cluster_id = f"busy-{tag()}"
+    await create_cluster(stub, cluster_id)
+    people = [f"busy-{tag()}-{n:02d}" for n in range(40)]
+
+    async def join(user_id: str) -> None:
+        await create_user(stub, user_id, push_tokens=[f"{user_id}-t"])
+        await stub.AddClusterMembers(
+            D.AddClusterMembersRequest(cluster_id=cluster_id, user_ids=[user_id])
+        )
+
+    await asyncio.gather(*(join(u) for u in people))
+    cluster = (await stub.GetCluster(D.GetClusterRequest(id=cluster_id))).cluster
+    assert cluster.member_count == len(people)

@@ -17,8 +17,10 @@ channel (`remove_push_token`) is at the end.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -82,16 +84,28 @@ def _cluster(row: Any) -> Cluster:
 class Directory:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._sqlite_writes = asyncio.Lock() if db.is_sqlite else None
         insert = sqlite.insert if db.is_sqlite else postgresql.insert
         self._add_member = insert(cluster_members).on_conflict_do_nothing(
             index_elements=["brand_id", "cluster_id", "user_id"]
         )
 
+    @contextlib.asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction. On SQLite (one writer at a time) this process's
+        directory writes queue here rather than in SQLite's busy-wait backoff."""
+        if self._sqlite_writes is None:
+            async with self.db.engine.begin() as connection:
+                yield connection
+            return
+        async with self._sqlite_writes, self.db.engine.begin() as connection:
+            yield connection
+
     # -- users ------------------------------------------------------------------
 
     async def create_user(self, brand_id: str, user: User) -> User:
         now = time.time()
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             try:
                 await connection.execute(
                     users.insert(),
@@ -124,7 +138,7 @@ class Directory:
         if not patch.fields:
             return await self.get_user(brand_id, user.id)
         now = time.time()
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             result = await connection.execute(
                 users.update()
                 .where(users.c.brand_id == brand_id, users.c.id == user.id)
@@ -144,7 +158,7 @@ class Directory:
 
     async def delete_user(self, brand_id: str, user_id: str) -> None:
         """Its push tokens and cluster memberships go with it (ON DELETE CASCADE)."""
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             result = await connection.execute(
                 users.delete().where(users.c.brand_id == brand_id, users.c.id == user_id)
             )
@@ -169,7 +183,7 @@ class Directory:
 
     async def create_cluster(self, brand_id: str, cluster: Cluster) -> Cluster:
         try:
-            async with self.db.engine.begin() as connection:
+            async with self._begin() as connection:
                 await connection.execute(
                     clusters.insert(),
                     {
@@ -191,7 +205,7 @@ class Directory:
 
     async def delete_cluster(self, brand_id: str, cluster_id: str) -> None:
         """Its memberships go with it; the users stay."""
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             result = await connection.execute(
                 clusters.delete().where(
                     clusters.c.brand_id == brand_id, clusters.c.id == cluster_id
@@ -221,7 +235,7 @@ class Directory:
         wanted = _unique(user_ids)
         for _ in range(_MISSING_RETRIES):
             try:
-                async with self.db.engine.begin() as connection:
+                async with self._begin() as connection:
                     if wanted:
                         now = time.time()
                         await connection.execute(
@@ -251,7 +265,7 @@ class Directory:
         """Remove users (those who are not members stay so). An unknown cluster or
         user is NOT_FOUND, naming it, and removes nobody."""
         wanted = _unique(user_ids)
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             for chunk in _chunks(wanted):
                 await connection.execute(
                     cluster_members.delete().where(
@@ -321,7 +335,7 @@ class Directory:
     async def remove_push_token(self, token: str) -> int:
         """Delete a push token wherever it is stored (every user, every brand), e.g.
         when the provider says it is unregistered. Returns how many were removed."""
-        async with self.db.engine.begin() as connection:
+        async with self._begin() as connection:
             result = await connection.execute(
                 user_push_tokens.delete().where(user_push_tokens.c.token == token)
             )
