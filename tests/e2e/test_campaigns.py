@@ -9,14 +9,18 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.protobuf import struct_pb2
 from herald.v1 import (
     campaign_pb2,
     campaign_pb2_grpc,
     common_pb2,
     delivery_pb2,
     delivery_pb2_grpc,
+    template_pb2,
+    template_pb2_grpc,
 )
 
+from tests.support.db import query
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
@@ -24,13 +28,18 @@ from tests.support.webhook_receiver import WebhookReceiver
 WEBHOOK = common_pb2.CHANNEL_WEBHOOK
 S = campaign_pb2
 COMPLETED, CANCELLED = S.CAMPAIGN_SEND_STATUS_COMPLETED, S.CAMPAIGN_SEND_STATUS_CANCELLED
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, store_env: dict[str, str]
+) -> Iterator[ServerProcess]:
     # Few workers, so a campaign to a slow receiver stays in flight long enough
     # to cancel it and to send messages beside it.
-    process = ServerProcess(Path(tmp_path_factory.mktemp("herald")), env={"HERALD_WORKERS": "8"})
+    process = ServerProcess(
+        Path(tmp_path_factory.mktemp("herald")), env={"HERALD_WORKERS": "8", **store_env}
+    )
     process.start()
     yield process
     process.stop()
@@ -266,3 +275,61 @@ async def test_campaign_ids_lists_and_sends_refuse_bad_input(
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.ListCampaigns(S.ListCampaignsRequest(page_token="forged"), timeout=10)
     assert rich_error(caught.value).violations.keys() == {"page_token"}
+
+
+async def test_a_template_campaign_sends_each_channel_its_own_part(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+    server: ServerProcess,
+) -> None:
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"spring-{uuid.uuid4().hex[:6]}"
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(
+                id=template_id,
+                display_name="Spring",
+                content=template_pb2.TemplateContent(
+                    email_subject="Spring news for {{ team }}",
+                    email_text="Hello {{ team }}",
+                    email_html="<p>Hello {{ team }}</p>",
+                    in_app_title="New for {{ team }}",
+                    in_app_body="Open the app, {{ team }}",
+                ),
+            )
+        ),
+        timeout=10,
+    )
+    data = struct_pb2.Struct()
+    data.update({"team": "R&D"})
+    campaign = await create(
+        stub,
+        channels=[common_pb2.CHANNEL_IN_APP, WEBHOOK],
+        subject="",
+        body="",
+        template_id=template_id,
+        data=data,
+    )
+    person = f"person-{uuid.uuid4().hex[:6]}"
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=campaign.id,
+                recipients=[
+                    S.CampaignRecipient(person_id=person, recipient="inbox"),
+                    S.CampaignRecipient(person_id="hook", recipient=receiver.url("/ok/t")),
+                ],
+            ),
+            timeout=10,
+        )
+    ).send
+    final = (await watch(stub, send.id))[-1]
+    assert (final.status, final.sent) == (COMPLETED, 2)
+    [inbox] = query(
+        server.data_dir, "SELECT title, body FROM inbox_messages WHERE user_id = ?", person
+    )
+    assert (inbox["title"], inbox["body"]) == ("New for R&D", "Open the app, R&D")
+    [hit] = receiver.received
+    assert hit.json["data"]["subject"] == "Spring news for R&D"
+    assert hit.json["data"]["html"] == "<p>Hello R&amp;D</p>"  # HTML parts escape data
