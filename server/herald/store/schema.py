@@ -72,6 +72,9 @@ inbox_messages = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("read_at", sa.Float, nullable=True),
+    # When MarkInboxMessages last changed the state (NULL until then): how a
+    # WatchInbox on another replica finds state changes.
+    sa.Column("updated_at", sa.Float, nullable=True),
 )
 sa.Index("ix_inbox_user", inbox_messages.c.user_id, inbox_messages.c.id)
 
@@ -197,3 +200,13 @@ sa.Index(
 )
 # The inbox by user and state (unread counts, unread-only listings).
 sa.Index("ix_inbox_user_state", inbox_messages.c.user_id, inbox_messages.c.state)
+# WatchInbox's re-read: messages added, and states changed, since a moment
+# (the second index is partial: a message never marked costs it nothing).
+sa.Index("ix_inbox_user_created", inbox_messages.c.user_id, inbox_messages.c.created_at)
+sa.Index(
+    "ix_inbox_user_updated",
+    inbox_messages.c.user_id,
+    inbox_messages.c.updated_at,
+    sqlite_where=inbox_messages.c.updated_at.isnot(None),
+    postgresql_where=inbox_messages.c.updated_at.isnot(None),
+)
