@@ -16,6 +16,7 @@ from grpc_reflection.v1alpha import reflection
 from herald.api.campaign_service import CampaignService
 from herald.api.delivery_service import DeliveryService
 from herald.api.directory_service import DirectoryService
+from herald.api.inbox_service import InboxService
 from herald.api.interceptors import RequestContextInterceptor
 from herald.api.reflection_pool import MethodAwarePool
 from herald.api.template_service import TemplateService
@@ -27,7 +28,8 @@ from herald.core.channel import Channel
 from herald.core.notification import AllowEveryone
 from herald.dispatch.campaigns import Campaigns
 from herald.dispatch.dispatcher import Dispatcher
-from herald.dispatch.hub import Hub
+from herald.dispatch.inbox import Inbox
+from herald.dispatch.inbox_hub import InboxFeedHub, InboxHub
 from herald.dispatch.limits import RateLimit
 from herald.dispatch.notifications import Notifications
 from herald.dispatch.remote import RemoteProgress
@@ -36,6 +38,7 @@ from herald.dispatch.sender import Sender
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
 from herald.store.directory import Directory
+from herald.store.inbox import InboxStore
 from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
 from herald.store.templates import TemplateStore
@@ -48,6 +51,7 @@ from herald.v1 import (
     directory_pb2,
     directory_pb2_grpc,
     inbox_pb2,
+    inbox_pb2_grpc,
     template_pb2,
     template_pb2_grpc,
 )
@@ -62,9 +66,7 @@ SERVICES = [
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
 ]
 # Services whose RPCs all answer UNIMPLEMENTED until they are built (one per line).
-NOT_BUILT_YET: list[ServiceDescriptor] = [
-    inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
-]
+NOT_BUILT_YET: list[ServiceDescriptor] = []
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Herald:
     server: grpc.aio.Server
     health: health.aio.HealthServicer
     port: int
+    inbox: Inbox | None = None
     # PostgreSQL only: LISTEN/NOTIFY with the other replicas (store/pg_listen.py).
     listener: PgListener | None = None
     remote: RemoteProgress | None = None
@@ -109,10 +112,11 @@ async def start(settings: Settings) -> Herald:
             await adapter.start()
         except Exception as exc:
             raise ConfigError(f"the {channel.value} channel cannot start: {exc}") from exc
+    inbox = Inbox(InboxStore(db), InboxHub())
     dispatcher = Dispatcher(
         queue,
         adapters,
-        Hub(),
+        InboxFeedHub(inbox.hub),
         RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
         lease_seconds=settings.lease_seconds,
         workers=settings.workers,
@@ -157,6 +161,7 @@ async def start(settings: Settings) -> Herald:
     delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(
         DeliveryService(sender, notifications), server
     )
+    inbox_pb2_grpc.add_InboxServiceServicer_to_server(InboxService(inbox), server)
     campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
     directory_pb2_grpc.add_DirectoryServiceServicer_to_server(
         DirectoryService(Directory(db)), server
@@ -193,6 +198,7 @@ async def start(settings: Settings) -> Herald:
         server,
         health_servicer,
         port,
+        inbox=inbox,
         listener=listener,
         remote=remote,
     )
@@ -206,6 +212,8 @@ async def stop(herald: Herald) -> None:
     await herald.health.enter_graceful_shutdown()
     log.info("shutting_down", grace_seconds=grace, drain_seconds=herald.settings.shutdown_drain)
     await asyncio.sleep(herald.settings.shutdown_drain)
+    if herald.inbox is not None:
+        herald.inbox.close()  # inbox watch streams end rather than hold up the grace period
     await asyncio.gather(herald.server.stop(grace), herald.dispatcher.stop(grace))
     if herald.listener is not None:
         await herald.listener.close()

@@ -7,7 +7,6 @@ import pytest
 from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from herald.v1 import inbox_pb2, inbox_pb2_grpc
 
 SERVICES = {
     "herald.v1.DeliveryService",
@@ -61,11 +60,3 @@ async def test_reflection_describes_the_send_message_method(channel: grpc.aio.Ch
     delivery = next(f for f in files if f.name == "herald/v1/delivery.proto")
     methods = {m.name for m in delivery.service[0].method}
     assert {"SendMessage", "SendMessageStream", "SendNotification"} <= methods
-
-
-async def test_unbuilt_streaming_rpc_is_unimplemented(channel: grpc.aio.Channel) -> None:
-    stub = inbox_pb2_grpc.InboxServiceStub(channel)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        async for _ in stub.WatchInbox(inbox_pb2.WatchInboxRequest(user_id="u"), timeout=5):
-            pass
-    assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
