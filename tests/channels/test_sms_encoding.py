@@ -43,3 +43,48 @@ def test_is_gsm7() -> None:
     assert is_gsm7("Price: 5€ {ok}\n")
     assert not is_gsm7("naïve")  # ï is not in the GSM 03.38 table
     assert not is_gsm7("`")
+
+
+def _reference(text: str) -> tuple[str, int, int]:
+    """The definition, one character at a time (what the fast paths must agree with)."""
+    from herald.channels.sms_encoding import (  # noqa: PLC0415
+        GSM7_BASIC,
+        GSM7_EXTENSION,
+        GSM7_MULTI,
+        GSM7_SINGLE,
+        UCS2_MULTI,
+        UCS2_SINGLE,
+    )
+
+    if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text):
+        encoding, single, multi = GSM7, GSM7_SINGLE, GSM7_MULTI
+        widths = [2 if ch in GSM7_EXTENSION else 1 for ch in text]
+    else:
+        encoding, single, multi = UCS2, UCS2_SINGLE, UCS2_MULTI
+        widths = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+    total = sum(widths)
+    if total == 0:
+        return encoding, 0, 0
+    if total <= single:
+        return encoding, 1, total
+    segments, used = 1, 0
+    for width in widths:
+        if used + width > multi:
+            segments, used = segments + 1, 0
+        used += width
+    return encoding, segments, total
+
+
+def test_count_segments_agrees_with_the_per_character_definition() -> None:
+    import random  # noqa: PLC0415
+
+    rng = random.Random(20261125)
+    alphabets = ["abc XYZ 019.,", "abc€{}[]~^|\\\f", "abcжç", "ж👋", "a👋€", "\n\r@£"]
+    for _ in range(3000):
+        alphabet = rng.choice(alphabets) + rng.choice(alphabets)
+        text = "".join(
+            rng.choice(alphabet)
+            for _ in range(rng.choice([0, 1, 69, 70, 71, 135, 160, 161, 320, rng.randrange(500)]))
+        )
+        result = count_segments(text)
+        assert (result.encoding, result.segments, result.units) == _reference(text), text
