@@ -34,6 +34,7 @@ from typing import Any
 
 import aiohttp
 import phonenumbers
+from aiohttp.helpers import sentinel
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
@@ -84,6 +85,8 @@ class _HeraldTwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
 
     def __init__(self, timeout: float) -> None:
         super().__init__(pool_connections=False, timeout=timeout)
+        # The session's default carries our timeout, so a call without its own timeout
+        # (all of ours) passes none and builds no ClientTimeout per request.
         self.session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout),
             connector=aiohttp.TCPConnector(limit=0),
@@ -109,7 +112,7 @@ class _HeraldTwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
             params=params,  # type: ignore[arg-type]
             data=data,
             headers=headers,
-            timeout=aiohttp.ClientTimeout(total=timeout or self.timeout),
+            timeout=aiohttp.ClientTimeout(total=timeout) if timeout else sentinel,
             allow_redirects=allow_redirects,
         ) as response:
             text = await response.text()
