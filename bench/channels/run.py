@@ -1,16 +1,20 @@
-"""Throughput of Herald's Email, SMS and Push adapters beside the raw libraries.
+"""Throughput of Herald's Email, SMS, Push and Webhook adapters beside the raw libraries.
 
-The peers (tests/peers) run as separate processes on 127.0.0.1. For each channel and
+The peers (tests/peers, and bench/webhook_sink.py for webhooks) run as separate processes
+on 127.0.0.1. For each channel and
 concurrency level, rounds alternate raw library / Herald adapter, each round sending a
 bounded number of messages (or stopping at a time cap); the reported rate is the median
 round, and the ratio is adapter / raw (target >= 0.70).
 
 Raw sides: aiosmtplib sending pre-built EmailMessages over one kept-open connection per
 worker; twilio's ``messages.create_async`` on an AsyncTwilioHttpClient; firebase-admin's
-``messaging.send_each_async`` (one message per call, as the adapter does).
+``messaging.send_each_async`` (one message per call, as the adapter does); aiohttp
+posting the same JSON document, serialised and signed per message with
+``standardwebhooks`` (the timestamp is part of both the body and the signature).
+The Herald webhook adapter runs with its SSRF guard on, allowing 127.0.0.0/8.
 
-Usage: .venv/bin/python -m bench.channels.run [--count 300] [--rounds 2]
-       [--concurrency 1,8,32] [--time-cap 3]
+Usage: .venv/bin/python -m bench.channels.run [--count 2000] [--rounds 6]
+       [--concurrency 1,8,32] [--time-cap 2] [--channels email,sms,push,webhook]
 Writes bench/results/channels-<UTC timestamp>.{json,md}.
 """
 
@@ -18,9 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import ipaddress
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -31,9 +38,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import aiosmtplib
 import firebase_admin
 import twilio
@@ -42,8 +51,10 @@ from herald.channels import email as email_channel
 from herald.channels import push as push_channel
 from herald.channels import sms as sms_channel
 from herald.channels.base import OutboundMessage
+from herald.channels.webhook import WebhookChannel
 from herald.config import Settings
 from herald.core.channel import Channel
+from standardwebhooks import Webhook
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
@@ -51,6 +62,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 ACCOUNT_SID = "AC" + "b" * 32
 AUTH_TOKEN = "bench-token"
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"herald-bench-webhook-secret-32b!").decode()
 SendOne = Callable[[int], Awaitable[bool]]
 
 
@@ -58,6 +70,34 @@ SendOne = Callable[[int], Awaitable[bool]]
 class Peer:
     process: subprocess.Popen[str]
     port: int
+
+
+def start_webhook_sink() -> Peer:
+    """bench/webhook_sink.py takes a fixed port and says "ready" before it listens, so
+    pick a free port and wait until its /count answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.webhook_sink", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"GET /count HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if conn.recv(64).split(b" ")[1:2] == [b"200"]:
+                    return Peer(process, port)
+        except OSError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("webhook sink did not start")
 
 
 def start_peer(module: str, *args: str) -> Peer:
@@ -90,10 +130,18 @@ async def run_round(send: SendOne, count: int, concurrency: int, cap: float) -> 
             else:
                 failed += 1
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return {"sent": ok, "failed": failed, "seconds": elapsed, "rate": ok / elapsed}
+    cpu = time.process_time() - cpu_started
+    return {
+        "sent": ok,
+        "failed": failed,
+        "seconds": elapsed,
+        "rate": ok / elapsed,
+        # this process's CPU per message: less sensitive to other load on the machine
+        "cpu_us_per_message": cpu / max(ok + failed, 1) * 1e6,
+    }
 
 
 def outbound(channel: Channel, recipient: str, index: int) -> OutboundMessage:
@@ -168,10 +216,10 @@ async def sms_sides(port: int, concurrency: int) -> tuple[Any, Any]:
     client.api.base_url = base
     messages = client.api.v2010.accounts(ACCOUNT_SID).messages
 
+    body = outbound(Channel.SMS, "+14155552671", 0).text  # the body the adapter sends
+
     async def raw(index: int) -> bool:
-        created = await messages.create_async(
-            to="+14155552671", from_="+15005550006", body="Hello from the Herald benchmark"
-        )
+        created = await messages.create_async(to="+14155552671", from_="+15005550006", body=body)
         return bool(created.sid)
 
     adapter = sms_channel.from_settings(
@@ -237,6 +285,63 @@ async def push_sides(port: int, account: Path, concurrency: int) -> tuple[Any, A
     return (raw, herald), close
 
 
+# --- Webhook -----------------------------------------------------------------------
+
+
+async def webhook_sides(port: int, concurrency: int) -> tuple[Any, Any]:
+    url = f"http://127.0.0.1:{port}/hook"
+    template = outbound(Channel.WEBHOOK, url, 0)
+    message_id, user_id = template.message_id, template.user_id
+    subject, text = template.subject, template.text
+    signer = Webhook(WEBHOOK_SECRET)
+    session = aiohttp.ClientSession()
+
+    async def raw(index: int) -> bool:
+        # What a user of aiohttp + standardwebhooks writes: serialise the event, sign
+        # id.timestamp.body, POST it with the three webhook-* headers.
+        webhook_id = f"bench-{index}"
+        now = datetime.now(UTC)
+        body = json.dumps(
+            {
+                "type": "message.sent",
+                "timestamp": now.isoformat(),
+                "data": {
+                    "message_id": message_id,
+                    "delivery_id": webhook_id,
+                    "user_id": user_id,
+                    "subject": subject,
+                    "body": text,
+                    "data": {},
+                },
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": webhook_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signer.sign(webhook_id, now, body),
+        }
+        async with session.post(url, data=body.encode(), headers=headers) as response:
+            await response.read()
+            return 200 <= response.status < 300
+
+    adapter = WebhookChannel(
+        secret=WEBHOOK_SECRET, timeout=10.0, allow=(ipaddress.ip_network("127.0.0.0/8"),)
+    )
+    await adapter.start()
+
+    async def herald(index: int) -> bool:
+        return (await adapter.send(outbound(Channel.WEBHOOK, url, index))).ok
+
+    async def close() -> None:
+        await session.close()
+        await adapter.close()
+
+    return (raw, herald), close
+
+
 def _google_request() -> Any:
     import google.auth.transport.requests  # noqa: PLC0415
 
@@ -246,19 +351,27 @@ def _google_request() -> Any:
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="herald-bench-"))
     account = workdir / "service-account.json"
-    peers = {
-        "email": start_peer("smtp"),
-        "sms": start_peer("twilio", "--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN),
-        "push": start_peer("fcm", "--service-account", str(account)),
+    starters = {
+        "email": lambda: start_peer("smtp"),
+        "sms": lambda: start_peer(
+            "twilio", "--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN
+        ),
+        "push": lambda: start_peer("fcm", "--service-account", str(account)),
+        "webhook": start_webhook_sink,
     }
+    peers: dict[str, Peer] = {}
     results: list[dict[str, Any]] = []
     try:
+        for name in args.channels:
+            peers[name] = starters[name]()
         for name in args.channels:
             for concurrency in args.concurrency:
                 if name == "email":
                     sides, close = await email_sides(peers[name].port, concurrency)
                 elif name == "sms":
                     sides, close = await sms_sides(peers[name].port, concurrency)
+                elif name == "webhook":
+                    sides, close = await webhook_sides(peers[name].port, concurrency)
                 else:
                     sides, close = await push_sides(peers[name].port, account, concurrency)
                 raw, herald = sides
@@ -266,27 +379,42 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                 await run_round(raw, min(20, args.count), concurrency, args.time_cap)
                 await run_round(herald, min(20, args.count), concurrency, args.time_cap)
                 rounds: dict[str, list[dict[str, Any]]] = {"raw": [], "herald": []}
-                for _ in range(args.rounds):
-                    for side, send in (("raw", raw), ("herald", herald)):
+                sides_in_order = [("raw", raw), ("herald", herald)]
+                for number in range(args.rounds):
+                    # ABBA: the side that goes first alternates, so a drift in the
+                    # machine's load does not always favour the same side.
+                    for side, send in sides_in_order[:: 1 if number % 2 == 0 else -1]:
                         rounds[side].append(
                             await run_round(send, args.count, concurrency, args.time_cap)
                         )
                 await close()
                 raw_rate = statistics.median(r["rate"] for r in rounds["raw"])
                 herald_rate = statistics.median(r["rate"] for r in rounds["herald"])
+                paired = statistics.median(
+                    h["rate"] / r["rate"]
+                    for r, h in zip(rounds["raw"], rounds["herald"], strict=True)
+                )
                 row = {
                     "channel": name,
                     "concurrency": concurrency,
                     "raw_per_second": round(raw_rate, 1),
                     "herald_per_second": round(herald_rate, 1),
                     "ratio": round(herald_rate / raw_rate, 3),
+                    "paired_ratio": round(paired, 3),
+                    "raw_cpu_us": round(
+                        statistics.median(r["cpu_us_per_message"] for r in rounds["raw"])
+                    ),
+                    "herald_cpu_us": round(
+                        statistics.median(r["cpu_us_per_message"] for r in rounds["herald"])
+                    ),
                     "failures": sum(r["failed"] for side in rounds.values() for r in side),
                     "rounds": rounds,
                 }
                 results.append(row)
                 print(
-                    f"{name:6} c={concurrency:<3} raw {raw_rate:8.1f}/s  herald "
-                    f"{herald_rate:8.1f}/s  ratio {row['ratio']:.2f}",
+                    f"{name:7} c={concurrency:<3} raw {raw_rate:8.1f}/s  herald "
+                    f"{herald_rate:8.1f}/s  ratio {row['ratio']:.2f}  paired {paired:.2f}  "
+                    f"cpu us/msg {row['raw_cpu_us']}/{row['herald_cpu_us']}",
                     flush=True,
                 )
     finally:
@@ -303,6 +431,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "aiosmtplib": aiosmtplib.__version__,
             "twilio": twilio.__version__,
             "firebase_admin": firebase_admin.__version__,
+            "aiohttp": aiohttp.__version__,
+            "standardwebhooks": _version("standardwebhooks"),
         },
         "count_per_round": args.count,
         "rounds": args.rounds,
@@ -321,29 +451,37 @@ def markdown(report: dict[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in report["libraries"].items()),
         "",
         f"{report['count_per_round']} messages per round (capped at "
-        f"{report['time_cap_seconds']} s), {report['rounds']} alternating rounds per side, "
-        "median round reported. Target: Herald >= 70% of the raw library.",
+        f"{report['time_cap_seconds']} s), {report['rounds']} rounds per side in ABBA "
+        "order, median round reported. Target: Herald >= 70% of the raw library.",
         "",
-        "| channel | concurrency | raw msg/s | Herald msg/s | ratio | failures |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "ratio = median Herald rate / median raw rate; paired = median over rounds of "
+        "Herald / the raw round beside it; CPU = this process's CPU time per message "
+        "(median round), raw / Herald.",
+        "",
+        "| channel | concurrency | raw msg/s | Herald msg/s | ratio | paired | "
+        "CPU µs/msg raw / Herald | failures |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in report["results"]:
         lines.append(
             f"| {row['channel']} | {row['concurrency']} | {row['raw_per_second']} | "
-            f"{row['herald_per_second']} | {row['ratio']:.2f} | {row['failures']} |"
+            f"{row['herald_per_second']} | {row['ratio']:.2f} | {row['paired_ratio']:.2f} | "
+            f"{row['raw_cpu_us']} / {row['herald_cpu_us']} | {row['failures']} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--time-cap", type=float, default=3.0)
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--time-cap", type=float, default=2.0)
     parser.add_argument(
         "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32]
     )
-    parser.add_argument("--channels", type=lambda s: s.split(","), default=["email", "sms", "push"])
+    parser.add_argument(
+        "--channels", type=lambda s: s.split(","), default=["email", "sms", "push", "webhook"]
+    )
     args = parser.parse_args()
     report = asyncio.run(bench(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
