@@ -305,7 +305,7 @@ async def test_a_template_campaign_sends_each_channel_its_own_part(
     data.update({"team": "R&D"})
     campaign = await create(
         stub,
-        channels=[common_pb2.CHANNEL_IN_APP, WEBHOOK],
+        channels=[WEBHOOK, common_pb2.CHANNEL_IN_APP],  # a URL goes to the webhook
         subject="",
         body="",
         template_id=template_id,
@@ -326,9 +326,7 @@ async def test_a_template_campaign_sends_each_channel_its_own_part(
     ).send
     final = (await watch(stub, send.id))[-1]
     assert (final.status, final.sent) == (COMPLETED, 2)
-    [inbox] = query(
-        server.data_dir, "SELECT title, body FROM inbox_messages WHERE user_id = ?", person
-    )
+    [inbox] = query(server, "SELECT title, body FROM inbox_messages WHERE user_id = ?", person)
     assert (inbox["title"], inbox["body"]) == ("New for R&D", "Open the app, R&D")
     [hit] = receiver.received
     assert hit.json["data"]["subject"] == "Spring news for R&D"

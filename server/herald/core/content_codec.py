@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from herald.core.message import Attachment, Content
+from herald.core.channel import Channel
+from herald.core.message import Attachment, ChannelPart, Content
 
 
 def encode(content: Content) -> bytes:
@@ -23,6 +24,11 @@ def encode(content: Content) -> bytes:
                 }
                 for a in content.attachments
             ],
+            **(
+                {"parts": {c.value: [p.subject, p.text] for c, p in content.parts.items()}}
+                if content.parts
+                else {}
+            ),
         },
         separators=(",", ":"),
     ).encode()
@@ -39,4 +45,8 @@ def decode(raw: bytes) -> Content:
             Attachment(a["filename"], a["content_type"], base64.b64decode(a["content"]))
             for a in doc.get("attachments", [])
         ),
+        parts={
+            Channel(c): ChannelPart(subject, text)
+            for c, (subject, text) in (doc.get("parts") or {}).items()
+        },
     )

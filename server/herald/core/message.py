@@ -38,6 +38,15 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelPart:
+    """What one channel says when it differs from the request's main content
+    (a template's SMS text, push title and body, in-app title and body)."""
+
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """What every delivery of a request says; stored once with the request."""
 
@@ -46,6 +55,13 @@ class Content:
     html: str | None = None
     attachments: tuple[Attachment, ...] = ()
     data: Mapping[str, str] = field(default_factory=dict)
+    parts: Mapping[Channel, ChannelPart] = field(default_factory=dict)
+
+    def for_channel(self, channel: Channel) -> Content:
+        part = self.parts.get(channel)
+        if part is None:
+            return self
+        return Content(part.subject, part.text, None, self.attachments, self.data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,15 @@ from jinja2 import Template as JinjaTemplate
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from herald.core.channel import Channel
 from herald.core.errors import FieldViolation, InvalidArgumentError
-from herald.core.message import DEFAULT_MAX_ATTACHMENT_BYTES, Attachment, check_attachments
+from herald.core.message import (
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    Attachment,
+    ChannelPart,
+    Content,
+    check_attachments,
+)
 from herald.core.text import html_to_text
 
 MAX_ID = 200
@@ -416,6 +423,23 @@ def render(template: Template, data: Mapping[str, Any], locale: str = "") -> Ren
         **{part: rendered.get(part, "") for part in PARTS},
         locale=variant.locale if variant is not None else "",
         attachments=template.attachments,
+    )
+
+
+def as_content(rendered: RenderedContent, data: Mapping[str, str] | None = None) -> Content:
+    """A send's content: the email parts as the main content (webhooks carry them
+    too), SMS, push and in-app parts per channel."""
+    return Content(
+        subject=rendered.email_subject,
+        text=rendered.email_text,
+        html=rendered.email_html or None,
+        attachments=rendered.attachments,
+        data=data or {},
+        parts={
+            Channel.SMS: ChannelPart("", rendered.sms_text),
+            Channel.PUSH: ChannelPart(rendered.push_title, rendered.push_body),
+            Channel.IN_APP: ChannelPart(rendered.in_app_title, rendered.in_app_body),
+        },
     )
 
 

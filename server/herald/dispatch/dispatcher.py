@@ -152,6 +152,7 @@ class Dispatcher:
                 "CHANNEL_NOT_CONFIGURED", f"the {delivery.channel.value} channel is not configured"
             )
             return await self._publish(delivery, content, await self._record(delivery, result))
+        content = content.for_channel(delivery.channel)
         message = OutboundMessage(
             delivery_id=delivery.id,
             message_id=delivery.request_id,

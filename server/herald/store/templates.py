@@ -21,6 +21,7 @@ from herald.core.templates import (
     Template,
     TemplateContent,
     TemplateVariant,
+    as_content,
     render,
 )
 from herald.store.database import Database
@@ -230,11 +231,5 @@ class TemplateStore:
     async def content(
         self, brand_id: str, template_id: str, data: Mapping[str, Any], locale: str = ""
     ) -> Content:
-        """The template rendered for `data` as a send's content (email parts)."""
-        rendered = render(await self.get(brand_id, template_id), data, locale)
-        return Content(
-            subject=rendered.email_subject,
-            text=rendered.email_text,
-            html=rendered.email_html or None,
-            attachments=rendered.attachments,
-        )
+        """The template rendered for `data` as a send's content (every channel's part)."""
+        return as_content(render(await self.get(brand_id, template_id), data, locale))
