@@ -67,9 +67,10 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def write_results(name: str, document: dict[str, Any], markdown: str) -> Path:
+def write_results(name: str, document: dict[str, Any], markdown: str, label: str = "") -> Path:
+    """bench/results/{name}-{date}[-{label}].{json,md}"""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d") + (f"-{label}" if label else "")
     path = RESULTS / f"{name}-{stamp}.json"
     path.write_text(json.dumps(document, indent=2) + "\n")
     (RESULTS / f"{name}-{stamp}.md").write_text(markdown)

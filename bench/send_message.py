@@ -2,6 +2,7 @@
 against a bare grpc.aio echo server, measured in the same run, alternating.
 
     .venv/bin/python -m bench.send_message [--rounds 5] [--seconds 5] [--concurrency 32]
+        [--label before]   (results: bench/results/send_message-<date>[-<label>].{md,json})
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--label", default="", help="suffix for the results files' names")
     args = parser.parse_args()
 
     sink_port, echo_port, herald_port = free_port(), free_port(), free_port()
@@ -34,6 +36,7 @@ def main() -> None:
         "HERALD_WEBHOOK_SECRET": "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0",
         "HERALD_LOG_LEVEL": os.environ.get("HERALD_LOG_LEVEL", "warning"),
     }
+    log_level = herald_env["HERALD_LOG_LEVEL"]
 
     def load(port: int, seconds: float) -> dict[str, float]:
         return run_json(
@@ -71,10 +74,11 @@ def main() -> None:
     ratios = [h["rps"] / e["rps"] for h, e in zip(herald_runs, echo_runs, strict=True)]
     document = {
         "benchmark": "send_message",
-        "command": "make bench-send-message  (.venv/bin/python -m bench.send_message "
-        f"--rounds {args.rounds} --seconds {args.seconds} --concurrency {args.concurrency})",
+        "command": f"HERALD_LOG_LEVEL={log_level} .venv/bin/python -m bench.send_message "
+        f"--rounds {args.rounds} --seconds {args.seconds} --concurrency {args.concurrency}",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "store": "sqlite",
+        "herald_log_level": log_level,
         "echo_rps": summary([r["rps"] for r in echo_runs]),
         "herald_rps": summary([r["rps"] for r in herald_runs]),
         "herald_p50_ms": summary([r["p50_ms"] for r in herald_runs]),
@@ -100,7 +104,7 @@ def main() -> None:
         f"Target: ratio >= {TARGET_RATIO}. Errors: {document['errors']}, "
         f"failed channel results: {document['failed_results']}.\n"
     )
-    path = write_results("send_message", document, markdown)
+    path = write_results("send_message", document, markdown, args.label)
     print(markdown)
     print(f"written to {path}")
 

@@ -90,8 +90,9 @@ def channel_result(view: DeliveryView) -> common_pb2.ChannelResult:
         delivery_id=view.id,
         provider_message_id=view.provider_message_id,
         state=STATE_TO_PROTO[view.state],  # type: ignore[arg-type]
-        completed_at=timestamp(view.completed_at),
     )
+    if view.completed_at is not None:
+        result.completed_at.FromNanoseconds(int(view.completed_at * 1e9))
     if view.state is DeliveryState.SENDING:
         result.error = "not finished before the call's deadline; it goes on in the background"
         result.error_code = "IN_PROGRESS"

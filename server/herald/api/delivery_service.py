@@ -7,7 +7,7 @@ from typing import Any, TypeAlias
 
 from herald.api import convert, notification_convert
 from herald.api.errors import streaming, unary
-from herald.core.errors import FieldViolation, InvalidArgumentError, UnimplementedError
+from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.dispatch.notifications import Notifications
 from herald.dispatch.sender import Sender
 from herald.v1 import delivery_pb2, delivery_pb2_grpc
@@ -22,18 +22,19 @@ def _time_left(context: Context) -> float | None:
     return None if remaining is None else max(0.0, remaining - DEADLINE_MARGIN)
 
 
-def _not_built_yet(request: delivery_pb2.SendMessageRequest) -> None:
-    """Fields of the contract whose behaviour lands with later work."""
-    later = {
-        "delivery_method": request.delivery_method != 0,
-        "communication_template_id": bool(request.communication_template_id),
-        "message_type": request.message_type != 0,
-        "message_body": request.HasField("message_body"),
-        "data": request.HasField("data"),
-    }
-    used = [name for name, present in later.items() if present]
-    if used:
-        raise UnimplementedError(f"not available yet: {', '.join(used)}")
+def _check_enums(request: delivery_pb2.SendMessageRequest) -> None:
+    """Enum values this server does not know (a newer client's) are refused."""
+    if not (request.delivery_method or request.message_type):
+        return
+    problems = []
+    if request.delivery_method and request.delivery_method not in convert.DELIVERY_METHODS:
+        problems.append(FieldViolation("delivery_method", "must be sms, email or both"))
+    if request.message_type and request.message_type not in convert.MESSAGE_TYPES:
+        problems.append(
+            FieldViolation("message_type", "must be welcome, logininfo or forgottenpassword")
+        )
+    if problems:
+        raise InvalidArgumentError(problems)
 
 
 class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
@@ -45,7 +46,7 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
     async def SendMessage(
         self, request: delivery_pb2.SendMessageRequest, context: Context
     ) -> delivery_pb2.SendMessageResponse:
-        _not_built_yet(request)
+        _check_enums(request)
         accepted = await self.sender.send_message(
             convert.message_request(request), convert.fingerprint(request)
         )
@@ -63,7 +64,7 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         if not request.HasField("message"):
             raise InvalidArgumentError([FieldViolation("message", "is required")])
         message = request.message
-        _not_built_yet(message)
+        _check_enums(message)
         domain = convert.message_request(message)
         accepted = await self.sender.send_message(domain, convert.fingerprint(message))
         succeeded = failed = 0

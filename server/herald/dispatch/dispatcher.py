@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import structlog
@@ -54,8 +55,7 @@ class Leased:
 
     @classmethod
     def from_row(cls, row: Any) -> Leased:
-        def get(key: str) -> Any:
-            return row[key] if isinstance(row, Mapping) else getattr(row, key)
+        get = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
 
         return cls(
             id=get("id"),
