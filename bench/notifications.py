@@ -85,7 +85,12 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def start_server(name: str, extra: dict[str, str] | None = None) -> ServerProcess:
     data_dir = Path(tempfile.mkdtemp(prefix=f"herald-bench-{name}-"))
-    return ServerProcess(data_dir, server_env(extra)).start()
+    server = ServerProcess(data_dir, server_env(extra))
+    try:
+        return server.start()
+    except BaseException:
+        server.stop()  # a server that never reported "serving" must not outlive the bench
+        raise
 
 
 def proc_status(pid: int) -> dict[str, int]:
