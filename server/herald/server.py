@@ -23,6 +23,7 @@ from herald.api.reflection_pool import MethodAwarePool
 from herald.api.template_service import TemplateService
 from herald.api.unimplemented import unimplemented_handler
 from herald.channels.base import ChannelAdapter
+from herald.channels.forget_tokens import ForgetUnregisteredTokens
 from herald.channels.registry import build_adapters
 from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
@@ -33,9 +34,11 @@ from herald.dispatch.inbox import Inbox
 from herald.dispatch.inbox_hub import InboxFeedHub, InboxHub
 from herald.dispatch.limits import RateLimit
 from herald.dispatch.notifications import Notifications
+from herald.dispatch.people import People
 from herald.dispatch.remote import RemoteProgress
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
+from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
 from herald.store.directory import Directory
@@ -97,6 +100,10 @@ def _warn_if_exposed(listen: str) -> None:
 
 
 async def start(settings: Settings) -> Herald:
+    if settings.attachment_dir is not None and not settings.attachment_dir.is_dir():
+        raise ConfigError(
+            f"HERALD_ATTACHMENT_DIR: no such directory {str(settings.attachment_dir)!r}"
+        )
     db = Database(settings.sqlalchemy_url)
     if settings.migrate_on_start:
         await db.migrate()
@@ -107,7 +114,13 @@ async def start(settings: Settings) -> Herald:
     async def write_inbox(row: dict[str, object]) -> None:
         await writer.write([queue.inbox_op(row)])
 
+    directory = Directory(db)
+    templates = TemplateStore(db)
     adapters = build_adapters(settings, write_inbox)
+    if Channel.PUSH in adapters:
+        adapters[Channel.PUSH] = ForgetUnregisteredTokens(
+            adapters[Channel.PUSH], directory.remove_push_token
+        )
     for channel, adapter in adapters.items():
         try:
             await adapter.start()
@@ -137,6 +150,7 @@ async def start(settings: Settings) -> Herald:
         settings.delivery_deadline_seconds,
         settings.send_wait_seconds,
         settings.max_attachment_bytes,
+        people=People(directory, templates),
     )
     notifications = Notifications(
         queue,
@@ -145,8 +159,11 @@ async def start(settings: Settings) -> Herald:
         settings.max_recipients,
         settings.max_attachment_bytes,
         settings.delivery_deadline_seconds,
+        directory,
+        templates,
+        AttachmentDirectory(settings.attachment_dir, settings.max_attachment_bytes),
+        active_channels=frozenset(adapters),
     )
-    templates = TemplateStore(db)
     campaigns = Campaigns(
         CampaignStore(db, writer), dispatcher, templates, settings.delivery_deadline_seconds
     )
@@ -165,7 +182,7 @@ async def start(settings: Settings) -> Herald:
     inbox_pb2_grpc.add_InboxServiceServicer_to_server(InboxService(inbox), server)
     campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
     directory_pb2_grpc.add_DirectoryServiceServicer_to_server(
-        DirectoryService(Directory(db)), server
+        DirectoryService(directory), server
     )
     template_pb2_grpc.add_TemplateServiceServicer_to_server(
         TemplateService(templates, settings.max_attachment_bytes), server

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from herald.core.channel import Channel, DeliveryState
 from herald.core.delivery import DeliveryView
-from herald.core.message import Attachment, DispatchMode, MessageRequest
+from herald.core.message import (
+    Attachment,
+    DeliveryMethod,
+    DispatchMode,
+    MessageBody,
+    MessageRequest,
+)
 from herald.v1 import common_pb2, delivery_pb2
 
 CHANNEL_FROM_PROTO: dict[int, Channel] = {
@@ -34,6 +41,18 @@ _MODES = {
     delivery_pb2.DISPATCH_MODE_UNSPECIFIED: DispatchMode.ALL,
     delivery_pb2.DISPATCH_MODE_ALL: DispatchMode.ALL,
     delivery_pb2.DISPATCH_MODE_FALLBACK: DispatchMode.FALLBACK,
+}
+
+
+DELIVERY_METHODS = {
+    common_pb2.DELIVERY_METHOD_SMS: DeliveryMethod.SMS,
+    common_pb2.DELIVERY_METHOD_EMAIL: DeliveryMethod.EMAIL,
+    common_pb2.DELIVERY_METHOD_BOTH: DeliveryMethod.BOTH,
+}
+MESSAGE_TYPES = {
+    common_pb2.MESSAGE_TYPE_WELCOME: "welcome",
+    common_pb2.MESSAGE_TYPE_LOGININFO: "logininfo",
+    common_pb2.MESSAGE_TYPE_FORGOTTENPASSWORD: "forgottenpassword",
 }
 
 
@@ -74,6 +93,17 @@ def message_request(request: delivery_pb2.SendMessageRequest) -> MessageRequest:
         ),
         push_data=dict(request.push_data),
         mode=_MODES.get(request.mode, DispatchMode.ALL),
+        delivery_method=DELIVERY_METHODS.get(request.delivery_method),
+        template_id=request.communication_template_id,
+        message_type=MESSAGE_TYPES.get(request.message_type, ""),
+        message_body=(
+            MessageBody(
+                request.message_body.subject, request.message_body.text, request.message_body.html
+            )
+            if request.HasField("message_body")
+            else None
+        ),
+        data=json_format.MessageToDict(request.data) if request.HasField("data") else {},
     )
 
 

@@ -64,6 +64,30 @@ class Content:
         return Content(part.subject, part.text, None, self.attachments, self.data)
 
 
+class DeliveryMethod(enum.StrEnum):
+    """Seed 002: which of a known user's contact points to use."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    BOTH = "both"
+
+
+METHOD_CHANNELS = {
+    DeliveryMethod.SMS: (Channel.SMS,),
+    DeliveryMethod.EMAIL: (Channel.EMAIL,),
+    DeliveryMethod.BOTH: (Channel.EMAIL, Channel.SMS),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MessageBody:
+    """Seed 002's custom body: a subject, a text and (for email) an HTML part."""
+
+    subject: str
+    text: str
+    html: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class MessageRequest:
     subject: str
@@ -80,6 +104,19 @@ class MessageRequest:
     attachments: tuple[Attachment, ...] = ()
     push_data: Mapping[str, str] = field(default_factory=dict)
     mode: DispatchMode = DispatchMode.ALL
+    # Seed 002: addressing a known user, and content from a template, a message
+    # type or a custom body (in that order of precedence) instead of subject/body.
+    delivery_method: DeliveryMethod | None = None
+    template_id: str = ""
+    message_type: str = ""
+    message_body: MessageBody | None = None
+    data: Mapping[str, object] = field(default_factory=dict)
+    push_tokens: tuple[str, ...] = ()  # the user's further device tokens, from the directory
+
+    @property
+    def content_elsewhere(self) -> bool:
+        """The content comes from a template, a message type or message_body."""
+        return bool(self.template_id or self.message_type or self.message_body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +147,18 @@ def validate(
 
     check_attachments(request.attachments, max_attachment_bytes, bad)
 
-    if not request.subject.strip():
-        bad("subject", "is required")
-    elif len(request.subject) > MAX_SUBJECT:
-        bad("subject", f"must be at most {MAX_SUBJECT} characters")
-    elif "\r" in request.subject or "\n" in request.subject:
-        bad("subject", "must not contain line breaks")
-    if not request.body.strip():
-        bad("body", "is required")
-    elif len(request.body) > MAX_BODY:
-        bad("body", f"must be at most {MAX_BODY} characters")
+    if request.message_body is not None and not (request.template_id or request.message_type):
+        _check_text(request.message_body.subject, "message_body.subject", bad)
+        if not (request.message_body.text.strip() or request.message_body.html.strip()):
+            bad("message_body.text", "a text or an html part is required")
+        elif max(len(request.message_body.text), len(request.message_body.html)) > MAX_BODY:
+            bad("message_body.text", f"must be at most {MAX_BODY} characters")
+    elif not request.content_elsewhere:
+        _check_text(request.subject, "subject", bad)
+        if not request.body.strip():
+            bad("body", "is required")
+        elif len(request.body) > MAX_BODY:
+            bad("body", f"must be at most {MAX_BODY} characters")
     if len(request.request_id) > MAX_REQUEST_ID:
         bad("request_id", f"must be at most {MAX_REQUEST_ID} characters")
 
@@ -142,6 +181,15 @@ def validate(
             bad(field_name, problem)
     if violations:
         raise InvalidArgumentError(violations)
+
+
+def _check_text(subject: str, path: str, bad: Callable[[str, str], None]) -> None:
+    if not subject.strip():
+        bad(path, "is required")
+    elif len(subject) > MAX_SUBJECT:
+        bad(path, f"must be at most {MAX_SUBJECT} characters")
+    elif "\r" in subject or "\n" in subject:
+        bad(path, "must not contain line breaks")
 
 
 def check_attachments(
@@ -169,15 +217,33 @@ def check_attachments(
 
 
 def plan(request: MessageRequest) -> list[PlannedDelivery]:
-    """One delivery per requested channel, in the request's order (validate first)."""
-    return [
-        PlannedDelivery(channel, getattr(request, ADDRESS_FIELDS[channel][0]), request.user_id)
-        for channel in request.channels
-        if channel is not None
-    ]
+    """One delivery per requested channel, in the request's order (validate first);
+    Push goes to each of the user's device tokens."""
+    planned = []
+    for channel in request.channels:
+        if channel is None:
+            continue
+        if channel is Channel.PUSH:
+            for token in (request.push_token, *request.push_tokens):
+                planned.append(PlannedDelivery(channel, token, request.user_id))
+            continue
+        address = getattr(request, ADDRESS_FIELDS[channel][0])
+        planned.append(PlannedDelivery(channel, address, request.user_id))
+    return planned
 
 
 def content_of(request: MessageRequest) -> Content:
+    """The content of a request that carries it itself: message_body, else subject
+    and body (templates and message types are resolved by dispatch/people.py)."""
+    if request.message_body is not None:
+        body = request.message_body
+        return Content(
+            subject=body.subject,
+            text=body.text or html_to_text(body.html),
+            html=body.html or None,
+            attachments=request.attachments,
+            data=dict(request.push_data),
+        )
     if request.is_html:
         return Content(
             subject=request.subject,

@@ -16,6 +16,7 @@ from herald.core.errors import AlreadyExistsError
 from herald.core.ids import new_id
 from herald.core.message import DispatchMode, MessageRequest, content_of, plan, validate
 from herald.dispatch.dispatcher import Dispatcher, Leased
+from herald.dispatch.people import People
 from herald.store.queue import HELD, DuplicateRequestError, Queue
 
 POLL_SECONDS = 0.2  # how often a waiting send re-reads the store
@@ -37,7 +38,9 @@ class Sender:
         delivery_deadline: float,
         send_wait: float,
         max_attachment_bytes: int,
+        people: People | None = None,
     ) -> None:
+        self.people = people
         self.max_attachment_bytes = max_attachment_bytes
         self.queue = queue
         self.dispatcher = dispatcher
@@ -47,11 +50,14 @@ class Sender:
     async def send_message(
         self, request: MessageRequest, fingerprint: str, caller: str = ""
     ) -> Accepted:
-        validate(request, self.max_attachment_bytes)
         key = f"message:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return await self._replay(existing.id, existing.fingerprint, fingerprint)
-        content = content_of(request)
+        resolved = None
+        if self.people is not None and (request.user_id or request.delivery_method):
+            request, resolved = await self.people.resolve(request, brand_id="")
+        validate(request, self.max_attachment_bytes)
+        content = resolved or content_of(request)
         message_id = new_id()
         now = time.time()
         request_row = {
