@@ -33,7 +33,7 @@ from herald.dispatch.retry import RetryPolicy
 from herald.store import pg_listen
 from herald.store.database import Database
 from herald.store.pg_listen import PgListener
-from herald.store.queue import Queue
+from herald.store.queue import HELD, Queue, wake_ops
 from herald.store.writer import NOTIFY, GroupCommitWriter
 
 LEASE_SECONDS = 60.0
@@ -305,3 +305,26 @@ async def test_the_listener_reconnects_after_its_connection_is_killed(
     await a.writer.write([(NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": "r-1"})])
     await until(lambda: bool(heard), "a notification on the new connection")
     assert heard == [["r-1"]]
+
+
+async def test_only_rows_any_worker_may_claim_wake_the_other_replicas() -> None:
+    postgres_db = Database("postgresql+asyncpg://herald@127.0.0.1:9/unused")  # never connects
+    sqlite_db = Database("sqlite+aiosqlite:///:memory:")
+    try:
+        _, queued = request_rows(2)
+        _, leased = request_rows(2, leased_to="replica-a")
+        held = [{**queued[0], "next_attempt_at": HELD}]
+        bulk = [{**queued[0], "lane": Lane.BULK.value}]
+        wake = [(NOTIFY, {"channel": pg_listen.QUEUE_CHANNEL, "item": "transactional"})]
+        assert wake_ops(postgres_db, queued) == wake
+        assert wake_ops(postgres_db, [*leased, *queued]) == wake
+        assert wake_ops(postgres_db, leased) == []
+        assert wake_ops(postgres_db, held) == []
+        assert [op[1]["item"] for op in wake_ops(postgres_db, [*bulk, *queued])] == [
+            "bulk",
+            "transactional",
+        ]
+        assert wake_ops(sqlite_db, queued) == []
+    finally:
+        await postgres_db.close()
+        await sqlite_db.close()

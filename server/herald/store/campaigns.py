@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
 from herald.store.database import Database
+from herald.store.queue import wake_ops
 from herald.store.schema import campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
@@ -120,7 +121,8 @@ class CampaignStore:
 
     async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         """One batch of a send's deliveries, in one transaction."""
-        await self.writer.write([(self._insert_delivery, row) for row in rows])
+        ops = [(self._insert_delivery, row) for row in rows]
+        await self.writer.write([*ops, *wake_ops(self.db, rows)])
 
     async def finish_preparing(self, send_id: str, started_at: float) -> None:
         """All recipients are stored: the send is queued (unless cancelled meanwhile)."""

@@ -20,6 +20,20 @@ FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 HELD = 1e18
 
 
+def wake_ops(db: Database, delivery_rows: Sequence[dict[str, Any]]) -> list[Op]:
+    """Ops to add to a transaction inserting delivery rows: on PostgreSQL, if any
+    row is queued for whichever worker claims it, NOTIFY herald_queue on commit so
+    idle workers on every replica claim it at once. Nothing on SQLite."""
+    if not db.is_postgres:
+        return []
+    lanes = {
+        row["lane"]
+        for row in delivery_rows
+        if row["state"] == DeliveryState.QUEUED.value and row["next_attempt_at"] < HELD
+    }
+    return [(NOTIFY, {"channel": pg_listen.QUEUE_CHANNEL, "item": lane}) for lane in sorted(lanes)]
+
+
 class DuplicateRequestError(Exception):
     """A request with the same idempotency key was stored first."""
 
@@ -84,16 +98,7 @@ class Queue:
         """Store a request and its deliveries in one transaction."""
         ops: list[Op] = [(self._insert_request, request_row)]
         ops.extend((self._insert_delivery, row) for row in delivery_rows)
-        if self.db.is_postgres:
-            # Due rows nobody holds: wake idle workers on every replica on commit.
-            lanes = {
-                row["lane"]
-                for row in delivery_rows
-                if row["state"] == DeliveryState.QUEUED.value and row["next_attempt_at"] < HELD
-            }
-            ops.extend(
-                (NOTIFY, {"channel": pg_listen.QUEUE_CHANNEL, "item": lane}) for lane in lanes
-            )
+        ops.extend(wake_ops(self.db, delivery_rows))
         try:
             await self.writer.write(ops)
         except sa.exc.IntegrityError as exc:
