@@ -123,6 +123,8 @@ class Settings:
     max_message_bytes: int = 64 * 1024 * 1024
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_recipients: int = 50
+    # Seed 001's email_attachments name files in this directory; None: refused.
+    attachment_dir: Path | None = None
     # Dispatch
     workers: int = 64
     lease_seconds: float = 30.0
@@ -182,6 +184,11 @@ class Settings:
                 env, "HERALD_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes, minimum=0
             ),
             max_recipients=_int(env, "HERALD_MAX_RECIPIENTS", defaults.max_recipients, minimum=1),
+            attachment_dir=(
+                Path(_get(env, "HERALD_ATTACHMENT_DIR", ""))
+                if _get(env, "HERALD_ATTACHMENT_DIR", "")
+                else None
+            ),
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),

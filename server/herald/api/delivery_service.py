@@ -88,7 +88,6 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
     async def SendNotification(
         self, request: delivery_pb2.SendNotificationRequest, context: Context
     ) -> delivery_pb2.SendNotificationResponse:
-        notification_convert.not_built_yet(request)
         accepted = await self.notifications.send(
             notification_convert.notification_request(request), convert.fingerprint(request)
         )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from herald.api.convert import CHANNEL_FROM_PROTO, CHANNEL_TO_PROTO, STATE_TO_PROTO, timestamp
+from herald.api.template_service import data_of
 from herald.core.channel import DeliveryState
 from herald.core.delivery import DeliveryView
-from herald.core.errors import FieldViolation, InvalidArgumentError, UnimplementedError
+from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.core.message import Attachment
 from herald.core.notification import NotificationRequest, Reason, Screening
 from herald.dispatch.notifications import AcceptedNotification, NotificationView
@@ -29,22 +30,6 @@ REASON_TO_PROTO: dict[Reason, int] = {
 _NAME = re.compile(r"^notifications/([0-9a-f]{32})$")
 
 
-def not_built_yet(request: delivery_pb2.SendNotificationRequest) -> None:
-    """Fields of the contract whose behaviour lands with the directory and templates."""
-    later = {
-        "recipients": bool(request.recipients),
-        "clusters": bool(request.clusters),
-        "message_title": bool(request.message_title),
-        "message_content": bool(request.message_content),
-        "template_id": bool(request.template_id),
-        "data": request.HasField("data"),
-        "email_attachments": bool(request.email_attachments),
-    }
-    used = [name for name, present in later.items() if present]
-    if used:
-        raise UnimplementedError(f"not available yet: {', '.join(used)}")
-
-
 def notification_request(request: delivery_pb2.SendNotificationRequest) -> NotificationRequest:
     return NotificationRequest(
         channels=tuple(CHANNEL_FROM_PROTO.get(c) for c in request.channels),
@@ -57,6 +42,13 @@ def notification_request(request: delivery_pb2.SendNotificationRequest) -> Notif
             Attachment(a.filename, a.content_type or "application/octet-stream", a.content)
             for a in request.attachments
         ),
+        recipients=tuple(request.recipients),
+        clusters=tuple(request.clusters),
+        message_title=request.message_title,
+        message_content=request.message_content,
+        template_id=request.template_id,
+        data=data_of(request.data) if request.HasField("data") else {},
+        email_attachments=tuple(request.email_attachments),
     )
 
 
@@ -101,6 +93,14 @@ def send_response(accepted: AcceptedNotification) -> delivery_pb2.SendNotificati
         channels=[CHANNEL_TO_PROTO[c] for c in accepted.screening.channels],  # type: ignore[misc]
         accepted_recipients=ok,
         rejected_recipients=refused,
+        failures=[
+            delivery_pb2.RecipientFailure(
+                user_id=f.user_id,
+                channel=CHANNEL_TO_PROTO[f.channel],  # type: ignore[arg-type]
+                error=f.error,
+            )
+            for f in accepted.screening.failures
+        ],
         replayed=accepted.replayed,
     )
 

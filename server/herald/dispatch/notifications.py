@@ -14,22 +14,35 @@ from typing import Any
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
-from herald.core.errors import AlreadyExistsError, NotFoundError
+from herald.core.errors import (
+    AlreadyExistsError,
+    FieldViolation,
+    InvalidArgumentError,
+    NotFoundError,
+)
 from herald.core.ids import new_id
+from herald.core.message import Content
 from herald.core.notification import (
+    ALL_CHANNELS,
+    Failure,
     NotificationRequest,
     Reason,
     RecipientPolicy,
     Rejection,
     Screening,
-    content_of,
+    content_for,
+    people_ids,
     screen,
     validate,
 )
 from herald.dispatch.dispatcher import Dispatcher
+from herald.store.attachment_dir import AttachmentDirectory
+from herald.store.directory import Directory, cluster_not_found
 from herald.store.queue import DuplicateRequestError, Queue
+from herald.store.templates import TemplateStore
 
 KIND = "notification"
+BRAND = ""  # every caller's brand until callers are bound to one
 RESOURCE_TYPE = "herald.v1.Notification"
 POLL_SECONDS = 0.5  # a watcher re-reads the store this often, for other processes' progress
 
@@ -86,6 +99,10 @@ class Notifications:
         max_recipients: int,
         max_attachment_bytes: int,
         delivery_deadline: float,
+        directory: Directory,
+        templates: TemplateStore,
+        attachments: AttachmentDirectory,
+        active_channels: frozenset[Channel] = ALL_CHANNELS,
     ) -> None:
         self.queue = queue
         self.dispatcher = dispatcher
@@ -93,17 +110,29 @@ class Notifications:
         self.max_recipients = max_recipients
         self.max_attachment_bytes = max_attachment_bytes
         self.delivery_deadline = delivery_deadline
+        self.directory = directory
+        self.templates = templates
+        self.attachments = attachments
+        # The channels with an adapter on this server (seed 001's activeChannels).
+        self.active_channels = active_channels
 
     # -- SendNotification ---------------------------------------------------
 
     async def send(
         self, request: NotificationRequest, fingerprint: str, caller: str = ""
     ) -> AcceptedNotification:
-        channels = validate(request, self.max_recipients, self.max_attachment_bytes)
+        channels = validate(
+            request,
+            self.max_recipients,
+            self.max_attachment_bytes,
+            active=self.active_channels,
+            attachment_dir=self.attachments.configured,
+        )
         key = f"{KIND}:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return _replay(existing, fingerprint)
-        screening = screen(request, channels, caller, self.policy, self.max_recipients)
+        content = await self._content(request)
+        screening = await self._screen(request, channels, caller)
         notification_id = new_id()
         now = time.time()
         request_row = {
@@ -113,21 +142,21 @@ class Notifications:
             "fingerprint": fingerprint,
             "caller": caller,
             "brand_id": "",
-            "content": content_codec.encode(content_of(request)),
+            "content": content_codec.encode(content),
             "summary": _encode_screening(screening),
             "created_at": now,
         }
         rows: list[dict[str, Any]] = []
         for channel in screening.channels:
-            for recipient in screening.accepted.get(channel, ()):
+            for target in screening.targets.get(channel, ()):
                 rows.append(
                     {
                         "id": new_id(),
                         "request_id": notification_id,
                         "position": len(rows),
                         "channel": channel.value,
-                        "recipient": recipient,
-                        "user_id": recipient if channel is Channel.IN_APP else "",
+                        "recipient": target.recipient,
+                        "user_id": target.user_id,
                         "lane": Lane.TRANSACTIONAL.value,
                         "state": DeliveryState.QUEUED.value,
                         "attempts": 0,
@@ -148,6 +177,60 @@ class Notifications:
             return _replay(existing, fingerprint)
         self.dispatcher.wake()
         return AcceptedNotification(notification_id, now, screening, replayed=False)
+
+    async def _content(self, request: NotificationRequest) -> Content:
+        """The template (NOT_FOUND if there is none), the email_attachments files,
+        then the content rendered with `data` and every attachment merged."""
+        template = (
+            await self.templates.get(BRAND, request.template_id) if request.template_id else None
+        )
+        already = sum(len(a.content) for a in request.attachments)
+        if template is not None:
+            already += sum(len(a.content) for a in template.attachments)
+            if already > self.max_attachment_bytes:
+                raise InvalidArgumentError(
+                    [
+                        FieldViolation(
+                            "attachments",
+                            "with the template's attachments, more than "
+                            f"{self.max_attachment_bytes} bytes (HERALD_MAX_ATTACHMENT_BYTES)",
+                        )
+                    ]
+                )
+        files = await self.attachments.load(request.email_attachments, already)
+        return content_for(request, template, files)
+
+    async def _screen(
+        self, request: NotificationRequest, channels: tuple[Channel, ...], caller: str
+    ) -> Screening:
+        """Resolve clusters (an unknown one is NOT_FOUND) and the users' contact
+        points, then screen every recipient on every channel."""
+        members: list[str] = []
+        if request.clusters:
+            found = await self.directory.cluster_member_ids(BRAND, request.clusters)
+            for cluster_id in request.clusters:
+                if cluster_id not in found:
+                    raise cluster_not_found(cluster_id)
+            members = [
+                m for cluster_id in dict.fromkeys(request.clusters) for m in found[cluster_id]
+            ]
+        directory = {}
+        if request.to_people or Channel.PUSH in channels:
+            ids = people_ids(request, members)
+            if len(ids) > 10 * self.max_recipients:
+                raise InvalidArgumentError(
+                    [
+                        FieldViolation(
+                            "clusters" if request.clusters else "recipients",
+                            f"reach {len(ids)} users; a notification reaches at most "
+                            f"{10 * self.max_recipients} (use a campaign for more)",
+                        )
+                    ]
+                )
+            directory = await self.directory.contact_points(BRAND, ids)
+        return screen(
+            request, channels, caller, self.policy, self.max_recipients, directory, members
+        )
 
     # -- GetNotification / WatchNotification -----------------------------------
 
@@ -223,6 +306,7 @@ def _encode_screening(screening: Screening) -> bytes:
                 c.value: [[r.recipient, r.reason.value, r.detail] for r in rejections]
                 for c, rejections in screening.rejected.items()
             },
+            "failures": [[f.user_id, f.channel.value, f.error] for f in screening.failures],
         },
         separators=(",", ":"),
     ).encode()
@@ -237,4 +321,7 @@ def _decode_screening(raw: bytes) -> Screening:
             Channel(c): [Rejection(r, Reason(reason), detail) for r, reason, detail in items]
             for c, items in doc["rejected"].items()
         },
+        failures=[
+            Failure(user_id, Channel(c), error) for user_id, c, error in doc.get("failures", [])
+        ],
     )
