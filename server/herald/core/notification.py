@@ -381,11 +381,6 @@ def content_for(
     )
 
 
-def content_of(request: NotificationRequest) -> Content:
-    """The content of a subject / body request."""
-    return content_for(request)
-
-
 # -- screening ------------------------------------------------------------------
 
 
