@@ -177,40 +177,47 @@ class Queue:
     async def claim(
         self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
     ) -> list[sa.Row[Any]]:
-        """Lease up to limit due deliveries of a lane: queued ones, and expired leases."""
-        due = sa.or_(
-            sa.and_(
-                deliveries.c.state == DeliveryState.QUEUED.value,
-                deliveries.c.next_attempt_at <= now,
-            ),
-            sa.and_(
-                deliveries.c.state == DeliveryState.SENDING.value,
-                deliveries.c.lease_expires_at < now,
-            ),
+        """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
+
+        Two statements, each walking its own index in order (ix_deliveries_due,
+        ix_deliveries_lease): one query with an OR of the two made the engine gather
+        and sort every due row, 45 ms per claim with 100,000 queued on SQLite
+        (bench/results/notifications-20261125T133552Z.md)."""
+        queued = sa.and_(
+            deliveries.c.state == DeliveryState.QUEUED.value,
+            deliveries.c.lane == lane,
+            deliveries.c.next_attempt_at <= now,
         )
-        pick = (
-            sa.select(deliveries.c.id)
-            .where(deliveries.c.lane == lane)
-            .where(due)
-            .order_by(deliveries.c.next_attempt_at)
-            .limit(limit)
+        expired = sa.and_(
+            deliveries.c.state == DeliveryState.SENDING.value,
+            deliveries.c.lease_expires_at < now,
+            deliveries.c.lane == lane,
         )
-        if self.db.is_postgres:
-            pick = pick.with_for_update(skip_locked=True)
-        statement = (
-            deliveries.update()
-            .where(deliveries.c.id.in_(pick.scalar_subquery()))
-            .values(
-                state=DeliveryState.SENDING.value,
-                lease_owner=owner,
-                lease_expires_at=now + lease_seconds,
-                updated_at=now,
-            )
-            .returning(*deliveries.c)
-        )
+        claimed: list[sa.Row[Any]] = []
         async with self.db.engine.begin() as connection:
-            result = await connection.execute(statement)
-            return list(result.fetchall())
+            for due, order in (
+                (queued, deliveries.c.next_attempt_at),
+                (expired, deliveries.c.lease_expires_at),
+            ):
+                wanted = limit - len(claimed)
+                if wanted <= 0:
+                    break
+                pick = sa.select(deliveries.c.id).where(due).order_by(order).limit(wanted)
+                if self.db.is_postgres:
+                    pick = pick.with_for_update(skip_locked=True)
+                statement = (
+                    deliveries.update()
+                    .where(deliveries.c.id.in_(pick.scalar_subquery()))
+                    .values(
+                        state=DeliveryState.SENDING.value,
+                        lease_owner=owner,
+                        lease_expires_at=now + lease_seconds,
+                        updated_at=now,
+                    )
+                    .returning(*deliveries.c)
+                )
+                claimed.extend((await connection.execute(statement)).fetchall())
+        return claimed
 
     async def release(self, owner: str, now: float) -> int:
         """Hand back every lease this owner holds (graceful shutdown)."""
