@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,87 @@ def _concurrency(env: Mapping[str, str], name: str) -> dict[str, int]:
     return limits
 
 
+# HERALD_TLS_IDENTITIES: `identity=grant+grant[@brand]`, entries separated by `;` (or newlines).
+_SCOPE = re.compile(r"[a-z][a-z0-9_]*")
+_BRAND = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_IDENTITY_FORBIDDEN = re.compile(r"[\s=;+,]")
+
+
+@dataclass(frozen=True)
+class TlsIdentity:
+    """What a client certificate naming `identity` may do (HERALD_TLS_IDENTITIES)."""
+
+    identity: str  # a certificate's subject common name or one of its subject alternative names
+    scopes: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    brand_id: str = ""  # "" = not bound to a brand
+
+
+def parse_tls_identities(raw: str, name: str = "HERALD_TLS_IDENTITIES") -> dict[str, TlsIdentity]:
+    """`billing-service=send_notifications+read_notifications@brand-a;ops=role:admin`
+    -> {"billing-service": TlsIdentity(scopes={...}, brand_id="brand-a"), "ops": ...}.
+
+    Each entry is `identity=grants[@brand]`: the identity is a certificate's common name or
+    one of its subject alternative names (DNS name, URI, email, IP) exactly as written there;
+    grants are `+`-separated scopes (`send_messages`) and roles (`role:admin`); `@brand` binds
+    the caller to a brand. Anything else is a ConfigError naming the entry."""
+    found: dict[str, TlsIdentity] = {}
+    for entry in (e.strip() for e in re.split(r"[;\n]", raw)):
+        if not entry:
+            continue
+        identity, sep, rest = entry.partition("=")
+        identity = identity.strip()
+        if not sep or not identity or _IDENTITY_FORBIDDEN.search(identity):
+            raise ConfigError(
+                f"{name}: {entry!r} is not identity=grant+grant[@brand] "
+                "(an identity has no spaces, '=', ';', '+' or ',')"
+            )
+        if identity in found:
+            raise ConfigError(f"{name}: {identity!r} is listed twice")
+        grants, at, brand = rest.partition("@")
+        brand = brand.strip()
+        if at and not _BRAND.fullmatch(brand):
+            raise ConfigError(f"{name}: {identity}: brand {brand!r} is not a brand id")
+        scopes: set[str] = set()
+        roles: set[str] = set()
+        for grant in (g.strip() for g in grants.split("+")):
+            kind, colon, value = grant.partition(":")
+            if colon and kind == "role" and _SCOPE.fullmatch(value):
+                roles.add(value)
+            elif not colon and _SCOPE.fullmatch(grant):
+                scopes.add(grant)
+            else:
+                raise ConfigError(
+                    f"{name}: {identity}: {grant!r} is neither a scope (send_messages) "
+                    "nor a role (role:admin)"
+                )
+        found[identity] = TlsIdentity(identity, frozenset(scopes), frozenset(roles), brand)
+    return found
+
+
+def _tls(env: Mapping[str, str]) -> tuple[str, str, str, dict[str, TlsIdentity]]:
+    """HERALD_TLS_CERT/KEY/CLIENT_CA/IDENTITIES, refusing half a configuration."""
+    cert = _get(env, "HERALD_TLS_CERT", "")
+    key = _get(env, "HERALD_TLS_KEY", "")
+    client_ca = _get(env, "HERALD_TLS_CLIENT_CA", "")
+    identities = parse_tls_identities(_get(env, "HERALD_TLS_IDENTITIES", ""))
+    if cert and not key:
+        raise ConfigError("HERALD_TLS_CERT is set but HERALD_TLS_KEY is not: TLS needs both")
+    if key and not cert:
+        raise ConfigError("HERALD_TLS_KEY is set but HERALD_TLS_CERT is not: TLS needs both")
+    if client_ca and not cert:
+        raise ConfigError(
+            "HERALD_TLS_CLIENT_CA is set but HERALD_TLS_CERT and HERALD_TLS_KEY are not: "
+            "client certificates need a TLS listener"
+        )
+    if identities and not client_ca:
+        raise ConfigError(
+            "HERALD_TLS_IDENTITIES is set but HERALD_TLS_CLIENT_CA is not: "
+            "no client certificate would ever be verified"
+        )
+    return cert, key, client_ca, identities
+
+
 CHANNEL_NAMES = ("email", "sms", "push", "in_app", "webhook")
 DEFAULT_CONCURRENCY = {"email": 16, "sms": 32, "push": 64, "in_app": 256, "webhook": 256}
 
@@ -125,6 +207,12 @@ class Settings:
     max_recipients: int = 50
     # Seed 001's email_attachments name files in this directory; None: refused.
     attachment_dir: Path | None = None
+    # Transport security: TLS when cert and key are set; client certificates required
+    # and verified against client_ca when it is set (see server.py).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None
+    tls_identities: Mapping[str, TlsIdentity] = field(default_factory=dict)
     # Dispatch
     workers: int = 64
     lease_seconds: float = 30.0
@@ -169,6 +257,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
+        tls_cert, tls_key, tls_client_ca, tls_identities = _tls(env)
         return cls(
             listen=_get(env, "HERALD_LISTEN", defaults.listen),
             data_dir=Path(_get(env, "HERALD_DATA_DIR", str(defaults.data_dir))),
@@ -189,6 +278,10 @@ class Settings:
                 if _get(env, "HERALD_ATTACHMENT_DIR", "")
                 else None
             ),
+            tls_cert=Path(tls_cert) if tls_cert else None,
+            tls_key=Path(tls_key) if tls_key else None,
+            tls_client_ca=Path(tls_client_ca) if tls_client_ca else None,
+            tls_identities=tls_identities,
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import ipaddress
 import signal
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from herald.api.interceptors import RequestContextInterceptor
 from herald.api.reflection_pool import MethodAwarePool
 from herald.api.template_service import TemplateService
 from herald.api.unimplemented import unimplemented_handler
+from herald.auth import client_cert
 from herald.channels.base import ChannelAdapter
 from herald.channels.forget_tokens import ForgetUnregisteredTokens
 from herald.channels.registry import build_adapters
@@ -47,6 +47,7 @@ from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
 from herald.store.templates import TemplateStore
 from herald.store.writer import GroupCommitWriter
+from herald.transport import Transport, build_transport, is_loopback
 from herald.v1 import (
     campaign_pb2,
     campaign_pb2_grpc,
@@ -89,17 +90,19 @@ class Herald:
     remote: RemoteProgress | None = None
 
 
-def _warn_if_exposed(listen: str) -> None:
-    host = listen.rsplit(":", 1)[0].strip("[]")
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
-        log.warning("plaintext_listener_not_loopback", listen=listen)
+def _warn_if_exposed(listen: str, transport: Transport) -> None:
+    if not transport.tls and not is_loopback(listen):
+        log.warning(
+            "plaintext_listener_not_loopback",
+            listen=listen,
+            message="Herald is serving WITHOUT TLS on a non-loopback address: anyone on the "
+            "network can read and forge calls; set HERALD_TLS_CERT and HERALD_TLS_KEY",
+        )
 
 
 async def start(settings: Settings) -> Herald:
+    transport = build_transport(settings)  # files read and checked before anything starts
+    client_cert.configure(settings.tls_identities)
     if settings.attachment_dir is not None and not settings.attachment_dir.is_dir():
         raise ConfigError(
             f"HERALD_ATTACHMENT_DIR: no such directory {str(settings.attachment_dir)!r}"
@@ -195,8 +198,11 @@ async def start(settings: Settings) -> Herald:
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server, pool=MethodAwarePool())
-    _warn_if_exposed(settings.listen)
-    port = server.add_insecure_port(settings.listen)
+    _warn_if_exposed(settings.listen, transport)
+    if transport.credentials is not None:
+        port = server.add_secure_port(settings.listen, transport.credentials)
+    else:
+        port = server.add_insecure_port(settings.listen)
     await server.start()
     # Everything built so far (modules, descriptors, the engine) lives as long as
     # the process: keep it out of the cyclic collector's full passes.
@@ -209,6 +215,8 @@ async def start(settings: Settings) -> Herald:
         port=port,
         store=db.url.get_backend_name(),
         channels=sorted(c.value for c in adapters),
+        tls=transport.tls,
+        client_auth=transport.client_auth,
     )
     return Herald(
         settings,

@@ -19,8 +19,17 @@ WEBHOOK_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZC10ZXN0cy0xMjM0NTY="
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+    ) -> None:
+        """`credentials`: TLS channel credentials the readiness check connects with (a server
+        started with HERALD_TLS_CERT/KEY); None connects in plaintext."""
         self.data_dir = data_dir
+        self.credentials = credentials
         self.env = {
             **os.environ,
             "HERALD_LISTEN": "127.0.0.1:0",
@@ -72,8 +81,13 @@ class ServerProcess:
             time.sleep(0.05)
         raise TimeoutError(f"herald did not start:\n{self.logs()}")
 
+    def _channel(self) -> grpc.Channel:
+        if self.credentials is None:
+            return grpc.insecure_channel(self.target)
+        return grpc.secure_channel(self.target, self.credentials)
+
     def _wait_healthy(self, deadline: float) -> None:
-        with grpc.insecure_channel(self.target) as channel:
+        with self._channel() as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             while time.monotonic() < deadline:
                 try:
