@@ -13,11 +13,16 @@ import uuid
 import grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support.auth import bearer
+
 
 async def run(target: str, webhook_url: str, concurrency: int, seconds: float) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     failed_results = 0
+    # An admin token the server verifies (bench/send_message.py gives it
+    # HERALD_JWT_SECRET); sent as call metadata, which the echo server ignores.
+    metadata = bearer()
     async with grpc.aio.insecure_channel(target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
         await channel.channel_ready()
@@ -35,7 +40,7 @@ async def run(target: str, webhook_url: str, concurrency: int, seconds: float) -
                 )
                 started = time.perf_counter()
                 try:
-                    reply = await stub.SendMessage(request, timeout=30)
+                    reply = await stub.SendMessage(request, timeout=30, metadata=metadata)
                 except grpc.aio.AioRpcError:
                     errors += 1
                     continue

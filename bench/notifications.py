@@ -51,6 +51,7 @@ from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 from standardwebhooks import Webhook
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
+from tests.support.auth import authenticated_channel
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 
 TARGET_ACCEPT = 3000.0  # recipients/s, on either store
@@ -166,7 +167,7 @@ async def acceptance_round(
     request = notification([f"{sink}/accept/{i}" for i in range(RECIPIENTS)])
     latencies: list[float] = []
     accepted = errors = 0
-    async with grpc.aio.insecure_channel(server.target) as channel:
+    async with authenticated_channel(server.target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
         await channel.channel_ready()
         stop_at = time.perf_counter() + seconds
@@ -243,7 +244,7 @@ async def herald_delivery_round(
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample())
-    async with grpc.aio.insecure_channel(server.target) as channel:
+    async with authenticated_channel(server.target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
         await channel.channel_ready()
         before = await sink_count(session, sink)

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import child, free_port, run_json, summary, write_results
+from tests.support.auth import JWT_SECRET
 
 TARGET_RATIO = 0.40
 
@@ -35,6 +36,7 @@ def main() -> None:
         "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8",
         "HERALD_WEBHOOK_SECRET": "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0",
         "HERALD_LOG_LEVEL": os.environ.get("HERALD_LOG_LEVEL", "warning"),
+        "HERALD_JWT_SECRET": JWT_SECRET,  # bench/loadgen.py's token verifies
     }
     log_level = herald_env["HERALD_LOG_LEVEL"]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import grpc
 import pytest
 
+from tests.support.auth import authenticated_channel
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
@@ -74,7 +75,8 @@ def server(
 
 @pytest.fixture
 async def channel(server: ServerProcess) -> AsyncIterator[grpc.aio.Channel]:
-    async with grpc.aio.insecure_channel(server.target) as channel:
+    """A channel to the module's server whose calls carry an admin token."""
+    async with authenticated_channel(server.target) as channel:
         yield channel
 
 

@@ -1,12 +1,39 @@
-"""The `herald` command: serve, migrate."""
+"""The `herald` command: serve, migrate, and development credentials (token, apikey)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from herald.config import ConfigError, Settings
+
+
+def _add_credential_commands(commands: Any) -> None:
+    token = commands.add_parser(
+        "token",
+        help="print a signed JWT for development (HS256, HERALD_JWT_SECRET or the data dir's)",
+    )
+    token.add_argument("--sub", default="dev", help="the subject (default: dev)")
+    token.add_argument(
+        "--scope", action="append", default=[], help="a scope (repeat, or space-separated)"
+    )
+    token.add_argument("--role", action="append", default=[], help="a role: admin, manager, ...")
+    token.add_argument("--brand", default="", help="bind the caller to this brand (tenant)")
+    token.add_argument("--ttl", type=float, default=3600.0, help="seconds valid (default 3600)")
+    apikey = commands.add_parser("apikey", help="create, list and revoke API keys")
+    keys = apikey.add_subparsers(dest="apikey_command", required=True)
+    create = keys.add_parser("create", help="create a key and print it (shown this once)")
+    create.add_argument("--name", default="", help="what the key is for")
+    create.add_argument(
+        "--scope", action="append", default=[], help="a scope (repeat, or space-separated)"
+    )
+    create.add_argument("--role", action="append", default=[], help="a role: admin, manager, ...")
+    create.add_argument("--brand", default="", help="bind the key to this brand (tenant)")
+    keys.add_parser("list", help="list keys (never their secrets)")
+    revoke = keys.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the gRPC server (configuration from HERALD_* variables)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    _add_credential_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -24,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     from herald import logging as herald_logging  # noqa: PLC0415 - keep --help fast
 
     herald_logging.configure(settings.log_level)
+    if args.command in ("token", "apikey"):
+        from herald.cli_credentials import run  # noqa: PLC0415
+
+        try:
+            return run(args, settings)
+        except ConfigError as exc:
+            print(f"herald: configuration error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "serve":
         from herald.server import serve  # noqa: PLC0415
 

@@ -224,6 +224,14 @@ class Settings:
     rate_limits: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     concurrency_limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CONCURRENCY))
     transactional_reserve: float = 0.25
+    # Auth (auth/): bearer JWTs (HS256 with jwt_secret, RS256/ES256 with the JWKS
+    # file's keys) and API keys. No secret and no JWKS: one is generated into data_dir.
+    jwt_secret: str = ""
+    jwt_jwks_file: Path | None = None
+    jwt_issuer: str = "herald"
+    jwt_audience: str = "herald"
+    jwt_leeway_seconds: float = 30.0
+    role_scopes: str = ""  # HERALD_ROLE_SCOPES, parsed by auth/roles.py
     # Webhook
     webhook_secret: str = ""
     webhook_timeout: float = 10.0
@@ -303,6 +311,18 @@ class Settings:
             transactional_reserve=_float(
                 env, "HERALD_TRANSACTIONAL_RESERVE", defaults.transactional_reserve
             ),
+            jwt_secret=_get(env, "HERALD_JWT_SECRET", ""),
+            jwt_jwks_file=(
+                Path(_get(env, "HERALD_JWT_JWKS_FILE", ""))
+                if _get(env, "HERALD_JWT_JWKS_FILE", "")
+                else None
+            ),
+            jwt_issuer=_get(env, "HERALD_JWT_ISSUER", defaults.jwt_issuer),
+            jwt_audience=_get(env, "HERALD_JWT_AUDIENCE", defaults.jwt_audience),
+            jwt_leeway_seconds=_float(
+                env, "HERALD_JWT_LEEWAY_SECONDS", defaults.jwt_leeway_seconds
+            ),
+            role_scopes=_get(env, "HERALD_ROLE_SCOPES", ""),
             webhook_secret=_get(env, "HERALD_WEBHOOK_SECRET", ""),
             webhook_timeout=_float(env, "HERALD_WEBHOOK_TIMEOUT", defaults.webhook_timeout, 0.001),
             webhook_allow_cidrs=_networks(env, "HERALD_WEBHOOK_ALLOW_CIDRS"),

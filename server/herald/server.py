@@ -22,6 +22,10 @@ from herald.api.reflection_pool import MethodAwarePool
 from herald.api.template_service import TemplateService
 from herald.api.unimplemented import unimplemented_handler
 from herald.auth import client_cert
+from herald.auth.api_keys import ApiKeyVerifier
+from herald.auth.interceptor import Authenticator, AuthInterceptor, default_peer_identity
+from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes
+from herald.auth.tokens import JwtVerifier
 from herald.channels.base import ChannelAdapter
 from herald.channels.forget_tokens import ForgetUnregisteredTokens
 from herald.channels.registry import build_adapters
@@ -38,6 +42,7 @@ from herald.dispatch.people import People
 from herald.dispatch.remote import RemoteProgress
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
+from herald.store.api_keys import ApiKeyStore
 from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
@@ -107,6 +112,11 @@ async def start(settings: Settings) -> Herald:
         raise ConfigError(
             f"HERALD_ATTACHMENT_DIR: no such directory {str(settings.attachment_dir)!r}"
         )
+    try:
+        role_scopes = parse_role_scopes(settings.role_scopes)
+    except RoleScopesError as exc:
+        raise ConfigError(str(exc)) from exc
+    jwt_verifier = JwtVerifier.from_settings(settings)
     db = Database(settings.sqlalchemy_url)
     if settings.migrate_on_start:
         await db.migrate()
@@ -171,8 +181,15 @@ async def start(settings: Settings) -> Herald:
         CampaignStore(db, writer), dispatcher, templates, settings.delivery_deadline_seconds
     )
 
+    authenticator = Authenticator(
+        jwt_verifier,
+        ApiKeyVerifier(ApiKeyStore(db)),
+        RoleMap(role_scopes),
+        default_peer_identity(),
+    )
     server = grpc.aio.server(
-        interceptors=[RequestContextInterceptor()],
+        # The request id first, then the caller (auth.caller.current() for everything after).
+        interceptors=[RequestContextInterceptor(), AuthInterceptor(authenticator)],
         options=[
             ("grpc.max_receive_message_length", settings.max_message_bytes),
             ("grpc.max_send_message_length", settings.max_message_bytes),

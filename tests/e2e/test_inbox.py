@@ -13,6 +13,7 @@ import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
@@ -341,7 +342,7 @@ async def test_watch_on_one_replica_sees_changes_made_on_another(
     delivery: delivery_pb2_grpc.DeliveryServiceStub,
 ) -> None:
     user = new_user()
-    async with grpc.aio.insecure_channel(replica.target) as other:
+    async with authenticated_channel(replica.target) as other:
         call = inbox_pb2_grpc.InboxServiceStub(other).WatchInbox(
             inbox_pb2.WatchInboxRequest(user_id=user)
         )

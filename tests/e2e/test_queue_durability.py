@@ -9,10 +9,10 @@ import asyncio
 import collections
 from pathlib import Path
 
-import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -33,7 +33,7 @@ async def test_sigkill_mid_notification_loses_nothing(
     urls = [receiver.url(f"/delay/0.02/r{i}") for i in range(RECIPIENTS)]
     first = ServerProcess(tmp_path, env=env).start()
     try:
-        async with grpc.aio.insecure_channel(first.target) as channel:
+        async with authenticated_channel(first.target) as channel:
             stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
             reply = await stub.SendNotification(
                 delivery_pb2.SendNotificationRequest(
@@ -51,7 +51,7 @@ async def test_sigkill_mid_notification_loses_nothing(
 
     second = ServerProcess(tmp_path, env=env).start()
     try:
-        async with grpc.aio.insecure_channel(second.target) as channel:
+        async with authenticated_channel(second.target) as channel:
             stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
             events = [
                 event

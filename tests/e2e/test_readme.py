@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,17 @@ async def test_readme_grpcurl_examples_work(
     script = readme_block().replace("127.0.0.1:50051", server.target)
     script = script.replace("127.0.0.1:8081", f"127.0.0.1:{receiver.port}")
     script = script.replace("G=build/tools/bin/grpcurl", f"G={GRPCURL}")
+    # `herald token` from this venv, with the server's data dir and JWT secret.
+    script = script.replace(".venv/bin/python -m herald", f"{sys.executable} -m herald")
     path = tmp_path / "readme.sh"
     path.write_text("set -euo pipefail\n" + script)
     process = await asyncio.create_subprocess_exec(
-        "bash", str(path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        "bash",
+        str(path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=server.env,
     )
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()

@@ -15,6 +15,7 @@ import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.db import query
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
@@ -54,8 +55,8 @@ async def test_work_sent_to_one_replica_is_shared_and_delivered_once(
     hold = f"hold-{uuid.uuid4().hex[:8]}"
     urls = [receiver.url(f"/hold/{hold}/{n}") for n in range(RECIPIENTS)]
     async with (
-        grpc.aio.insecure_channel(a.target) as to_a,
-        grpc.aio.insecure_channel(b.target) as to_b,
+        authenticated_channel(a.target) as to_a,
+        authenticated_channel(b.target) as to_b,
     ):
         reply = await delivery_pb2_grpc.DeliveryServiceStub(to_a).SendNotification(
             delivery_pb2.SendNotificationRequest(
@@ -109,8 +110,8 @@ async def test_send_message_on_one_replica_is_replayed_by_the_other(
         request_id=f"deploy-{uuid.uuid4().hex[:8]}",
     )
     async with (
-        grpc.aio.insecure_channel(a.target) as to_a,
-        grpc.aio.insecure_channel(b.target) as to_b,
+        authenticated_channel(a.target) as to_a,
+        authenticated_channel(b.target) as to_b,
     ):
         first = await delivery_pb2_grpc.DeliveryServiceStub(to_a).SendMessage(request, timeout=10)
         again = await delivery_pb2_grpc.DeliveryServiceStub(to_b).SendMessage(request, timeout=10)

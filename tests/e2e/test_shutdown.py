@@ -6,10 +6,10 @@ import asyncio
 import signal
 from pathlib import Path
 
-import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -21,7 +21,7 @@ async def test_sigterm_during_a_slow_webhook_lets_it_finish(
         tmp_path / "herald", {"HERALD_WEBHOOK_TIMEOUT": "20", "HERALD_SHUTDOWN_DRAIN": "1"}
     ).start()
     try:
-        async with grpc.aio.insecure_channel(server.target) as channel:
+        async with authenticated_channel(server.target) as channel:
             stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
             call = asyncio.ensure_future(
                 stub.SendMessage(

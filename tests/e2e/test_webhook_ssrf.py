@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -38,7 +38,7 @@ def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 async def test_webhook_to_a_loopback_address_is_refused_before_connecting(
     guarded_server: ServerProcess, receiver: WebhookReceiver, url: str
 ) -> None:
-    async with grpc.aio.insecure_channel(guarded_server.target) as channel:
+    async with authenticated_channel(guarded_server.target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
         reply = await stub.SendMessage(
             delivery_pb2.SendMessageRequest(

@@ -14,6 +14,8 @@ from typing import IO
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from tests.support.auth import JWT_SECRET
+
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZC10ZXN0cy0xMjM0NTY="
 
@@ -35,6 +37,8 @@ class ServerProcess:
             "HERALD_LISTEN": "127.0.0.1:0",
             "HERALD_DATA_DIR": str(data_dir),
             "HERALD_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            # Tokens from tests/support/auth.py verify; the conftest `channel` sends one.
+            "HERALD_JWT_SECRET": JWT_SECRET,
             "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8,::1/128",
             "HERALD_SHUTDOWN_GRACE": "10",
             "HERALD_WEBHOOK_TIMEOUT": "2",

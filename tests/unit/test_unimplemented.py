@@ -10,6 +10,7 @@ import pytest
 from herald.api.unimplemented import unimplemented_handler
 from herald.v1 import inbox_pb2, inbox_pb2_grpc
 
+from tests.support.auth import authenticated_channel
 from tests.support.status import rich_error
 
 
@@ -22,7 +23,7 @@ async def inbox_stub() -> AsyncIterator[inbox_pb2_grpc.InboxServiceStub]:
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with authenticated_channel(f"127.0.0.1:{port}") as channel:
             yield inbox_pb2_grpc.InboxServiceStub(channel)
     finally:
         await server.stop(None)

@@ -11,14 +11,13 @@ from google.protobuf import json_format, struct_pb2
 
 from herald.api import convert, pagination
 from herald.api.errors import streaming, unary
+from herald.auth.caller import current
 from herald.core.campaign import CampaignSpec, SendStatus
 from herald.core.channel import Channel
 from herald.dispatch.campaigns import Campaigns, SendView
 from herald.v1 import campaign_pb2, campaign_pb2_grpc
 
 Context: TypeAlias = Any
-BRAND = ""  # every caller's brand until callers are authenticated (the security work)
-CALLER = ""
 
 STATUS_TO_PROTO = {
     SendStatus.QUEUED: campaign_pb2.CAMPAIGN_SEND_STATUS_QUEUED,
@@ -85,14 +84,16 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
     async def CreateCampaign(
         self, request: campaign_pb2.CreateCampaignRequest, context: Context
     ) -> campaign_pb2.CreateCampaignResponse:
-        row = await self.campaigns.create(_spec(request.campaign), BRAND, CALLER)
+        row = await self.campaigns.create(
+            _spec(request.campaign), current().brand_id, current().subject
+        )
         return campaign_pb2.CreateCampaignResponse(campaign=_campaign(row))
 
     @unary
     async def GetCampaign(
         self, request: campaign_pb2.GetCampaignRequest, context: Context
     ) -> campaign_pb2.GetCampaignResponse:
-        row = await self.campaigns.get(BRAND, request.id)
+        row = await self.campaigns.get(current().brand_id, request.id)
         return campaign_pb2.GetCampaignResponse(campaign=_campaign(row))
 
     @unary
@@ -102,12 +103,15 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
         size = pagination.page_size(request.page_size)
         after = pagination.decode_token("campaigns", request.page_token)
         rows = await self.campaigns.store.list_campaigns(
-            BRAND, (float(after[0]), str(after[1])) if after else None, size + 1
+            current().brand_id, (float(after[0]), str(after[1])) if after else None, size + 1
         )
         page, more = rows[:size], len(rows) > size
-        token = pagination.encode_token("campaigns", [page[-1].created_at, page[-1].id])
+        # An empty page (a brand with no campaigns) has no next page.
+        token = (
+            pagination.encode_token("campaigns", [page[-1].created_at, page[-1].id]) if more else ""
+        )
         return campaign_pb2.ListCampaignsResponse(
-            campaigns=[_campaign(r) for r in page], next_page_token=token if more else ""
+            campaigns=[_campaign(r) for r in page], next_page_token=token
         )
 
     @unary
@@ -115,12 +119,12 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
         self, request: campaign_pb2.SendCampaignRequest, context: Context
     ) -> campaign_pb2.SendCampaignResponse:
         view = await self.campaigns.send(
-            BRAND,
+            current().brand_id,
             request.id,
             request.recipients,
             request.request_id,
             _fingerprint(request),
-            CALLER,
+            current().subject,
         )
         return campaign_pb2.SendCampaignResponse(send=_send(view))
 
@@ -129,14 +133,14 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
         self, request: campaign_pb2.GetCampaignSendRequest, context: Context
     ) -> campaign_pb2.GetCampaignSendResponse:
         return campaign_pb2.GetCampaignSendResponse(
-            send=_send(await self.campaigns.get_send(BRAND, request.id))
+            send=_send(await self.campaigns.get_send(current().brand_id, request.id))
         )
 
     @streaming
     async def WatchCampaignSend(
         self, request: campaign_pb2.WatchCampaignSendRequest, context: Context
     ) -> AsyncIterator[campaign_pb2.WatchCampaignSendResponse]:
-        async for view in self.campaigns.watch(BRAND, request.id):
+        async for view in self.campaigns.watch(current().brand_id, request.id):
             yield campaign_pb2.WatchCampaignSendResponse(send=_send(view))
 
     @unary
@@ -144,7 +148,7 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
         self, request: campaign_pb2.CancelCampaignSendRequest, context: Context
     ) -> campaign_pb2.CancelCampaignSendResponse:
         return campaign_pb2.CancelCampaignSendResponse(
-            send=_send(await self.campaigns.cancel(BRAND, request.id))
+            send=_send(await self.campaigns.cancel(current().brand_id, request.id))
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any, TypeAlias
 
 from herald.api import convert, notification_convert
 from herald.api.errors import streaming, unary
+from herald.auth.caller import current
 from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.dispatch.notifications import Notifications
 from herald.dispatch.sender import Sender
@@ -47,8 +48,12 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         self, request: delivery_pb2.SendMessageRequest, context: Context
     ) -> delivery_pb2.SendMessageResponse:
         _check_enums(request)
+        caller = current()
         accepted = await self.sender.send_message(
-            convert.message_request(request), convert.fingerprint(request)
+            convert.message_request(request),
+            convert.fingerprint(request),
+            caller.subject,
+            caller.brand_id,
         )
         views = await self.sender.results(accepted, _time_left(context))
         return delivery_pb2.SendMessageResponse(
@@ -66,7 +71,10 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         message = request.message
         _check_enums(message)
         domain = convert.message_request(message)
-        accepted = await self.sender.send_message(domain, convert.fingerprint(message))
+        caller = current()
+        accepted = await self.sender.send_message(
+            domain, convert.fingerprint(message), caller.subject, caller.brand_id
+        )
         succeeded = failed = 0
         async for view in self.sender.completions(accepted, _time_left(context)):
             if view.success:
@@ -88,8 +96,12 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
     async def SendNotification(
         self, request: delivery_pb2.SendNotificationRequest, context: Context
     ) -> delivery_pb2.SendNotificationResponse:
+        caller = current()
         accepted = await self.notifications.send(
-            notification_convert.notification_request(request), convert.fingerprint(request)
+            notification_convert.notification_request(request),
+            convert.fingerprint(request),
+            caller.subject,
+            caller.brand_id,
         )
         return notification_convert.send_response(accepted)
 
@@ -97,7 +109,9 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
     async def GetNotification(
         self, request: delivery_pb2.GetNotificationRequest, context: Context
     ) -> delivery_pb2.GetNotificationResponse:
-        view = await self.notifications.get(notification_convert.notification_id(request.name))
+        view = await self.notifications.get(
+            notification_convert.notification_id(request.name), current().brand_id
+        )
         return delivery_pb2.GetNotificationResponse(
             notification=notification_convert.notification(view)
         )
@@ -107,7 +121,7 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         self, request: delivery_pb2.WatchNotificationRequest, context: Context
     ) -> AsyncIterator[delivery_pb2.WatchNotificationResponse]:
         notification_id = notification_convert.notification_id(request.name)
-        async for progress in self.notifications.watch(notification_id):
+        async for progress in self.notifications.watch(notification_id, current().brand_id):
             view = progress.view
             event = delivery_pb2.WatchNotificationResponse(
                 total=len(view.deliveries),

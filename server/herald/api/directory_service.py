@@ -8,6 +8,7 @@ from typing import Any, TypeAlias
 from herald.api.convert import timestamp
 from herald.api.errors import unary
 from herald.api.pagination import decode_token, encode_token, page_size
+from herald.auth.caller import current
 from herald.core import directory
 from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.store.directory import Directory, cluster_not_found, user_not_found
@@ -16,9 +17,6 @@ from herald.v1 import directory_pb2, directory_pb2_grpc
 # grpc.aio.ServicerContext; grpc ships no type information.
 Context: TypeAlias = Any
 
-# Every caller acts for brand "" until callers are authenticated and bound to a
-# brand; the store and domain already take the brand as a parameter.
-BRAND = ""
 USERS, CLUSTERS, MEMBERS = "users", "clusters", "cluster_members"
 
 
@@ -107,14 +105,14 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
     ) -> directory_pb2.CreateUserResponse:
         user = user_from_proto(request.user)
         directory.validate_new_user(user)
-        created = await self.store.create_user(BRAND, user)
+        created = await self.store.create_user(current().brand_id, user)
         return directory_pb2.CreateUserResponse(user=user_to_proto(created))
 
     @unary
     async def GetUser(
         self, request: directory_pb2.GetUserRequest, context: Context
     ) -> directory_pb2.GetUserResponse:
-        user = await self.store.get_user(BRAND, _known_id(request.id, user_not_found))
+        user = await self.store.get_user(current().brand_id, _known_id(request.id, user_not_found))
         return directory_pb2.GetUserResponse(user=user_to_proto(user))
 
     @unary
@@ -123,14 +121,14 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
     ) -> directory_pb2.UpdateUserResponse:
         patch = directory.user_patch(user_from_proto(request.user), list(request.update_mask.paths))
         _known_id(patch.user.id, user_not_found)
-        updated = await self.store.update_user(BRAND, patch)
+        updated = await self.store.update_user(current().brand_id, patch)
         return directory_pb2.UpdateUserResponse(user=user_to_proto(updated))
 
     @unary
     async def DeleteUser(
         self, request: directory_pb2.DeleteUserRequest, context: Context
     ) -> directory_pb2.DeleteUserResponse:
-        await self.store.delete_user(BRAND, _known_id(request.id, user_not_found))
+        await self.store.delete_user(current().brand_id, _known_id(request.id, user_not_found))
         return directory_pb2.DeleteUserResponse()
 
     @unary
@@ -138,7 +136,9 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
         self, request: directory_pb2.ListUsersRequest, context: Context
     ) -> directory_pb2.ListUsersResponse:
         size = page_size(request.page_size)
-        page, last = await self.store.list_users(BRAND, size, _after(USERS, request.page_token))
+        page, last = await self.store.list_users(
+            current().brand_id, size, _after(USERS, request.page_token)
+        )
         return directory_pb2.ListUsersResponse(
             users=[user_to_proto(u) for u in page], next_page_token=_next_token(USERS, last)
         )
@@ -149,7 +149,7 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
         """An id no user can have is NOT_FOUND (after the cluster's own check)."""
         impossible = [u for u in user_ids if directory.id_problem(u)]
         if impossible:
-            await self.store.get_cluster(BRAND, cluster_id)
+            await self.store.get_cluster(current().brand_id, cluster_id)
             raise user_not_found(impossible[0])
 
     @unary
@@ -160,21 +160,25 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
             id=request.cluster.id, display_name=request.cluster.display_name
         )
         directory.validate_new_cluster(cluster)
-        created = await self.store.create_cluster(BRAND, cluster)
+        created = await self.store.create_cluster(current().brand_id, cluster)
         return directory_pb2.CreateClusterResponse(cluster=cluster_to_proto(created))
 
     @unary
     async def GetCluster(
         self, request: directory_pb2.GetClusterRequest, context: Context
     ) -> directory_pb2.GetClusterResponse:
-        cluster = await self.store.get_cluster(BRAND, _known_id(request.id, cluster_not_found))
+        cluster = await self.store.get_cluster(
+            current().brand_id, _known_id(request.id, cluster_not_found)
+        )
         return directory_pb2.GetClusterResponse(cluster=cluster_to_proto(cluster))
 
     @unary
     async def DeleteCluster(
         self, request: directory_pb2.DeleteClusterRequest, context: Context
     ) -> directory_pb2.DeleteClusterResponse:
-        await self.store.delete_cluster(BRAND, _known_id(request.id, cluster_not_found))
+        await self.store.delete_cluster(
+            current().brand_id, _known_id(request.id, cluster_not_found)
+        )
         return directory_pb2.DeleteClusterResponse()
 
     @unary
@@ -183,7 +187,7 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
     ) -> directory_pb2.ListClustersResponse:
         size = page_size(request.page_size)
         page, last = await self.store.list_clusters(
-            BRAND, size, _after(CLUSTERS, request.page_token)
+            current().brand_id, size, _after(CLUSTERS, request.page_token)
         )
         return directory_pb2.ListClustersResponse(
             clusters=[cluster_to_proto(c) for c in page],
@@ -196,7 +200,9 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
     ) -> directory_pb2.AddClusterMembersResponse:
         cluster_id = _known_id(request.cluster_id, cluster_not_found)
         await self._known_users(cluster_id, request.user_ids)
-        cluster = await self.store.add_members(BRAND, cluster_id, list(request.user_ids))
+        cluster = await self.store.add_members(
+            current().brand_id, cluster_id, list(request.user_ids)
+        )
         return directory_pb2.AddClusterMembersResponse(cluster=cluster_to_proto(cluster))
 
     @unary
@@ -205,7 +211,9 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
     ) -> directory_pb2.RemoveClusterMembersResponse:
         cluster_id = _known_id(request.cluster_id, cluster_not_found)
         await self._known_users(cluster_id, request.user_ids)
-        cluster = await self.store.remove_members(BRAND, cluster_id, list(request.user_ids))
+        cluster = await self.store.remove_members(
+            current().brand_id, cluster_id, list(request.user_ids)
+        )
         return directory_pb2.RemoveClusterMembersResponse(cluster=cluster_to_proto(cluster))
 
     @unary
@@ -215,7 +223,7 @@ class DirectoryService(directory_pb2_grpc.DirectoryServiceServicer):
         size = page_size(request.page_size)
         cluster_id = _known_id(request.cluster_id, cluster_not_found)
         after = _after(MEMBERS, request.page_token, scope=cluster_id)
-        page, last = await self.store.list_members(BRAND, cluster_id, size, after)
+        page, last = await self.store.list_members(current().brand_id, cluster_id, size, after)
         return directory_pb2.ListClusterMembersResponse(
             users=[user_to_proto(u) for u in page],
             next_page_token=_next_token(MEMBERS, last, scope=cluster_id),

@@ -12,6 +12,7 @@ from google.protobuf import json_format, struct_pb2
 from herald.api import pagination
 from herald.api.convert import timestamp
 from herald.api.errors import unary
+from herald.auth.caller import current
 from herald.core import templates as core
 from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.core.ids import new_id
@@ -21,8 +22,6 @@ from herald.v1 import common_pb2, template_pb2, template_pb2_grpc
 
 Context: TypeAlias = Any
 LISTING = "templates"
-# Until the security work binds callers to brands, every caller is brand "".
-CALLER_BRAND = ""
 
 MESSAGE_TYPE_FROM_PROTO: dict[int, core.MessageType | None] = {
     common_pb2.MESSAGE_TYPE_UNSPECIFIED: None,
@@ -68,7 +67,7 @@ def from_proto(template: template_pb2.Template) -> tuple[core.Template, list[Fie
     return (
         core.Template(
             id=template.id,
-            brand_id=CALLER_BRAND,
+            brand_id=current().brand_id,
             display_name=template.display_name,
             message_type=message_type,
             content=_content(template.content),
@@ -218,7 +217,7 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
     async def GetTemplate(
         self, request: template_pb2.GetTemplateRequest, context: Context
     ) -> template_pb2.GetTemplateResponse:
-        stored = await self.store.get(CALLER_BRAND, _required_id(request.id))
+        stored = await self.store.get(current().brand_id, _required_id(request.id))
         return template_pb2.GetTemplateResponse(template=to_proto(stored))
 
     @unary
@@ -234,14 +233,14 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
             relevant = [p for p in problems if paths is None or "message_type" in paths]
             return _checked(merged, relevant, self.max_attachment_bytes)
 
-        stored = await self.store.update(CALLER_BRAND, template_id, change)
+        stored = await self.store.update(current().brand_id, template_id, change)
         return template_pb2.UpdateTemplateResponse(template=to_proto(stored))
 
     @unary
     async def DeleteTemplate(
         self, request: template_pb2.DeleteTemplateRequest, context: Context
     ) -> template_pb2.DeleteTemplateResponse:
-        await self.store.delete(CALLER_BRAND, _required_id(request.id))
+        await self.store.delete(current().brand_id, _required_id(request.id))
         return template_pb2.DeleteTemplateResponse()
 
     @unary
@@ -251,7 +250,7 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         size = pagination.page_size(request.page_size)
         last = pagination.decode_token(LISTING, request.page_token)
         after = str(last[0]) if last else None
-        found = await self.store.list(CALLER_BRAND, size + 1, after)
+        found = await self.store.list(current().brand_id, size + 1, after)
         page = found[:size]
         token = pagination.encode_token(LISTING, [page[-1].id]) if len(found) > size else ""
         return template_pb2.ListTemplatesResponse(
@@ -265,7 +264,7 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         template_id = _required_id(request.id)
         if request.locale and (problem := core.locale_problem(request.locale)) is not None:
             raise InvalidArgumentError([FieldViolation("locale", problem)])
-        template = await self.store.get(CALLER_BRAND, template_id)
+        template = await self.store.get(current().brand_id, template_id)
         rendered = core.render(template, data_of(request.data), request.locale)
         return template_pb2.RenderTemplateResponse(
             content=_content_proto(rendered.parts()), locale=rendered.locale

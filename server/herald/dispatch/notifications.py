@@ -42,7 +42,6 @@ from herald.store.queue import DuplicateRequestError, Queue
 from herald.store.templates import TemplateStore
 
 KIND = "notification"
-BRAND = ""  # every caller's brand until callers are bound to one
 RESOURCE_TYPE = "herald.v1.Notification"
 POLL_SECONDS = 0.5  # a watcher re-reads the store this often, for other processes' progress
 
@@ -119,8 +118,10 @@ class Notifications:
     # -- SendNotification ---------------------------------------------------
 
     async def send(
-        self, request: NotificationRequest, fingerprint: str, caller: str = ""
+        self, request: NotificationRequest, fingerprint: str, caller: str = "", brand_id: str = ""
     ) -> AcceptedNotification:
+        """`caller` (auth.caller's subject) scopes the request_id; `brand_id` is
+        the caller's brand: its templates, users and clusters, stored with the request."""
         channels = validate(
             request,
             self.max_recipients,
@@ -130,9 +131,9 @@ class Notifications:
         )
         key = f"{KIND}:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
-            return _replay(existing, fingerprint)
-        content = await self._content(request)
-        screening = await self._screen(request, channels, caller)
+            return _replay(existing, fingerprint, brand_id)
+        content = await self._content(request, brand_id)
+        screening = await self._screen(request, channels, caller, brand_id)
         notification_id = new_id()
         now = time.time()
         request_row = {
@@ -141,7 +142,7 @@ class Notifications:
             "idempotency_key": key,
             "fingerprint": fingerprint,
             "caller": caller,
-            "brand_id": "",
+            "brand_id": brand_id,
             "content": content_codec.encode(content),
             "summary": _encode_screening(screening),
             "created_at": now,
@@ -174,15 +175,15 @@ class Notifications:
         except DuplicateRequestError:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
-            return _replay(existing, fingerprint)
+            return _replay(existing, fingerprint, brand_id)
         self.dispatcher.wake()
         return AcceptedNotification(notification_id, now, screening, replayed=False)
 
-    async def _content(self, request: NotificationRequest) -> Content:
+    async def _content(self, request: NotificationRequest, brand_id: str) -> Content:
         """The template (NOT_FOUND if there is none), the email_attachments files,
         then the content rendered with `data` and every attachment merged."""
         template = (
-            await self.templates.get(BRAND, request.template_id) if request.template_id else None
+            await self.templates.get(brand_id, request.template_id) if request.template_id else None
         )
         already = sum(len(a.content) for a in request.attachments)
         if template is not None:
@@ -201,13 +202,17 @@ class Notifications:
         return content_for(request, template, files)
 
     async def _screen(
-        self, request: NotificationRequest, channels: tuple[Channel, ...], caller: str
+        self,
+        request: NotificationRequest,
+        channels: tuple[Channel, ...],
+        caller: str,
+        brand_id: str,
     ) -> Screening:
         """Resolve clusters (an unknown one is NOT_FOUND) and the users' contact
         points, then screen every recipient on every channel."""
         members: list[str] = []
         if request.clusters:
-            found = await self.directory.cluster_member_ids(BRAND, request.clusters)
+            found = await self.directory.cluster_member_ids(brand_id, request.clusters)
             for cluster_id in request.clusters:
                 if cluster_id not in found:
                     raise cluster_not_found(cluster_id)
@@ -227,16 +232,17 @@ class Notifications:
                         )
                     ]
                 )
-            directory = await self.directory.contact_points(BRAND, ids)
+            directory = await self.directory.contact_points(brand_id, ids)
         return screen(
             request, channels, caller, self.policy, self.max_recipients, directory, members
         )
 
     # -- GetNotification / WatchNotification -----------------------------------
 
-    async def get(self, notification_id: str) -> NotificationView:
+    async def get(self, notification_id: str, brand_id: str = "") -> NotificationView:
+        """Another brand's notification is NOT_FOUND, like one that does not exist."""
         row = await self.queue.get_request(notification_id)
-        if row is None or row.kind != KIND:
+        if row is None or row.kind != KIND or row.brand_id != brand_id:
             raise NotFoundError(RESOURCE_TYPE, f"notifications/{notification_id}")
         screening = _decode_screening(row.summary)
         content = content_codec.decode(row.content)
@@ -247,11 +253,11 @@ class Notifications:
             notification_id, content.subject, screening.channels, row.created_at, deliveries
         )
 
-    async def watch(self, notification_id: str) -> AsyncIterator[Progress]:
+    async def watch(self, notification_id: str, brand_id: str = "") -> AsyncIterator[Progress]:
         """The notification as it stands, then every delivery state change, until
         all are final. Subscribed before the snapshot is read, so nothing is missed."""
         with self.dispatcher.hub.watch(notification_id) as updates:
-            view = await self.get(notification_id)
+            view = await self.get(notification_id, brand_id)
             yield Progress(view, None)
             latest = {d.id: d for d in view.deliveries}
             while not all(d.state.final for d in latest.values()):
@@ -287,8 +293,9 @@ def _newer(candidate: DeliveryView, known: DeliveryView) -> bool:
     return (candidate.state, candidate.attempts) != (known.state, known.attempts)
 
 
-def _replay(existing: Any, fingerprint: str) -> AcceptedNotification:
-    if existing.fingerprint != fingerprint:
+def _replay(existing: Any, fingerprint: str, brand_id: str) -> AcceptedNotification:
+    # The same subject acting for another brand reuses nothing of this one.
+    if existing.fingerprint != fingerprint or existing.brand_id != brand_id:
         raise AlreadyExistsError(
             "request_id was already used for a different request", "REQUEST_ID_REUSED"
         )

@@ -48,14 +48,16 @@ class Sender:
         self.send_wait = send_wait
 
     async def send_message(
-        self, request: MessageRequest, fingerprint: str, caller: str = ""
+        self, request: MessageRequest, fingerprint: str, caller: str = "", brand_id: str = ""
     ) -> Accepted:
+        """`caller` (auth.caller's subject) scopes the request_id; `brand_id` is
+        the caller's brand: the directory and templates it reads, the brand stored."""
         key = f"message:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
-            return await self._replay(existing.id, existing.fingerprint, fingerprint)
+            return await self._replay(existing, fingerprint, brand_id)
         resolved = None
         if self.people is not None and (request.user_id or request.delivery_method):
-            request, resolved = await self.people.resolve(request, brand_id="")
+            request, resolved = await self.people.resolve(request, brand_id=brand_id)
         validate(request, self.max_attachment_bytes)
         content = resolved or content_of(request)
         message_id = new_id()
@@ -66,7 +68,7 @@ class Sender:
             "idempotency_key": key,
             "fingerprint": fingerprint,
             "caller": caller,
-            "brand_id": "",
+            "brand_id": brand_id,
             "content": content_codec.encode(content),
             "summary": None,
             "created_at": now,
@@ -104,7 +106,7 @@ class Sender:
         except DuplicateRequestError:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
-            return await self._replay(existing.id, existing.fingerprint, fingerprint)
+            return await self._replay(existing, fingerprint, brand_id)
         leased = [Leased.from_row(row) for row in rows if row["lease_owner"] is not None]
         tasks = self.dispatcher.run(leased, content)
         views = [_pending_view(row) for row in rows]
@@ -112,11 +114,13 @@ class Sender:
             message_id, False, views, {d.id: t for d, t in zip(leased, tasks, strict=True)}
         )
 
-    async def _replay(self, message_id: str, stored: str, fingerprint: str) -> Accepted:
-        if stored != fingerprint:
+    async def _replay(self, existing: Any, fingerprint: str, brand_id: str) -> Accepted:
+        # The same subject acting for another brand reuses nothing of this one.
+        if existing.fingerprint != fingerprint or existing.brand_id != brand_id:
             raise AlreadyExistsError(
                 "request_id was already used for a different request", "REQUEST_ID_REUSED"
             )
+        message_id = existing.id
         rows = await self.queue.request_deliveries(message_id)
         return Accepted(message_id, True, [DeliveryView.from_row(r) for r in rows])
 

@@ -210,3 +210,18 @@ sa.Index(
     sqlite_where=inbox_messages.c.updated_at.isnot(None),
     postgresql_where=inbox_messages.c.updated_at.isnot(None),
 )
+
+# API keys (auth/api_keys.py): the key itself is shown once; only a SHA-256 of
+# its secret part is kept. Scopes and roles are space-separated names.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # the key's public prefix id
+    sa.Column("name", sa.Text, nullable=False, server_default=""),
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False, server_default=""),
+    sa.Column("roles", sa.Text, nullable=False, server_default=""),
+    sa.Column("brand_id", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("revoked_at", sa.Float, nullable=True),
+)
