@@ -68,6 +68,7 @@ from bench.notifications import (
     server_env,
     start_server,
 )
+from tests.support.auth import authenticated_channel
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 
 TARGET_RATIO = 0.50  # Herald campaign deliveries/s over raw aiohttp's
@@ -148,7 +149,7 @@ async def campaign_round(
     people = recipients(sink, tag, total)
     request = campaign_pb2.SendCampaignRequest(recipients=people)
     pid = pid_of(server)
-    async with grpc.aio.insecure_channel(server.target, options=CHANNEL_OPTIONS) as channel:
+    async with authenticated_channel(server.target, options=CHANNEL_OPTIONS) as channel:
         stub = campaign_pb2_grpc.CampaignServiceStub(channel)
         await channel.channel_ready()
         request.id = await create_campaign(stub, tag)
@@ -257,7 +258,7 @@ async def load_child(target: str, webhook_url: str, concurrency: int, seconds: f
     `seconds` one JSON line with each call's start (wall clock) and latency."""
     samples: list[tuple[float, float]] = []
     errors = failed_results = 0
-    async with grpc.aio.insecure_channel(target) as channel:
+    async with authenticated_channel(target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
         await channel.channel_ready()
 
@@ -355,7 +356,7 @@ async def latency_round(
     load = await start_load(server.target, f"{sink}/hook", concurrency, seconds)
     try:
         result: dict[str, Any] = {"kind": "during" if campaign_size else "without"}
-        async with grpc.aio.insecure_channel(server.target, options=CHANNEL_OPTIONS) as channel:
+        async with authenticated_channel(server.target, options=CHANNEL_OPTIONS) as channel:
             stub = campaign_pb2_grpc.CampaignServiceStub(channel)
             request = None
             if campaign_size:
