@@ -99,6 +99,23 @@ def _rates(env: Mapping[str, str], name: str) -> dict[str, tuple[float, float]]:
     return rates
 
 
+def _caller_rate(env: Mapping[str, str], name: str) -> tuple[float, float] | None:
+    """`100/s:200` -> (100.0 per second, burst 200.0); "" or "off" -> None."""
+    value = _get(env, name, "")
+    if value.lower() in ("", "off", "0"):
+        return None
+    rate_part, _, burst_part = value.partition(":")
+    count, _, unit = rate_part.partition("/")
+    try:
+        per_second = float(count) / _UNITS[unit.strip() or "s"]
+        burst = float(burst_part) if burst_part else max(1.0, per_second)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{name}: {value!r} is not N/s, N/m or N/h[:burst]") from exc
+    if not (per_second > 0 and burst >= 1) or per_second == float("inf"):
+        raise ConfigError(f"{name}: needs a positive rate and a burst >= 1")
+    return (per_second, burst)
+
+
 def _concurrency(env: Mapping[str, str], name: str) -> dict[str, int]:
     limits: dict[str, int] = {}
     for channel, value in _per_channel(env, name).items():
@@ -205,6 +222,13 @@ class Settings:
     max_message_bytes: int = 64 * 1024 * 1024
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_recipients: int = 50
+    # Per-caller limits (api/limits.py); 0 / None is off.
+    caller_rate_limit: tuple[float, float] | None = None
+    caller_rate_limit_text: str = ""
+    max_streams_per_caller: int = 1000
+    max_call_seconds: float = 120.0
+    max_stream_seconds: float = 3600.0
+    stream_idle_seconds: float = 900.0
     # Seed 001's email_attachments name files in this directory; None: refused.
     attachment_dir: Path | None = None
     # Transport security: TLS when cert and key are set; client certificates required
@@ -236,6 +260,8 @@ class Settings:
     webhook_secret: str = ""
     webhook_timeout: float = 10.0
     webhook_allow_cidrs: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # False: only webhook_allow_cidrs (and with none, no webhook goes anywhere).
+    webhook_allow_public: bool = True
     # Email
     smtp_urls: tuple[str, ...] = ()
     email_from: str = "Herald <herald@localhost>"
@@ -281,6 +307,18 @@ class Settings:
                 env, "HERALD_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes, minimum=0
             ),
             max_recipients=_int(env, "HERALD_MAX_RECIPIENTS", defaults.max_recipients, minimum=1),
+            caller_rate_limit=_caller_rate(env, "HERALD_CALLER_RATE_LIMIT"),
+            caller_rate_limit_text=_get(env, "HERALD_CALLER_RATE_LIMIT", ""),
+            max_streams_per_caller=_int(
+                env, "HERALD_MAX_STREAMS_PER_CALLER", defaults.max_streams_per_caller
+            ),
+            max_call_seconds=_float(env, "HERALD_MAX_CALL_SECONDS", defaults.max_call_seconds),
+            max_stream_seconds=_float(
+                env, "HERALD_MAX_STREAM_SECONDS", defaults.max_stream_seconds
+            ),
+            stream_idle_seconds=_float(
+                env, "HERALD_STREAM_IDLE_SECONDS", defaults.stream_idle_seconds
+            ),
             attachment_dir=(
                 Path(_get(env, "HERALD_ATTACHMENT_DIR", ""))
                 if _get(env, "HERALD_ATTACHMENT_DIR", "")
@@ -326,6 +364,9 @@ class Settings:
             webhook_secret=_get(env, "HERALD_WEBHOOK_SECRET", ""),
             webhook_timeout=_float(env, "HERALD_WEBHOOK_TIMEOUT", defaults.webhook_timeout, 0.001),
             webhook_allow_cidrs=_networks(env, "HERALD_WEBHOOK_ALLOW_CIDRS"),
+            webhook_allow_public=_bool(
+                env, "HERALD_WEBHOOK_ALLOW_PUBLIC", defaults.webhook_allow_public
+            ),
             smtp_urls=_list(env, "HERALD_SMTP_URL"),
             email_from=_get(env, "HERALD_EMAIL_FROM", defaults.email_from),
             email_reply_to=_get(env, "HERALD_EMAIL_REPLY_TO", ""),

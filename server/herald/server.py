@@ -18,6 +18,7 @@ from herald.api.delivery_service import DeliveryService
 from herald.api.directory_service import DirectoryService
 from herald.api.inbox_service import InboxService
 from herald.api.interceptors import RequestContextInterceptor
+from herald.api.limits import LimitsInterceptor, caller_limits
 from herald.api.reflection_pool import MethodAwarePool
 from herald.api.template_service import TemplateService
 from herald.api.unimplemented import unimplemented_handler
@@ -188,8 +189,12 @@ async def start(settings: Settings) -> Herald:
         default_peer_identity(),
     )
     server = grpc.aio.server(
-        # The request id first, then the caller (auth.caller.current() for everything after).
-        interceptors=[RequestContextInterceptor(), AuthInterceptor(authenticator)],
+        # Order matters: the request id first, then the caller, then its limits.
+        interceptors=[
+            RequestContextInterceptor(),
+            AuthInterceptor(authenticator),
+            LimitsInterceptor(caller_limits(settings)),
+        ],
         options=[
             ("grpc.max_receive_message_length", settings.max_message_bytes),
             ("grpc.max_send_message_length", settings.max_message_bytes),

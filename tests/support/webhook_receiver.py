@@ -2,7 +2,8 @@
 Webhooks signatures and can answer slowly, with an error, or on a signal.
 
 Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>,
-/hold/<name> (answers once release(name) is called), and
+/hold/<name> (answers once release(name) is called),
+/redirect/<code>/<path...> (answers <code> with Location: /<path...>), and
 /flaky/<n>/<code>[/<retry-after>]: the first n requests to that path answer
 <code> (with a Retry-After header when given), later ones succeed."""
 
@@ -82,6 +83,9 @@ class WebhookReceiver:
         async with self._count_changed:
             self._count_changed.notify_all()
         parts = request.path.strip("/").split("/")
+        if parts[0] == "redirect":
+            location = "/" + "/".join(parts[2:])
+            return web.Response(status=int(parts[1]), headers={"Location": location})
         if parts[0] == "status":
             return web.Response(status=int(parts[1]))
         if parts[0] == "flaky":

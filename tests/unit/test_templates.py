@@ -112,10 +112,44 @@ def test_sandbox_refusals_are_invalid_argument_not_crashes(source: str) -> None:
 
 
 def test_output_is_capped() -> None:
-    source = "{% for i in range(100000) %}{% for j in range(100000) %}xxxx{% endfor %}{% endfor %}"
+    # 100 characters an iteration: the output cap comes long before the step budget.
+    source = (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 100 }}"
+        "{% endfor %}{% endfor %}"
+    )
     with pytest.raises(InvalidArgumentError) as caught:
         text(source)
     assert str(MAX_RENDERED) in violations(caught)["data"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # 10^10 iterations that write nothing: the output cap never helps.
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% set x = i * j %}"
+        "{% endfor %}{% endfor %}",
+        # 2^40 macro calls, no loop at all.
+        "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+        # Each step cheap to count but expensive to run: the time budget ends it.
+        "{% for i in range(100000) %}{{ range(100000)|sum }}{% endfor %}",
+        # A loop over the data itself, nested.
+        "{% for a in items %}{% for b in items %}{% for c in items %}{% endfor %}"
+        "{% endfor %}{% endfor %}",
+    ],
+)
+def test_expensive_templates_are_refused(source: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        text(source, {"items": list(range(1000))})
+    assert caught.value.reason == "TEMPLATE_TOO_EXPENSIVE"
+    assert "too expensive" in violations(caught)["data"]
+
+
+def test_the_budget_is_per_render() -> None:
+    # Many renders that each stay within the budget all succeed.
+    source = "{% for i in range(10000) %}{{ i % 10 }}{% endfor %}"
+    for _ in range(50):
+        assert len(text(source)) == 10000
 
 
 def test_runtime_errors_are_invalid_argument() -> None:

@@ -36,7 +36,9 @@ def _spec(campaign: campaign_pb2.Campaign) -> CampaignSpec:
         subject=campaign.subject,
         body=campaign.body,
         body_html=campaign.body_html,
-        data=json_format.MessageToDict(campaign.data) if campaign.HasField("data") else {},
+        data=convert.struct_data(campaign.data, "campaign.data")
+        if campaign.HasField("data")
+        else {},
     )
 
 

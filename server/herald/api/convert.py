@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -10,6 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from herald.core.channel import Channel, DeliveryState
 from herald.core.delivery import DeliveryView
+from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.core.message import (
     Attachment,
     DeliveryMethod,
@@ -103,8 +105,17 @@ def message_request(request: delivery_pb2.SendMessageRequest) -> MessageRequest:
             if request.HasField("message_body")
             else None
         ),
-        data=json_format.MessageToDict(request.data) if request.HasField("data") else {},
+        data=struct_data(request.data, "data") if request.HasField("data") else {},
     )
+
+
+def struct_data(data: Any, field: str) -> dict[str, Any]:
+    """A google.protobuf.Struct as plain values; NaN and Infinity (which JSON
+    cannot carry) are a field violation."""
+    try:
+        return json_format.MessageToDict(data)
+    except ValueError as exc:
+        raise InvalidArgumentError([FieldViolation(field, f"not valid JSON data: {exc}")]) from exc
 
 
 def channel_result(view: DeliveryView) -> common_pb2.ChannelResult:

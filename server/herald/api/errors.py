@@ -35,9 +35,13 @@ def _pack(message: Any) -> any_pb2.Any:
 
 
 def status_for(
-    code: grpc.StatusCode, message: str, reason: str, details: list[Any] | None = None
+    code: grpc.StatusCode,
+    message: str,
+    reason: str,
+    details: list[Any] | None = None,
+    metadata: dict[str, str] | None = None,
 ) -> grpc.Status:
-    info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN)
+    info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=metadata or {})
     status = status_pb2.Status(
         code=code.value[0],
         message=message,
@@ -46,40 +50,79 @@ def status_for(
     return rpc_status.to_status(status)
 
 
+# The details travel in a trailer, which clients cap (grpc: 8 KiB soft, 16 KiB
+# hard): a request with a million bad entries gets the first violations and a
+# count of the rest, each text cut short.
+MAX_DETAIL_BYTES = 4096
+MAX_TEXT = 200
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _bounded(items: list[Any], more: Callable[[int], Any]) -> list[Any]:
+    """Items while they fit in MAX_DETAIL_BYTES, then `more(count left)`."""
+    kept: list[Any] = []
+    size = 0
+    for index, item in enumerate(items):
+        size += item.ByteSize() + 4
+        if size > MAX_DETAIL_BYTES:
+            return [*kept, more(len(items) - index)]
+        kept.append(item)
+    return kept
+
+
 def to_status(error: errors.HeraldError) -> grpc.Status:
     code = next((c for cls, c in _CODES if isinstance(error, cls)), grpc.StatusCode.INTERNAL)
     details: list[Any] = []
     if isinstance(error, errors.InvalidArgumentError):
+        field_violation = error_details_pb2.BadRequest.FieldViolation
         details.append(
             error_details_pb2.BadRequest(
-                field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(
-                        field=v.field, description=v.description
-                    )
-                    for v in error.violations
-                ]
+                field_violations=_bounded(
+                    [
+                        field_violation(field=_cut(v.field), description=_cut(v.description))
+                        for v in error.violations[:1000]
+                    ],
+                    lambda n: field_violation(
+                        field="…",
+                        description=f"and {n + max(0, len(error.violations) - 1000)} more problems",
+                    ),
+                )
             )
         )
     if isinstance(error, errors.FailedPreconditionError) and error.violations:
+        violation = error_details_pb2.PreconditionFailure.Violation
         details.append(
             error_details_pb2.PreconditionFailure(
-                violations=[
-                    error_details_pb2.PreconditionFailure.Violation(
-                        type=v.type, subject=v.subject, description=v.description
-                    )
-                    for v in error.violations
-                ]
+                violations=_bounded(
+                    [
+                        violation(
+                            type=_cut(v.type),
+                            subject=_cut(v.subject),
+                            description=_cut(v.description),
+                        )
+                        for v in error.violations[:1000]
+                    ],
+                    lambda n: violation(
+                        type="more",
+                        subject="…",
+                        description=f"and {n + max(0, len(error.violations) - 1000)} more",
+                    ),
+                )
             )
         )
     if isinstance(error, errors.NotFoundError):
         details.append(
             error_details_pb2.ResourceInfo(
-                resource_type=error.resource_type,
-                resource_name=error.resource_name,
-                description=error.message,
+                resource_type=_cut(error.resource_type),
+                resource_name=_cut(error.resource_name),
+                description=_cut(error.message),
             )
         )
-    return status_for(code, error.message, error.reason, details)
+    message = error.message if len(error.message) <= 1000 else error.message[:999] + "…"
+    return status_for(code, message, error.reason, details)
 
 
 def internal_status() -> grpc.Status:

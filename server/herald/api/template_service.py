@@ -7,9 +7,9 @@ import mimetypes
 from dataclasses import replace
 from typing import Any, TypeAlias
 
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 
-from herald.api import pagination
+from herald.api import convert, pagination
 from herald.api.convert import timestamp
 from herald.api.errors import unary
 from herald.auth.caller import current
@@ -117,7 +117,7 @@ def _integral(value: Any) -> Any:
 
 def data_of(data: struct_pb2.Struct) -> dict[str, Any]:
     """A request's template data (google.protobuf.Struct) as plain Python values."""
-    return _integral(json_format.MessageToDict(data))  # type: ignore[no-any-return]
+    return _integral(convert.struct_data(data, "data"))  # type: ignore[no-any-return]
 
 
 def _checked(

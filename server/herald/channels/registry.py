@@ -42,6 +42,7 @@ def build_adapters(settings: Settings, write_inbox: InboxWriter) -> dict[Channel
             secret=webhook_secret(settings),
             timeout=settings.webhook_timeout,
             allow=settings.webhook_allow_cidrs,
+            allow_public=settings.webhook_allow_public,
         ),
     }
     _check_complete(settings)

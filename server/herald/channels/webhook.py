@@ -17,10 +17,17 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import aiohttp
+import yarl
 from standardwebhooks import Webhook
 
 from herald.channels.base import DeliveryResult, OutboundMessage
-from herald.channels.ssrf import AddressRefusedError, GuardedSocketFactory, IPNetwork
+from herald.channels.ssrf import (
+    AddressRefusedError,
+    GuardedSocketFactory,
+    IPNetwork,
+    is_allowed,
+    literal_address,
+)
 from herald.core.channel import Channel
 
 TRANSIENT_STATUSES = {408, 425, 429}
@@ -65,17 +72,19 @@ class WebhookChannel:
         timeout: float,
         allow: tuple[IPNetwork, ...] = (),
         max_connections: int = 256,
+        allow_public: bool = True,
     ) -> None:
         self._signer = Webhook(secret)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._allow = allow
+        self._public = allow_public
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(
             limit=self._max_connections,
-            socket_factory=GuardedSocketFactory(self._allow),
+            socket_factory=GuardedSocketFactory(self._allow, self._public),
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -87,8 +96,25 @@ class WebhookChannel:
         if self._session is not None:
             await self._session.close()
 
+    def _refused_before_resolving(self, url: str) -> str | None:
+        """Why `url` is refused without resolving or connecting anything: its
+        host is a literal the policy refuses, or the policy allows nothing."""
+        if not self._public and not self._allow:
+            return "the webhook policy allows no destination"
+        try:
+            host = yarl.URL(url).raw_host or ""
+        except (TypeError, ValueError):
+            return None  # aiohttp reports it
+        address = literal_address(host)
+        if address is not None and not is_allowed(address, self._allow, self._public):
+            return f"destination address {address} is not allowed"
+        return None
+
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         assert self._session is not None, "start() first"
+        refused = self._refused_before_resolving(message.recipient)
+        if refused is not None:
+            return DeliveryResult.permanent_failure("SSRF_REFUSED", refused)
         now = datetime.now(UTC)
         body = payload_of(message, now)
         headers = {

@@ -25,7 +25,9 @@ class InvalidArgumentError(HeraldError):
     reason = "INVALID_ARGUMENT"
 
     def __init__(self, violations: list[FieldViolation], reason: str = "INVALID_ARGUMENT") -> None:
-        fields = ", ".join(v.field for v in violations)
+        fields = ", ".join(v.field[:100] for v in violations[:10])
+        if len(violations) > 10:
+            fields += f" and {len(violations) - 10} more"
         super().__init__(f"invalid request: {fields}", reason)
         self.violations = violations
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import enum
 import re
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2 import Template as JinjaTemplate
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -42,6 +45,12 @@ MAX_CACHED = 1024  # compiled template versions kept
 # `'x'|indent(n)`), and the largest power; see _Sandbox.
 MAX_SIZE_ARGUMENT = 100_000
 MAX_EXPONENT = 64
+# What one render() may cost: steps (loop iterations, calls, attribute and item
+# look-ups, checked operators) and seconds, whichever runs out first. A template
+# that needs more is "too expensive" (INVALID_ARGUMENT), never a stuck server:
+# two nested range(100000) loops are 10^10 iterations with no output at all.
+MAX_RENDER_STEPS = 250_000
+MAX_RENDER_SECONDS = 0.5
 _SIZED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _SIZED_FILTERS = frozenset({"center", "indent"})
 
@@ -172,6 +181,55 @@ class _TemplateError(Exception):
     """Raised inside rendering; turned into a field violation."""
 
 
+class TooExpensiveError(Exception):
+    """The render ran out of its step or time budget."""
+
+
+class _Budget:
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self, steps: int, seconds: float) -> None:
+        self.steps = steps
+        self.deadline = time.monotonic() + seconds
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("herald_template_budget", default=None)
+
+
+def _step() -> None:
+    budget = _budget.get()
+    if budget is None:
+        return
+    budget.steps -= 1
+    if budget.steps < 0 or time.monotonic() > budget.deadline:
+        raise TooExpensiveError("template too expensive")
+
+
+def _counted(items: Iterable[Any]) -> Iterator[Any]:
+    """A for loop's iterable, one step per item."""
+    for item in items:
+        _step()
+        yield item
+
+
+class _CountingCodeGenerator(CodeGenerator):
+    """Every `{% for %}` iterates through `environment.counted(...)`, which the
+    template cannot shadow."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not getattr(node, "_herald_counted", False):
+            node.iter = nodes.Call(
+                nodes.EnvironmentAttribute("counted", lineno=node.lineno),
+                [node.iter],
+                [],
+                None,
+                None,
+                lineno=node.lineno,
+            )
+            node._herald_counted = True  # type: ignore[attr-defined]
+        super().visit_For(node, frame)
+
+
 def _check_size(value: Any) -> None:
     """A width or count argument of something that pads or repeats."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE_ARGUMENT:
@@ -215,6 +273,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     best-effort; the output cap in _render_part bounds what a loop produces."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
+    code_generator_class = _CountingCodeGenerator
+    counted = staticmethod(_counted)
 
     def __init__(self, *, autoescape: bool) -> None:
         super().__init__(
@@ -226,7 +286,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         )
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _step()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _step()
+        return super().getitem(obj, argument)
+
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        _step()
         if operator_ == "**":
             if (isinstance(right, int | float) and abs(right) > MAX_EXPONENT) or (
                 isinstance(left, int | float) and abs(left) > MAX_SIZE_ARGUMENT
@@ -239,6 +308,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator_, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _step()
         # str.format arrives as the sandbox's wrapper around the bound method.
         bound = getattr(__obj, "__wrapped__", __obj)
         if isinstance(getattr(bound, "__self__", None), str):
@@ -383,7 +453,7 @@ def _render_part(compiled: JinjaTemplate, data: Mapping[str, Any], part: str) ->
         raise _TemplateError(f"missing variable {_missing(exc)!r} in {part}") from exc
     except SecurityError as exc:
         raise _TemplateError(f"{part} is refused by the sandbox: {exc}") from exc
-    except _TemplateError:
+    except (_TemplateError, TooExpensiveError):
         raise
     except Exception as exc:  # a template's runtime error (1/0, "a" + 1, ...)
         raise _TemplateError(f"{part} cannot be rendered: {type(exc).__name__}: {exc}") from exc
@@ -395,7 +465,17 @@ def render(template: Template, data: Mapping[str, Any], locale: str = "") -> Ren
     variant comes from the default content; an empty part then falls back as
     PART_FALLBACK says, and an empty email_text is the HTML part as plain text.
     Any failure (a missing variable, something the sandbox refuses, a runtime error,
-    too much output) is InvalidArgumentError with one violation on `data` per part."""
+    too much output) is InvalidArgumentError with one violation on `data` per part;
+    a render beyond MAX_RENDER_STEPS or MAX_RENDER_SECONDS is InvalidArgumentError
+    TEMPLATE_TOO_EXPENSIVE."""
+    token = _budget.set(_Budget(MAX_RENDER_STEPS, MAX_RENDER_SECONDS))
+    try:
+        return _render(template, data, locale)
+    finally:
+        _budget.reset(token)
+
+
+def _render(template: Template, data: Mapping[str, Any], locale: str) -> RenderedContent:
     variant = choose_variant(template, locale)
     compiled = _compiled(template)
     default = compiled[""]
@@ -408,6 +488,17 @@ def render(template: Template, data: Mapping[str, Any], locale: str = "") -> Ren
             continue
         try:
             value = _render_part(source, data, part)
+        except TooExpensiveError:
+            raise InvalidArgumentError(
+                [
+                    FieldViolation(
+                        "data",
+                        f"template too expensive: {part} needs more than {MAX_RENDER_STEPS} "
+                        f"steps or {MAX_RENDER_SECONDS:g} s to render",
+                    )
+                ],
+                reason="TEMPLATE_TOO_EXPENSIVE",
+            ) from None
         except _TemplateError as exc:
             violations.append(FieldViolation("data", str(exc)))
             continue
