@@ -206,9 +206,7 @@ async def start(settings: Settings) -> Herald:
     )
     inbox_pb2_grpc.add_InboxServiceServicer_to_server(InboxService(inbox), server)
     campaign_pb2_grpc.add_CampaignServiceServicer_to_server(CampaignService(campaigns), server)
-    directory_pb2_grpc.add_DirectoryServiceServicer_to_server(
-        DirectoryService(directory), server
-    )
+    directory_pb2_grpc.add_DirectoryServiceServicer_to_server(DirectoryService(directory), server)
     template_pb2_grpc.add_TemplateServiceServicer_to_server(
         TemplateService(templates, settings.max_attachment_bytes), server
     )

@@ -25,4 +25,3 @@ async def test_migrated_sqlite_database_matches_the_declared_schema(tmp_path: Pa
     finally:
         await db.close()
     assert diff == []
-
