@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from herald.core.allow_list import AllowListSyntaxError, AllowRule, parse_allow_list
+
 
 class ConfigError(ValueError):
     """A HERALD_* variable has a value Herald cannot use."""
@@ -50,6 +52,13 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _allow_list(env: Mapping[str, str], name: str) -> dict[str, AllowRule]:
+    try:
+        return parse_allow_list(_get(env, name, ""))
+    except AllowListSyntaxError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -222,6 +231,9 @@ class Settings:
     max_message_bytes: int = 64 * 1024 * 1024
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_recipients: int = 50
+    # Seed 003's allow-list per brand (core/allow_list.py); empty: no allow-list.
+    allow_list: Mapping[str, AllowRule] = field(default_factory=dict)
+    allow_list_admins: bool = False
     # Per-caller limits (api/limits.py); 0 / None is off.
     caller_rate_limit: tuple[float, float] | None = None
     caller_rate_limit_text: str = ""
@@ -307,6 +319,8 @@ class Settings:
                 env, "HERALD_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes, minimum=0
             ),
             max_recipients=_int(env, "HERALD_MAX_RECIPIENTS", defaults.max_recipients, minimum=1),
+            allow_list=_allow_list(env, "HERALD_ALLOW_LIST"),
+            allow_list_admins=_bool(env, "HERALD_ALLOW_LIST_ADMINS", defaults.allow_list_admins),
             caller_rate_limit=_caller_rate(env, "HERALD_CALLER_RATE_LIMIT"),
             caller_rate_limit_text=_get(env, "HERALD_CALLER_RATE_LIMIT", ""),
             max_streams_per_caller=_int(

@@ -43,6 +43,7 @@ from herald.dispatch.people import People
 from herald.dispatch.remote import RemoteProgress
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
+from herald.store.allow_list import AllowListSource
 from herald.store.api_keys import ApiKeyStore
 from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.campaigns import CampaignStore
@@ -169,7 +170,9 @@ async def start(settings: Settings) -> Herald:
     notifications = Notifications(
         queue,
         dispatcher,
-        AllowEveryone(),
+        AllowListSource(db, settings.allow_list, settings.allow_list_admins)
+        if settings.allow_list
+        else AllowEveryone(),
         settings.max_recipients,
         settings.max_attachment_bytes,
         settings.delivery_deadline_seconds,

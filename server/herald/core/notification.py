@@ -153,9 +153,18 @@ class RecipientPolicy(Protocol):
     def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None: ...
 
 
+class RecipientPolicySource(Protocol):
+    """Gives the policy that applies to one caller (their allow-list, or none)."""
+
+    async def prepare(self, caller: Any) -> RecipientPolicy: ...
+
+
 class AllowEveryone:
     def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None:
         return None
+
+    async def prepare(self, caller: Any) -> AllowEveryone:
+        return self
 
 
 class NoRecipientsError(FailedPreconditionError):

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from herald.auth.caller import current as current_caller
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
@@ -27,7 +28,7 @@ from herald.core.notification import (
     Failure,
     NotificationRequest,
     Reason,
-    RecipientPolicy,
+    RecipientPolicySource,
     Rejection,
     Screening,
     content_for,
@@ -94,7 +95,7 @@ class Notifications:
         self,
         queue: Queue,
         dispatcher: Dispatcher,
-        policy: RecipientPolicy,
+        policy: RecipientPolicySource,
         max_recipients: int,
         max_attachment_bytes: int,
         delivery_deadline: float,
@@ -233,9 +234,8 @@ class Notifications:
                     ]
                 )
             directory = await self.directory.contact_points(brand_id, ids)
-        return screen(
-            request, channels, caller, self.policy, self.max_recipients, directory, members
-        )
+        policy = await self.policy.prepare(current_caller())
+        return screen(request, channels, caller, policy, self.max_recipients, directory, members)
 
     # -- GetNotification / WatchNotification -----------------------------------
 

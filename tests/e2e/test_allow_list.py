@@ -1,0 +1,136 @@
+"""Seed 003's allow-list: a non-admin caller reaches themselves, members of their
+groups (clusters) and allowed domains; anyone else is `not_in_allow_list`. Per
+brand, and admins are exempt by default."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, directory_pb2, directory_pb2_grpc
+
+from tests.support.auth import authenticated_channel, token
+from tests.support.server import ServerProcess
+from tests.support.status import rich_error
+
+EMAIL, IN_APP = common_pb2.CHANNEL_EMAIL, common_pb2.CHANNEL_IN_APP
+NOT_ALLOWED = delivery_pb2.REJECTION_REASON_NOT_IN_ALLOW_LIST
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(
+        Path(tmp_path_factory.mktemp("herald")),
+        env={
+            "HERALD_ALLOW_LIST": "*=on:partner.example.org; open-brand=off",
+            # Email is accepted and queued; nothing needs to be delivered here.
+            "HERALD_SMTP_URL": "smtp://127.0.0.1:9",
+        },
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+async def add_people(server: ServerProcess, brand: str) -> dict[str, str]:
+    """alice and bob share a cluster; carol is in the directory but not with them."""
+    admin = token(brand=brand)
+    emails = {name: f"{name}-{tag()}@corp.example.com" for name in ("alice", "bob", "carol")}
+    async with authenticated_channel(server.target, admin) as channel:
+        directory = directory_pb2_grpc.DirectoryServiceStub(channel)
+        for name, email in emails.items():
+            await directory.CreateUser(
+                directory_pb2.CreateUserRequest(
+                    user=directory_pb2.User(id=f"{name}-{brand}", email=email)
+                ),
+                timeout=10,
+            )
+        cluster = f"team-{tag()}"
+        await directory.CreateCluster(
+            directory_pb2.CreateClusterRequest(
+                cluster=directory_pb2.Cluster(id=cluster, display_name="Team")
+            ),
+            timeout=10,
+        )
+        await directory.AddClusterMembers(
+            directory_pb2.AddClusterMembersRequest(
+                cluster_id=cluster, user_ids=[f"alice-{brand}", f"bob-{brand}"]
+            ),
+            timeout=10,
+        )
+    return emails
+
+
+async def send_as(
+    server: ServerProcess, credential: str, to: list[str], channels: list[int] | None = None
+) -> delivery_pb2.SendNotificationResponse:
+    async with authenticated_channel(server.target, credential) as channel:
+        return await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
+            delivery_pb2.SendNotificationRequest(
+                channels=channels or [EMAIL], to=to, subject="Launch deck", body="Ready for review"
+            ),
+            timeout=10,
+        )
+
+
+def outcome(
+    reply: delivery_pb2.SendNotificationResponse,
+) -> tuple[list[str], list[tuple[str, int]]]:
+    accepted = [r for a in reply.accepted_recipients for r in a.recipients]
+    rejected = [(x.recipient, x.reason) for r in reply.rejected_recipients for x in r.rejected]
+    return accepted, rejected
+
+
+async def test_a_caller_reaches_themselves_their_group_and_allowed_domains(
+    server: ServerProcess,
+) -> None:
+    brand = f"brand-{tag()}"
+    emails = await add_people(server, brand)
+    outsider = f"dave-{tag()}@elsewhere.example.net"
+    partner = f"erin-{tag()}@partner.example.org"
+    alice = token(f"alice-{brand}", roles=("creator",), brand=brand)
+    reply = await send_as(
+        server, alice, [emails["alice"], emails["bob"].upper(), emails["carol"], outsider, partner]
+    )
+    accepted, rejected = outcome(reply)
+    assert accepted == [emails["alice"], emails["bob"].upper(), partner]
+    assert rejected == [(emails["carol"], NOT_ALLOWED), (outsider, NOT_ALLOWED)]
+
+    # In-App recipients are user ids: the caller and group members pass.
+    reply = await send_as(server, alice, [f"bob-{brand}", f"carol-{brand}"], [IN_APP])
+    assert outcome(reply) == ([f"bob-{brand}"], [(f"carol-{brand}", NOT_ALLOWED)])
+
+
+async def test_nobody_allowed_is_failed_precondition_with_the_reasons(
+    server: ServerProcess,
+) -> None:
+    brand = f"brand-{tag()}"
+    emails = await add_people(server, brand)
+    carol = token(f"carol-{brand}", roles=("creator",), brand=brand)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await send_as(server, carol, [emails["alice"]])
+    error = rich_error(caught.value)
+    assert error.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert error.preconditions == [("not_in_allow_list", f"email:{emails['alice']}")]
+
+
+async def test_admins_and_brands_with_the_allow_list_off_reach_anyone(
+    server: ServerProcess,
+) -> None:
+    brand = f"brand-{tag()}"
+    emails = await add_people(server, brand)
+    outsider = f"dave-{tag()}@elsewhere.example.net"
+    admin = token(f"alice-{brand}", roles=("admin",), brand=brand)
+    assert outcome(await send_as(server, admin, [emails["carol"], outsider])) == (
+        [emails["carol"], outsider],
+        [],
+    )
+    open_creator = token("someone", roles=("creator",), brand="open-brand")
+    assert outcome(await send_as(server, open_creator, [outsider])) == ([outsider], [])
