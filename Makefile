@@ -23,11 +23,11 @@ help:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock clients/python/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q "uv==$(UV_VERSION)"
 	$(UV) pip install -q --python $(PY) -r requirements.lock
-	$(UV) pip install -q --python $(PY) --no-deps -e .
+	$(UV) pip install -q --python $(PY) --no-deps -e . -e clients/python
 	touch $@
 
 # Re-pin every Python dependency (after changing pyproject.toml).
@@ -47,11 +47,12 @@ $(GRPCURL):
 	GOBIN=$(TOOLS_BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
 
 lint: venv
-	$(VENV)/bin/ruff check server tests bench scripts
-	$(VENV)/bin/ruff format --check server tests bench scripts
+	$(VENV)/bin/ruff check server tests bench scripts clients/python
+	$(VENV)/bin/ruff format --check server tests bench scripts clients/python
 
 typecheck: venv
 	$(VENV)/bin/mypy
+	cd clients/python && $(abspath $(VENV))/bin/mypy
 
 pytest: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -65,4 +66,5 @@ clean:
 	rm -rf build var .mypy_cache .ruff_cache .pytest_cache
 
 include mk/generate.mk
+include mk/clients.mk
 include mk/postgres.mk

@@ -46,7 +46,7 @@ MAVEN_EXE_CLASSIFIER := linux-$(if $(filter aarch64 arm64,$(shell uname -m)),aar
 MVN := mvn -B -q -Dstyle.color=never
 
 # What `make generate` writes, all of it committed. check-generated diffs exactly these.
-GENERATED_PATHS := third_party/protos server/herald/v1 clients/go/heraldv1 gateway/heraldv1 \
+GENERATED_PATHS := third_party/protos server/herald/v1 clients/python/src/herald/v1 clients/go/heraldv1 gateway/heraldv1 \
 	gateway/openapi clients/ts/src/gen clients/java/src/main/java
 # What buf generate writes (removed first, so a deleted proto leaves nothing behind).
 BUF_OUT_PATHS := clients/go/heraldv1 gateway/heraldv1 gateway/openapi clients/ts/src/gen \
@@ -158,7 +158,8 @@ check-pins:
 		"clients/ts/package.json @bufbuild/protobuf $(PROTOC_GEN_ES_VERSION)" \
 		"clients/ts/package.json typescript $(TYPESCRIPT_VERSION)" \
 		"clients/java/pom.xml protobuf.version $(PROTOC_VERSION)" \
-		"clients/java/pom.xml grpc.version $(GRPC_JAVA_VERSION)"
+		"clients/java/pom.xml grpc.version $(GRPC_JAVA_VERSION)" \
+		"clients/java/examples/pom.xml grpc.version $(GRPC_JAVA_VERSION)"
 
 # go.mod and go.sum must be tidy for the generated code (a new import shows up here).
 check-go:
@@ -166,7 +167,7 @@ check-go:
 	cd gateway && go mod tidy -diff && go build ./... && go vet ./...
 
 check-ts: $(TS_STAMP)
-	cd clients/ts && node_modules/.bin/tsc --noEmit -p .
+	cd clients/ts && node_modules/.bin/tsc --noEmit -p . && node_modules/.bin/tsc --noEmit -p examples
 
 check-java:
 	cd clients/java && $(MVN) compile

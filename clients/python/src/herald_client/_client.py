@@ -1,0 +1,255 @@
+"""`HeraldClient`: one grpc.aio channel to a Herald server whose calls carry a bearer token, get
+a deadline unless they bring their own, and are retried on UNAVAILABLE by gRPC itself (a retry
+policy in the channel's service config)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import grpc
+
+from herald.v1 import (
+    campaign_pb2_grpc,
+    delivery_pb2_grpc,
+    directory_pb2_grpc,
+    inbox_pb2_grpc,
+    template_pb2_grpc,
+)
+from herald.v1.common_pb2 import Channel, ChannelResult
+from herald.v1.delivery_pb2 import (
+    SendMessageRequest,
+    SendMessageResponse,
+    SendMessageStreamRequest,
+    SendSummary,
+)
+
+# Seconds a call may take when the caller gives no timeout of its own.
+DEFAULT_TIMEOUT = 30.0
+
+SERVICES = (
+    "herald.v1.DeliveryService",
+    "herald.v1.CampaignService",
+    "herald.v1.TemplateService",
+    "herald.v1.DirectoryService",
+    "herald.v1.InboxService",
+)
+# Streams that follow something for as long as the caller wants: no default deadline.
+WATCH_METHODS = frozenset(
+    {
+        "/herald.v1.DeliveryService/WatchNotification",
+        "/herald.v1.CampaignService/WatchCampaignSend",
+        "/herald.v1.InboxService/WatchInbox",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """gRPC's retry policy (https://github.com/grpc/proposal/blob/master/A6-client-retries.md):
+    a call that fails with one of `retryable_status_codes` before the server sent any response
+    is tried again, up to `max_attempts` in all (gRPC caps it at 5), after a random pause of up
+    to `initial_backoff` seconds, growing by `backoff_multiplier` up to `max_backoff`."""
+
+    max_attempts: int = 5
+    initial_backoff: float = 0.2
+    max_backoff: float = 5.0
+    backoff_multiplier: float = 2.0
+    retryable_status_codes: tuple[str, ...] = ("UNAVAILABLE",)
+
+
+def service_config(retry: RetryPolicy | None) -> str:
+    """The channel's service config (JSON): `retry` for every method of every Herald service."""
+    if retry is None:
+        return json.dumps({})
+    policy = {
+        "maxAttempts": retry.max_attempts,
+        "initialBackoff": f"{retry.initial_backoff}s",
+        "maxBackoff": f"{retry.max_backoff}s",
+        "backoffMultiplier": retry.backoff_multiplier,
+        "retryableStatusCodes": list(retry.retryable_status_codes),
+    }
+    return json.dumps(
+        {
+            "methodConfig": [
+                {"name": [{"service": name} for name in SERVICES], "retryPolicy": policy}
+            ]
+        }
+    )
+
+
+class _CallDefaults:
+    """Adds `authorization` (unless the call has one) and the default deadline (unless the call
+    has one, or is a Watch stream) to every call. grpc.aio files an interceptor under the first
+    call kind it implements only, so each kind gets its own subclass below."""
+
+    def __init__(self, authorization: str | None, timeout: float | None) -> None:
+        self.authorization = authorization
+        self.timeout = timeout
+
+    def details(self, details: Any) -> Any:
+        method = details.method
+        name = method.decode() if isinstance(method, bytes) else str(method)
+        timeout = details.timeout
+        if timeout is None and name not in WATCH_METHODS:
+            timeout = self.timeout
+        metadata = list(details.metadata or ())
+        if self.authorization and not any(key == "authorization" for key, _ in metadata):
+            metadata.append(("authorization", self.authorization))
+        return details._replace(timeout=timeout, metadata=grpc.aio.Metadata(*metadata))
+
+
+class _UnaryUnary(_CallDefaults, grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        return await continuation(self.details(details), request)
+
+
+class _UnaryStream(_CallDefaults, grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
+    async def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
+        return await continuation(self.details(details), request)
+
+
+class _StreamUnary(_CallDefaults, grpc.aio.StreamUnaryClientInterceptor):  # type: ignore[misc]
+    async def intercept_stream_unary(self, continuation: Any, details: Any, requests: Any) -> Any:
+        return await continuation(self.details(details), requests)
+
+
+class _StreamStream(_CallDefaults, grpc.aio.StreamStreamClientInterceptor):  # type: ignore[misc]
+    async def intercept_stream_stream(self, continuation: Any, details: Any, requests: Any) -> Any:
+        return await continuation(self.details(details), requests)
+
+
+def _channels(channels: Iterable[int | str]) -> list[int]:
+    """Channel values from values or names ("IN_APP", "in_app", "CHANNEL_IN_APP")."""
+    values = []
+    for channel in channels:
+        if isinstance(channel, str):
+            name = channel.upper()
+            values.append(Channel.Value(name if name.startswith("CHANNEL_") else f"CHANNEL_{name}"))
+        else:
+            values.append(channel)
+    return values
+
+
+class HeraldClient:
+    """An async client for a Herald server at `target` ("host:port").
+
+    `token` (a JWT or an API key) is sent as `authorization: Bearer <token>` on every call.
+    `credentials` makes the channel TLS (e.g. `grpc.ssl_channel_credentials(ca)`); without
+    it the channel is plaintext. A call without a timeout of its own gets `timeout` seconds
+    (None: no deadline); the Watch streams never get one. `retry` is gRPC's retry policy for
+    every Herald method (None: no retries); it only retries calls the server never answered,
+    and `send_message` / `stream_message` give each request a `request_id` when it has none,
+    so a retried send is never sent twice.
+
+    `send_message` and `stream_message` cover the common case; `delivery`, `campaigns`,
+    `templates`, `directory` and `inbox` are the generated stubs on the same channel.
+    Use it as `async with HeraldClient(...) as client:`, or call `close()`.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        token: str | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = RetryPolicy(),
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        self.target = target
+        self.timeout = timeout
+        authorization = f"Bearer {token}" if token else None
+        interceptors = [
+            kind(authorization, timeout)
+            for kind in (_UnaryUnary, _UnaryStream, _StreamUnary, _StreamStream)
+        ]
+        channel_options = [
+            ("grpc.enable_retries", 1 if retry is not None else 0),
+            ("grpc.service_config", service_config(retry)),
+            *options,
+        ]
+        if credentials is None:
+            self.channel = grpc.aio.insecure_channel(
+                target, channel_options, interceptors=interceptors
+            )
+        else:
+            self.channel = grpc.aio.secure_channel(
+                target, credentials, channel_options, interceptors=interceptors
+            )
+        self.delivery = delivery_pb2_grpc.DeliveryServiceStub(self.channel)
+        self.campaigns = campaign_pb2_grpc.CampaignServiceStub(self.channel)
+        self.templates = template_pb2_grpc.TemplateServiceStub(self.channel)
+        self.directory = directory_pb2_grpc.DirectoryServiceStub(self.channel)
+        self.inbox = inbox_pb2_grpc.InboxServiceStub(self.channel)
+
+    @staticmethod
+    def _request(request: SendMessageRequest | None, fields: dict[str, Any]) -> SendMessageRequest:
+        if request is not None and fields:
+            raise TypeError("pass a SendMessageRequest or its fields as keywords, not both")
+        if request is None:
+            if "channels" in fields:
+                fields["channels"] = _channels(fields["channels"])
+            request = SendMessageRequest(**fields)
+        if not request.request_id:
+            copy = SendMessageRequest()
+            copy.CopyFrom(request)
+            copy.request_id = uuid.uuid4().hex
+            request = copy
+        return request
+
+    async def send_message(
+        self,
+        request: SendMessageRequest | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **fields: Any,
+    ) -> SendMessageResponse:
+        """SendMessage: one message over the requested channels; returns one result per channel
+        once all are done (or the deadline passes). Takes a `SendMessageRequest` or its fields as
+        keywords, where channels may also be given by name:
+        `await client.send_message(subject="Hi", body="...", channels=["IN_APP"], user_id="u1")`.
+        """
+        message = self._request(request, fields)
+        response: SendMessageResponse = await self.delivery.SendMessage(message, timeout=timeout)
+        return response
+
+    async def stream_message(
+        self,
+        request: SendMessageRequest | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **fields: Any,
+    ) -> AsyncIterator[ChannelResult | SendSummary]:
+        """SendMessageStream: yields each channel's `ChannelResult` the moment it completes,
+        then the `SendSummary`. Takes the same arguments as `send_message`."""
+        message = self._request(request, fields)
+        call = self.delivery.SendMessageStream(
+            SendMessageStreamRequest(message=message), timeout=timeout
+        )
+        async for event in call:
+            kind = event.WhichOneof("event")
+            if kind == "result":
+                yield event.result
+            elif kind == "summary":
+                yield event.summary
+
+    async def close(self, grace: float | None = None) -> None:
+        await self.channel.close(grace)
+
+    async def __aenter__(self) -> HeraldClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
