@@ -1,4 +1,5 @@
-"""The `herald` command: serve, migrate, and development credentials (token, apikey)."""
+"""The `herald` command: serve, migrate, development credentials (token, apikey),
+and the client commands of cli_client.py (send, campaign, inbox, health)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import sys
 from typing import Any
 
+from herald import cli_client
 from herald.config import ConfigError, Settings
 
 
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="run the gRPC server (configuration from HERALD_* variables)")
     commands.add_parser("migrate", help="apply database migrations and exit")
     _add_credential_commands(commands)
+    cli_client.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     from herald import logging as herald_logging  # noqa: PLC0415 - keep --help fast
 
     herald_logging.configure(settings.log_level)
+    if args.command in cli_client.COMMANDS:
+        return cli_client.run(args, settings)
     if args.command in ("token", "apikey"):
         from herald.cli_credentials import run  # noqa: PLC0415
 

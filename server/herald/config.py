@@ -215,6 +215,17 @@ def _tls(env: Mapping[str, str]) -> tuple[str, str, str, dict[str, TlsIdentity]]
     return cert, key, client_ca, identities
 
 
+def _metrics_listen(env: Mapping[str, str], name: str) -> str:
+    """`127.0.0.1:9464` (host:port; port 0 picks a free one); "" or "off" -> ""."""
+    value = _get(env, name, "")
+    if value.lower() in ("", "off"):
+        return ""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ConfigError(f"{name} must be host:port, got {value!r}")
+    return value
+
+
 CHANNEL_NAMES = ("email", "sms", "push", "in_app", "webhook")
 DEFAULT_CONCURRENCY = {"email": 16, "sms": 32, "push": 64, "in_app": 256, "webhook": 256}
 
@@ -291,6 +302,10 @@ class Settings:
     fcm_credentials: str = ""
     fcm_base_url: str = ""
     fcm_timeout: float = 10.0
+    # Operations: Prometheus metrics on their own listener ("" = off); OpenTelemetry
+    # tracing (the SDK reads the standard OTEL_* variables) when otel is on.
+    metrics_listen: str = ""
+    otel: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -395,5 +410,7 @@ class Settings:
             fcm_credentials=_get(env, "HERALD_FCM_CREDENTIALS", ""),
             fcm_base_url=_get(env, "HERALD_FCM_BASE_URL", ""),
             fcm_timeout=_float(env, "HERALD_FCM_TIMEOUT", defaults.fcm_timeout, 0.001),
+            metrics_listen=_metrics_listen(env, "HERALD_METRICS_LISTEN"),
+            otel=_bool(env, "HERALD_OTEL", defaults.otel),
             extra={k: v for k, v in env.items() if k.startswith("HERALD_")},
         )

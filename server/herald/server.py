@@ -6,6 +6,7 @@ import asyncio
 import gc
 import signal
 from dataclasses import dataclass
+from functools import partial
 
 import grpc
 import structlog
@@ -13,6 +14,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from herald import tracing
 from herald.api.campaign_service import CampaignService
 from herald.api.delivery_service import DeliveryService
 from herald.api.directory_service import DirectoryService
@@ -43,6 +45,7 @@ from herald.dispatch.people import People
 from herald.dispatch.remote import RemoteProgress
 from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
+from herald.metrics import MetricsServer, QueueSampler, queue_collector
 from herald.store.allow_list import AllowListSource
 from herald.store.api_keys import ApiKeyStore
 from herald.store.attachment_dir import AttachmentDirectory
@@ -52,6 +55,7 @@ from herald.store.directory import Directory
 from herald.store.inbox import InboxStore
 from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
+from herald.store.queue_stats import queue_depth
 from herald.store.templates import TemplateStore
 from herald.store.writer import GroupCommitWriter
 from herald.transport import Transport, build_transport, is_loopback
@@ -95,6 +99,9 @@ class Herald:
     # PostgreSQL only: LISTEN/NOTIFY with the other replicas (store/pg_listen.py).
     listener: PgListener | None = None
     remote: RemoteProgress | None = None
+    # HERALD_METRICS_LISTEN only: the Prometheus listener and its queue sampler.
+    metrics: MetricsServer | None = None
+    sampler: QueueSampler | None = None
 
 
 def _warn_if_exposed(listen: str, transport: Transport) -> None:
@@ -119,6 +126,7 @@ async def start(settings: Settings) -> Herald:
     except RoleScopesError as exc:
         raise ConfigError(str(exc)) from exc
     jwt_verifier = JwtVerifier.from_settings(settings)
+    tracing.configure(settings)  # HERALD_OTEL; a bad OTEL_TRACES_EXPORTER is a ConfigError
     db = Database(settings.sqlalchemy_url)
     if settings.migrate_on_start:
         await db.migrate()
@@ -226,6 +234,14 @@ async def start(settings: Settings) -> Herald:
         port = server.add_secure_port(settings.listen, transport.credentials)
     else:
         port = server.add_insecure_port(settings.listen)
+    metrics = sampler = None
+    if settings.metrics_listen:
+        sampler = QueueSampler(partial(queue_depth, db), queue_collector())
+        await sampler.start()
+        try:
+            metrics = MetricsServer(settings.metrics_listen)
+        except OSError as exc:
+            raise ConfigError(f"HERALD_METRICS_LISTEN {settings.metrics_listen}: {exc}") from exc
     await server.start()
     # Everything built so far (modules, descriptors, the engine) lives as long as
     # the process: keep it out of the cyclic collector's full passes.
@@ -253,6 +269,8 @@ async def start(settings: Settings) -> Herald:
         inbox=inbox,
         listener=listener,
         remote=remote,
+        metrics=metrics,
+        sampler=sampler,
     )
 
 
@@ -273,8 +291,14 @@ async def stop(herald: Herald) -> None:
         await herald.remote.close()
     for adapter in herald.adapters.values():
         await adapter.close()
+    if herald.sampler is not None:
+        await herald.sampler.close()
+    if herald.metrics is not None:
+        herald.metrics.close()
     await herald.writer.close()
     await herald.db.close()
+    if herald.settings.otel:
+        tracing.shutdown()  # flushes the exporters
     log.info("stopped")
 
 

@@ -1,15 +1,20 @@
-"""Server interceptors: a request id and one log line per RPC."""
+"""Server interceptors: a request id, one log line, the RPC metrics and (when
+tracing is on) a span per RPC."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 import structlog
+from opentelemetry import trace
 
+from herald import tracing
 from herald.core.ids import new_id
+from herald.metrics import RpcMetrics
 
 log = structlog.get_logger("herald.rpc")
 REQUEST_ID_HEADER = "x-request-id"
@@ -28,17 +33,29 @@ def _request_id(metadata: Any) -> str:
     return new_id()
 
 
-def _code(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+def _code(context: grpc.aio.ServicerContext[Any, Any], error: BaseException | None = None) -> str:
     code = context.code()
     if code is None:
-        return "OK"
+        if error is None or isinstance(error, grpc.aio.AbortError):
+            return "OK"
+        # grpc answers an exception the handler did not turn into a status as UNKNOWN.
+        if isinstance(error, asyncio.CancelledError | GeneratorExit):
+            return "CANCELLED"
+        return "UNKNOWN"
     return code.name if isinstance(code, grpc.StatusCode) else str(code)
+
+
+def _code_value(code: str) -> int:
+    status = grpc.StatusCode.__members__.get(code)
+    return int(status.value[0]) if status is not None else 2
 
 
 class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
     """Wraps each method's handler once (cached per handler); the wrapper reads
     the request id from the call's metadata, binds it and the method to every
-    log line of the call, echoes it as a trailer and logs the outcome."""
+    log line of the call, echoes it as a trailer and logs the outcome; counts
+    the call by method and code with its latency (herald.metrics) and, with
+    tracing on, runs it in a server span."""
 
     def __init__(self) -> None:
         # method -> (its handler, the wrapped handler); only methods a handler answers.
@@ -62,22 +79,36 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
     quiet = method.startswith(_QUIET)
     bind = structlog.contextvars.bind_contextvars
     clear = structlog.contextvars.clear_contextvars
+    rpc = RpcMetrics(method)
 
     if handler.unary_unary is not None:
         inner_unary = handler.unary_unary
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            request_id = _request_id(context.invocation_metadata())
+            metadata = context.invocation_metadata()
+            request_id = _request_id(metadata)
             bind(request_id=request_id, method=method)
             context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
             started = time.monotonic()
+            tracer = tracing.TRACER
+            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+            error: BaseException | None = None
             try:
-                return await inner_unary(request, context)
+                if span is None:
+                    return await inner_unary(request, context)
+                with trace.use_span(span, end_on_exit=False):
+                    return await inner_unary(request, context)
+            except BaseException as exc:
+                error = exc
+                raise
             finally:
+                code = _code(context, error)
+                seconds = time.monotonic() - started
+                rpc.finished(code, seconds)
+                if span is not None:
+                    tracing.end_rpc_span(span, code, _code_value(code))
                 if not quiet:
-                    log.info(
-                        "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
-                    )
+                    log.info("rpc", code=code, seconds=round(seconds, 4))
                 clear()
 
         return grpc.unary_unary_rpc_method_handler(
@@ -91,18 +122,35 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         async def stream(
             request: Any, context: grpc.aio.ServicerContext[Any, Any]
         ) -> AsyncIterator[Any]:
-            request_id = _request_id(context.invocation_metadata())
+            metadata = context.invocation_metadata()
+            request_id = _request_id(metadata)
             bind(request_id=request_id, method=method)
             context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
             started = time.monotonic()
+            tracer = tracing.TRACER
+            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+            error: BaseException | None = None
+            rpc.streams.inc()
             try:
-                async for item in inner_stream(request, context):
-                    yield item
+                if span is None:
+                    async for item in inner_stream(request, context):
+                        yield item
+                else:
+                    with trace.use_span(span, end_on_exit=False):
+                        async for item in inner_stream(request, context):
+                            yield item
+            except BaseException as exc:
+                error = exc
+                raise
             finally:
+                rpc.streams.dec()
+                code = _code(context, error)
+                seconds = time.monotonic() - started
+                rpc.finished(code, seconds)
+                if span is not None:
+                    tracing.end_rpc_span(span, code, _code_value(code))
                 if not quiet:
-                    log.info(
-                        "rpc", code=_code(context), seconds=round(time.monotonic() - started, 4)
-                    )
+                    log.info("rpc", code=code, seconds=round(seconds, 4))
                 clear()
 
         return grpc.unary_stream_rpc_method_handler(

@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 
+from herald import tracing
 from herald.channels.base import AttachmentData, ChannelAdapter, DeliveryResult, OutboundMessage
 from herald.channels.inapp import InAppChannel
 from herald.core import content_codec
@@ -27,6 +28,7 @@ from herald.core.message import Content
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket
 from herald.dispatch.retry import RetryPolicy
+from herald.metrics import CHANNELS as CHANNEL_METRICS
 from herald.store.queue import Outcome, Queue
 from herald.store.writer import Op
 
@@ -152,6 +154,29 @@ class Dispatcher:
         self._slot_free.set()
 
     async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
+        tracer = tracing.TRACER
+        if tracer is None:
+            return await self._run_attempt(delivery, content)
+        # One span per attempt: a child of the RPC that started it, if any.
+        with tracer.start_as_current_span(
+            f"deliver {delivery.channel.value}",
+            kind=tracing.SpanKind.CLIENT,
+            attributes={
+                "herald.delivery_id": delivery.id,
+                "herald.request_id": delivery.request_id,
+                "herald.channel": delivery.channel.value,
+                "herald.attempt": delivery.attempts + 1,
+            },
+        ) as span:
+            view = await self._run_attempt(delivery, content)
+            span.set_attribute("herald.state", view.state.value)
+            if view.error_code:
+                span.set_attribute("herald.error_code", view.error_code)
+            if view.state is not DeliveryState.DELIVERED:
+                span.set_status(tracing.Status(tracing.StatusCode.ERROR, view.error_code))
+            return view
+
+    async def _run_attempt(self, delivery: Leased, content: Content) -> DeliveryView:
         attempt = delivery.attempts + 1
         adapter = self.adapters.get(delivery.channel)
         if adapter is None:
@@ -187,6 +212,7 @@ class Dispatcher:
         try:
             if bucket is not None:
                 await bucket.acquire(delivery.lane)
+            sending = time.monotonic()
             if isinstance(adapter, InAppChannel):
                 # Delivering In-App is a write to our own store: the inbox row
                 # commits in the same transaction as the outcome.
@@ -203,6 +229,7 @@ class Dispatcher:
                     result = DeliveryResult.transient_failure(
                         "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
                     )
+            CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
         finally:
             if slots is not None:
                 slots.release(delivery.lane)
@@ -255,6 +282,7 @@ class Dispatcher:
                 "INTERNAL_ERROR", f"store error: {type(exc).__name__}"
             )
             return await self._record(delivery, failure)
+        CHANNEL_METRICS[delivery.channel].outcome(outcome.state)
         return _Recorded(result, outcome, now, bool(chain))
 
     async def _publish(

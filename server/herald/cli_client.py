@@ -1,0 +1,128 @@
+"""Client commands of `herald`: send, campaign send, inbox watch, health (their
+arguments; cli_client_commands.py runs them, imported only when one is used so
+`herald --help` and `herald serve` stay fast).
+
+They talk to a running server: `--target` (HERALD_TARGET, default
+127.0.0.1:50051), `--token` (HERALD_TOKEN; without one, an admin token is minted
+when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
+`herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
+
+Exit codes: 0 everything delivered / serving / completed; 1 a channel or a
+recipient failed, or not serving; 2 bad usage or an RPC error (its status code,
+message, reason and field violations on stderr). `--json` prints responses as
+protobuf JSON (one object per line for streams).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from herald.config import Settings
+
+COMMANDS = ("send", "campaign", "inbox", "health")
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+
+# -- arguments ----------------------------------------------------------------
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--target",
+        default=os.environ.get("HERALD_TARGET", DEFAULT_TARGET),
+        help=f"server address (HERALD_TARGET, default {DEFAULT_TARGET})",
+    )
+    group.add_argument(
+        "--token",
+        default=os.environ.get("HERALD_TOKEN", ""),
+        help="bearer token or API key (HERALD_TOKEN; default: an admin token minted from "
+        "HERALD_JWT_SECRET or the data directory's secret, if there is one)",
+    )
+    group.add_argument("--cacert", type=Path, help="PEM CA certificate(s): connect with TLS")
+    group.add_argument("--cert", type=Path, help="PEM client certificate (mutual TLS)")
+    group.add_argument("--key", type=Path, help="PEM client private key (mutual TLS)")
+    group.add_argument(
+        "--timeout", type=float, default=None, help="seconds the call may take (unary calls)"
+    )
+    parser.add_argument("--json", action="store_true", help="print responses as JSON")
+
+
+def add_commands(commands: Any) -> None:
+    send = commands.add_parser(
+        "send",
+        help="send a message (SendMessage) and print one result per channel",
+        description="Send a message and wait for every channel's result. Exit code 0 when "
+        "every channel delivered, 1 when one did not, 2 on bad input or an RPC error.",
+    )
+    send.add_argument(
+        "file",
+        nargs="?",
+        help="a JSON SendMessageRequest: a path, or - for stdin (same as --file)",
+    )
+    send.add_argument("--file", dest="file_option", help="a JSON SendMessageRequest (or -)")
+    send.add_argument("--subject", help="subject / title")
+    send.add_argument("--body", help="body text")
+    send.add_argument("--html", action="store_true", help="the body is HTML")
+    send.add_argument(
+        "--channel",
+        "-c",
+        action="append",
+        default=[],
+        help="email, sms, push, in_app, webhook (repeat, or comma-separated)",
+    )
+    send.add_argument("--email", help="email address")
+    send.add_argument("--phone", help="E.164 phone number")
+    send.add_argument("--user", help="user id (In-App inbox; directory contact points)")
+    send.add_argument("--push-token", help="FCM registration token")
+    send.add_argument("--webhook-url", help="webhook URL")
+    send.add_argument("--request-id", help="idempotency key")
+    send.add_argument("--data", help="template data as a JSON object, e.g. '{\"code\": 42}'")
+    send.add_argument("--fallback", action="store_true", help="try the channels in order")
+    _connection_options(send)
+
+    campaign = commands.add_parser("campaign", help="campaign commands")
+    campaign_commands = campaign.add_subparsers(dest="campaign_command", required=True)
+    campaign_send = campaign_commands.add_parser(
+        "send",
+        help="send a stored campaign to recipients (SendCampaign), optionally watching it",
+        description="Exit code 0 when the send was accepted (with --watch: completed with no "
+        "failures), 1 when a recipient failed or the send was cancelled, 2 on an error.",
+    )
+    campaign_send.add_argument("id", help="the campaign's id")
+    campaign_send.add_argument(
+        "--recipients",
+        required=True,
+        help="a .csv (person_id,recipient; a header row is optional) or .json "
+        '([{"person_id": ..., "recipient": ...}]) file, or - for CSV on stdin',
+    )
+    campaign_send.add_argument("--request-id", help="idempotency key")
+    campaign_send.add_argument(
+        "--watch", action="store_true", help="follow the send (WatchCampaignSend) to its end"
+    )
+    _connection_options(campaign_send)
+
+    inbox = commands.add_parser("inbox", help="inbox commands")
+    inbox_commands = inbox.add_subparsers(dest="inbox_command", required=True)
+    inbox_watch = inbox_commands.add_parser(
+        "watch",
+        help="print a user's inbox events (WatchInbox) until interrupted",
+    )
+    inbox_watch.add_argument("user", help="the user id")
+    _connection_options(inbox_watch)
+
+    health = commands.add_parser(
+        "health",
+        help="check the server's health (grpc.health.v1); exit code 0 when SERVING",
+    )
+    health.add_argument("--service", default="", help="a service name (default: the server)")
+    _connection_options(health)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from herald.cli_client_commands import run as run_command  # noqa: PLC0415
+
+    return run_command(args, settings)

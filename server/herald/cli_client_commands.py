@@ -1,0 +1,455 @@
+"""Running the client commands of `herald` (cli_client.py has their arguments).
+
+They talk to a running server: `--target` (HERALD_TARGET, default
+127.0.0.1:50051), `--token` (HERALD_TOKEN; without one, an admin token is minted
+when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
+`herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
+
+Exit codes: 0 everything delivered / serving / completed; 1 a channel or a
+recipient failed, or not serving; 2 bad usage or an RPC error (its status code,
+message, reason and field violations on stderr). `--json` prints responses as
+protobuf JSON (one object per line for streams).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import grpc
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2, status_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from herald.config import ConfigError, Settings
+from herald.v1 import (
+    campaign_pb2,
+    campaign_pb2_grpc,
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
+)
+
+CLI_SUBJECT = "herald-cli"
+
+
+class UsageError(Exception):
+    """Bad arguments or input: exit code 2."""
+
+
+# -- connection ---------------------------------------------------------------
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{what} {str(path)!r}: {exc.strerror}") from exc
+
+
+def _channel(args: argparse.Namespace) -> grpc.Channel:
+    if (args.cert is None) != (args.key is None):
+        raise UsageError("--cert and --key go together")
+    if args.cacert is None and args.cert is None:
+        return grpc.insecure_channel(args.target)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=_read(args.cacert, "--cacert") if args.cacert else None,
+        private_key=_read(args.key, "--key") if args.key else None,
+        certificate_chain=_read(args.cert, "--cert") if args.cert else None,
+    )
+    return grpc.secure_channel(args.target, credentials)
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> str:
+    if args.token:
+        return str(args.token)
+    from herald.auth.tokens import jwt_secret, mint  # noqa: PLC0415
+
+    secret = jwt_secret(settings, generate=False)  # never create a secret here
+    if not secret:
+        return ""
+    return mint(
+        secret,
+        CLI_SUBJECT,
+        scopes=(),
+        roles=("admin",),
+        brand="",
+        ttl=300.0,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+def _metadata(args: argparse.Namespace, settings: Settings) -> tuple[tuple[str, str], ...]:
+    token = _token(args, settings)
+    return (("authorization", f"Bearer {token}"),) if token else ()
+
+
+# -- output -------------------------------------------------------------------
+
+
+def _json(message: Message) -> str:
+    return json_format.MessageToJson(message, indent=None, sort_keys=False)
+
+
+def _out(line: str) -> None:
+    print(line, flush=True)
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def report_rpc_error(error: grpc.RpcError) -> int:
+    """The status code and message, then ErrorInfo, field and precondition
+    violations from google.rpc.Status, on stderr. Returns 2."""
+    code = error.code()
+    _err(f"herald: {code.name if code else 'UNKNOWN'}: {error.details() or ''}")
+    status = status_pb2.Status()
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin" and isinstance(value, bytes):
+            status.ParseFromString(value)
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            extra = " ".join(f"{k}={v}" for k, v in sorted(info.metadata.items()))
+            _err(f"  reason: {info.reason}" + (f" ({extra})" if extra else ""))
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            for violation in bad.field_violations:
+                _err(f"  {violation.field}: {violation.description}")
+        elif detail.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
+            failure = error_details_pb2.PreconditionFailure()
+            detail.Unpack(failure)
+            for item in failure.violations:
+                _err(f"  {item.type} {item.subject}: {item.description}")
+        elif detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            retry = error_details_pb2.RetryInfo()
+            detail.Unpack(retry)
+            _err(f"  retry after {retry.retry_delay.ToTimedelta().total_seconds():g} s")
+    if code is grpc.StatusCode.UNAUTHENTICATED:
+        _err("  (give --token or HERALD_TOKEN, or point HERALD_DATA_DIR at the server's data)")
+    return 2
+
+
+def _enum_name(enum: Any, value: int, prefix: str) -> str:
+    return str(enum.Name(value)).removeprefix(prefix).lower()
+
+
+# -- send -----------------------------------------------------------------------
+
+_CHANNELS: dict[str, common_pb2.Channel] = {
+    "email": common_pb2.CHANNEL_EMAIL,
+    "sms": common_pb2.CHANNEL_SMS,
+    "push": common_pb2.CHANNEL_PUSH,
+    "in_app": common_pb2.CHANNEL_IN_APP,
+    "inapp": common_pb2.CHANNEL_IN_APP,
+    "in-app": common_pb2.CHANNEL_IN_APP,
+    "webhook": common_pb2.CHANNEL_WEBHOOK,
+}
+
+
+def _channel_value(name: str) -> common_pb2.Channel:
+    key = name.strip().lower().removeprefix("channel_")
+    if key not in _CHANNELS:
+        raise UsageError(f"--channel {name!r}: one of email, sms, push, in_app, webhook")
+    return _CHANNELS[key]
+
+
+def _load_json(source: str, what: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else _read(Path(source), what).decode()
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{what} {source!r} is not JSON: {exc}") from exc
+
+
+def build_send_request(args: argparse.Namespace) -> delivery_pb2.SendMessageRequest:
+    """The file's request (if any), then each flag given on top of it."""
+    request = delivery_pb2.SendMessageRequest()
+    if args.file and args.file_option:
+        raise UsageError("give the request file once (positional or --file)")
+    source = args.file or args.file_option
+    if source:
+        try:
+            json_format.ParseDict(_load_json(source, "request file"), request)
+        except json_format.ParseError as exc:
+            raise UsageError(f"request file {source!r}: {exc}") from exc
+    for name, field_name in (
+        ("subject", "subject"),
+        ("body", "body"),
+        ("email", "email_address"),
+        ("phone", "phone_number"),
+        ("user", "user_id"),
+        ("push_token", "push_token"),
+        ("webhook_url", "webhook_url"),
+        ("request_id", "request_id"),
+    ):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(request, field_name, value)
+    if args.html:
+        request.is_html = True
+    if args.fallback:
+        request.mode = delivery_pb2.DISPATCH_MODE_FALLBACK
+    channels = [c for value in args.channel for c in value.split(",") if c.strip()]
+    if channels:
+        del request.channels[:]
+        request.channels.extend(_channel_value(c) for c in channels)
+    if args.data is not None:
+        data = _load_json_text(args.data, "--data")
+        if not isinstance(data, dict):
+            raise UsageError("--data must be a JSON object")
+        request.data.Clear()
+        request.data.update(data)
+    return request
+
+
+def _load_json_text(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{what} is not JSON: {exc}") from exc
+
+
+def _send(args: argparse.Namespace, settings: Settings) -> int:
+    request = build_send_request(args)
+    with _channel(args) as channel:
+        stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+        response = stub.SendMessage(
+            request, metadata=_metadata(args, settings), timeout=args.timeout
+        )
+    if args.json:
+        _out(_json(response))
+    else:
+        replayed = " (replayed)" if response.replayed else ""
+        _out(f"message {response.message_id}{replayed}")
+        for result in response.results:
+            channel_name = _enum_name(common_pb2.Channel, result.channel, "CHANNEL_")
+            state = _enum_name(common_pb2.DeliveryState, result.state, "DELIVERY_STATE_")
+            line = f"  {channel_name:<8} {state:<10} {result.recipient}"
+            if not result.success and result.error_code:
+                line += f"  {result.error_code}: {result.error}"
+            if result.attempts > 1:
+                line += f"  ({result.attempts} attempts)"
+            _out(line)
+    ok = bool(response.results) and all(r.success for r in response.results)
+    return 0 if ok else 1
+
+
+# -- campaign send ------------------------------------------------------------
+
+
+def read_recipients(source: str) -> list[campaign_pb2.CampaignRecipient]:
+    if source.lower().endswith(".json"):
+        items = _load_json(source, "--recipients")
+        if not isinstance(items, list):
+            raise UsageError("--recipients: a JSON file holds a list of recipients")
+        recipients = []
+        for index, item in enumerate(items):
+            recipient = campaign_pb2.CampaignRecipient()
+            try:
+                json_format.ParseDict(item, recipient)
+            except json_format.ParseError as exc:
+                raise UsageError(f"--recipients [{index}]: {exc}") from exc
+            recipients.append(recipient)
+        return recipients
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = _read(Path(source), "--recipients").decode()
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--recipients {source!r} is not UTF-8") from exc
+    recipients = []
+    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        cells = [cell.strip() for cell in row]
+        if number == 1 and [c.lower() for c in cells] == ["person_id", "recipient"]:
+            continue
+        if len(cells) != 2:
+            raise UsageError(f"--recipients line {number}: expected person_id,recipient")
+        recipients.append(campaign_pb2.CampaignRecipient(person_id=cells[0], recipient=cells[1]))
+    return recipients
+
+
+_SEND_DONE = (
+    campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED,
+    campaign_pb2.CAMPAIGN_SEND_STATUS_CANCELLED,
+)
+
+
+def _send_line(send: campaign_pb2.CampaignSend) -> str:
+    status = _enum_name(campaign_pb2.CampaignSendStatus, send.status, "CAMPAIGN_SEND_STATUS_")
+    return (
+        f"send {send.id} of campaign {send.campaign_id}: {status}, "
+        f"{send.sent} sent, {send.failed} failed, {send.cancelled} cancelled "
+        f"of {send.total_recipients}"
+    )
+
+
+def _send_outcome(send: campaign_pb2.CampaignSend) -> int:
+    completed = send.status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
+    return 0 if completed and send.failed == 0 else 1
+
+
+def _watch_with_progress(updates: Iterator[campaign_pb2.CampaignSend]) -> campaign_pb2.CampaignSend:
+    from rich.console import Console  # noqa: PLC0415 - only --watch pays for rich
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    last: campaign_pb2.CampaignSend | None = None
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sent {task.fields[sent]}, failed {task.fields[failed]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as progress:
+        task = progress.add_task("queued", total=None, sent=0, failed=0)
+        for send in updates:
+            last = send
+            progress.update(
+                task,
+                description=_enum_name(
+                    campaign_pb2.CampaignSendStatus, send.status, "CAMPAIGN_SEND_STATUS_"
+                ),
+                total=send.total_recipients or None,
+                completed=send.sent + send.failed + send.cancelled,
+                sent=send.sent,
+                failed=send.failed,
+            )
+    if last is None:
+        raise UsageError("the watch ended before any progress arrived")
+    return last
+
+
+def _campaign_send(args: argparse.Namespace, settings: Settings) -> int:
+    recipients = read_recipients(args.recipients)
+    request = campaign_pb2.SendCampaignRequest(
+        id=args.id, recipients=recipients, request_id=args.request_id or ""
+    )
+    metadata = _metadata(args, settings)
+    with _channel(args) as channel:
+        stub = campaign_pb2_grpc.CampaignServiceStub(channel)
+        send = stub.SendCampaign(request, metadata=metadata, timeout=args.timeout).send
+        if not args.watch:
+            _out(_json(send) if args.json else _send_line(send))
+            return 0
+        stream = stub.WatchCampaignSend(
+            campaign_pb2.WatchCampaignSendRequest(id=send.id), metadata=metadata
+        )
+
+        def updates() -> Iterator[campaign_pb2.CampaignSend]:
+            for response in stream:
+                yield response.send
+                if response.send.status in _SEND_DONE:
+                    stream.cancel()
+                    return
+
+        if args.json:
+            last = send
+            for update in updates():
+                last = update
+                _out(_json(update))
+        else:
+            last = _watch_with_progress(updates())
+            _out(_send_line(last))
+    return _send_outcome(last)
+
+
+# -- inbox watch ----------------------------------------------------------------
+
+
+def _inbox_line(event: inbox_pb2.WatchInboxResponse) -> str:
+    kind = event.WhichOneof("event")
+    if kind is None:
+        return f"unread {event.unread_count}"
+    message = getattr(event, kind)
+    state = _enum_name(inbox_pb2.InboxMessageState, message.state, "INBOX_MESSAGE_STATE_")
+    verb = "new" if kind == "message_added" else "updated"
+    text = f"{message.title}: {message.body}" if message.title else message.body
+    return f"{verb} {message.id} [{state}] {text} (unread {event.unread_count})"
+
+
+def _terminate(signum: int, frame: Any) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    request = inbox_pb2.WatchInboxRequest(user_id=args.user)
+    with _channel(args) as channel:
+        stub = inbox_pb2_grpc.InboxServiceStub(channel)
+        try:
+            while True:
+                stream = stub.WatchInbox(request, metadata=_metadata(args, settings))
+                try:
+                    for event in stream:
+                        _out(_json(event) if args.json else _inbox_line(event))
+                except grpc.RpcError as error:
+                    # The server ends long or idle streams (DEADLINE_EXCEEDED, with a
+                    # zero RetryInfo); the watch starts again with the current state.
+                    if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
+                        raise
+                    continue
+                return 0  # the server ended the stream (it is shutting down)
+        except KeyboardInterrupt:
+            return 0
+
+
+# -- health ---------------------------------------------------------------------
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    with _channel(args) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        reply = stub.Check(
+            health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout or 10.0
+        )
+    if args.json:
+        _out(_json(reply))
+    else:
+        status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+        _out(f"{args.service or 'herald'}: {status}")
+    return 0 if reply.status == health_pb2.HealthCheckResponse.SERVING else 1
+
+
+# -- entry ------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    command = {
+        "send": _send,
+        "campaign": _campaign_send,
+        "inbox": _inbox_watch,
+        "health": _health,
+    }[args.command]
+    try:
+        return command(args, settings)
+    except UsageError as exc:
+        _err(f"herald: {exc}")
+        return 2
+    except ConfigError as exc:
+        _err(f"herald: configuration error: {exc}")
+        return 2
+    except grpc.RpcError as error:
+        return report_rpc_error(error)

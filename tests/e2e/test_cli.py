@@ -1,0 +1,339 @@
+"""The client commands (`herald send`, `campaign send --watch`, `inbox watch`,
+`health`) run as processes against a real server and webhook receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import pytest
+from herald.v1 import (
+    campaign_pb2,
+    campaign_pb2_grpc,
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+)
+
+from tests.support.auth import JWT_SECRET, token
+from tests.support.server import ROOT, ServerProcess
+from tests.support.webhook_receiver import WebhookReceiver
+
+S = campaign_pb2
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+def cli_env(server: ServerProcess, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(
+        HERALD_TARGET=server.target,
+        HERALD_DATA_DIR=str(tmp_path / "cli-data"),  # holds no secret
+        HERALD_JWT_SECRET=JWT_SECRET,  # the CLI mints an admin token with it
+        **extra,
+    )
+    return env
+
+
+async def herald(
+    env: dict[str, str], *args: str, stdin: bytes | None = None, limit: float = 60
+) -> Ran:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "herald",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(stdin), limit)
+    assert process.returncode is not None
+    return Ran(process.returncode, out.decode(), err.decode())
+
+
+@pytest.fixture
+def env(server: ServerProcess, tmp_path: Path) -> dict[str, str]:
+    return cli_env(server, tmp_path)
+
+
+async def test_send_every_channel_delivered_exits_0(
+    env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    ran = await herald(
+        env,
+        "send",
+        "--subject",
+        "Deploy finished",
+        "--body",
+        "v2.3.1 is live.",
+        "-c",
+        "in_app,webhook",
+        "--user",
+        "cli-user",
+        "--webhook-url",
+        receiver.url("/ok/send"),
+    )
+    assert ran.code == 0, ran.err
+    assert ran.lines[0].startswith("message ")
+    results = ran.lines[1:]
+    assert len(results) == 2
+    assert all(" delivered " in line for line in results)
+    assert receiver.received[-1].path == "/ok/send"
+    assert receiver.received[-1].json["data"]["subject"] == "Deploy finished"
+
+
+async def test_a_failing_channel_exits_1(env: dict[str, str], receiver: WebhookReceiver) -> None:
+    ran = await herald(
+        env,
+        "send",
+        "--subject",
+        "s",
+        "--body",
+        "b",
+        "--channel",
+        "in_app",
+        "--channel",
+        "webhook",
+        "--user",
+        "cli-user",
+        "--webhook-url",
+        receiver.url("/status/410"),
+    )
+    assert ran.code == 1, ran.err
+    webhook = next(line for line in ran.lines if "webhook" in line)
+    assert " failed " in webhook
+    assert "WEBHOOK_HTTP_STATUS" in webhook
+    assert any(" delivered " in line for line in ran.lines if "in_app" in line)
+
+
+async def test_bad_input_exits_2_with_the_field_violation_on_stderr(
+    env: dict[str, str],
+) -> None:
+    ran = await herald(
+        env, "send", "--subject", "s", "--body", "b", "-c", "email", "--email", "not-an-email"
+    )
+    assert ran.code == 2
+    assert ran.out == ""
+    assert "INVALID_ARGUMENT" in ran.err
+    assert any(line.strip().startswith("email_address:") for line in ran.err.splitlines())
+
+
+async def test_bad_usage_exits_2(env: dict[str, str], tmp_path: Path) -> None:
+    unknown_channel = await herald(env, "send", "--subject", "s", "-c", "pigeon")
+    assert unknown_channel.code == 2
+    assert "pigeon" in unknown_channel.err
+    not_json = tmp_path / "request.json"
+    not_json.write_text("{nope")
+    assert (await herald(env, "send", "--file", str(not_json))).code == 2
+    unknown_field = await herald(env, "send", "-", stdin=b'{"colour": "red"}')
+    assert unknown_field.code == 2
+    assert "colour" in unknown_field.err
+    missing = await herald(env, "send", "--file", str(tmp_path / "absent.json"))
+    assert missing.code == 2
+
+
+async def test_without_a_credential_the_rpc_error_exits_2(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    env = cli_env(server, tmp_path)
+    del env["HERALD_JWT_SECRET"]  # and the CLI's data dir has no secret: no token
+    send = ("send", "--subject", "s", "--body", "b", "-c", "in_app", "--user", "u")
+    ran = await herald(env, *send)
+    assert ran.code == 2
+    assert "UNAUTHENTICATED" in ran.err
+    assert "CREDENTIALS_MISSING" in ran.err
+    assert not (tmp_path / "cli-data" / "jwt-secret").exists()  # never generated
+    # An explicit token works without any secret.
+    with_token = await herald({**env, "HERALD_TOKEN": token()}, *send)
+    assert with_token.code == 0, with_token.err
+
+
+async def test_send_json_request_from_stdin_with_json_output(
+    env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    request = {
+        "subject": "From a file",
+        "body": "JSON in, JSON out.",
+        "channels": ["CHANNEL_WEBHOOK"],
+        "webhookUrl": receiver.url("/ok/json"),
+        "requestId": f"cli-{uuid.uuid4()}",
+    }
+    ran = await herald(env, "send", "-", "--json", stdin=json.dumps(request).encode())
+    assert ran.code == 0, ran.err
+    reply = json.loads(ran.out)
+    assert reply["messageId"]
+    [result] = reply["results"]
+    assert result["channel"] == "CHANNEL_WEBHOOK"
+    assert result["success"] is True
+    assert result["state"] == "DELIVERY_STATE_DELIVERED"
+    # The same request id again: the first answer, replayed.
+    again = await herald(env, "send", "-", "--json", stdin=json.dumps(request).encode())
+    assert json.loads(again.out)["replayed"] is True
+
+
+async def _create_campaign(server: ServerProcess) -> str:
+    async with grpc.aio.insecure_channel(server.target) as channel:
+        stub = campaign_pb2_grpc.CampaignServiceStub(channel)
+        reply = await stub.CreateCampaign(
+            S.CreateCampaignRequest(
+                campaign=S.Campaign(
+                    display_name="CLI launch",
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    subject="We launched",
+                    body="Come and see.",
+                )
+            ),
+            metadata=(("authorization", f"Bearer {token()}"),),
+            timeout=10,
+        )
+    return str(reply.campaign.id)
+
+
+async def test_campaign_send_watch_runs_to_completion(
+    server: ServerProcess, env: dict[str, str], receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    campaign_id = await _create_campaign(server)
+    recipients = tmp_path / "recipients.csv"
+    rows = [f"p{i},{receiver.url(f'/ok/campaign/r{i}')}" for i in range(20)]
+    recipients.write_text("person_id,recipient\n" + "\n".join(rows) + "\n")
+    ran = await herald(
+        env, "campaign", "send", campaign_id, "--recipients", str(recipients), "--watch"
+    )
+    assert ran.code == 0, ran.err
+    assert ran.lines[-1].endswith("completed, 20 sent, 0 failed, 0 cancelled of 20")
+    paths = {r.path for r in receiver.received}
+    assert {f"/ok/campaign/r{i}" for i in range(20)} <= paths
+
+
+async def test_campaign_send_watch_with_a_failure_exits_1(
+    server: ServerProcess, env: dict[str, str], receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    campaign_id = await _create_campaign(server)
+    recipients = tmp_path / "recipients.json"
+    recipients.write_text(
+        json.dumps(
+            [
+                {"person_id": "ok", "recipient": receiver.url("/ok/mixed")},
+                {"personId": "gone", "recipient": receiver.url("/status/410")},
+            ]
+        )
+    )
+    ran = await herald(
+        env, "campaign", "send", campaign_id, "--recipients", str(recipients), "--watch", "--json"
+    )
+    assert ran.code == 1, ran.err
+    updates = [json.loads(line) for line in ran.lines]
+    last = updates[-1]  # each line a CampaignSend
+    assert last["status"] == "CAMPAIGN_SEND_STATUS_COMPLETED"
+    assert last["sent"] == 1
+    assert last["failed"] == 1
+    # A second send of the same campaign is refused: an RPC error, exit 2.
+    again = await herald(env, "campaign", "send", campaign_id, "--recipients", str(recipients))
+    assert again.code == 2
+    assert "ALREADY_EXISTS" in again.err
+
+
+async def test_inbox_watch_prints_a_message_sent_after_it_started(
+    server: ServerProcess, env: dict[str, str]
+) -> None:
+    user = f"watcher-{uuid.uuid4().hex[:8]}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "herald",
+        "inbox",
+        "watch",
+        user,
+        "--json",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        first = json.loads(await asyncio.wait_for(process.stdout.readline(), 30))
+        assert first.get("unreadCount", 0) == 0
+        assert "messageAdded" not in first
+        async with grpc.aio.insecure_channel(server.target) as channel:
+            reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendMessage(
+                delivery_pb2.SendMessageRequest(
+                    subject="Hello watcher",
+                    body="This arrived after the watch began.",
+                    channels=[common_pb2.CHANNEL_IN_APP],
+                    user_id=user,
+                ),
+                metadata=(("authorization", f"Bearer {token()}"),),
+                timeout=10,
+            )
+        assert reply.results[0].success
+        event = json.loads(await asyncio.wait_for(process.stdout.readline(), 30))
+        assert event["messageAdded"]["title"] == "Hello watcher"
+        assert event["messageAdded"]["userId"] == user
+        assert event["unreadCount"] == 1
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await asyncio.wait_for(process.wait(), 30)
+    assert process.returncode == 0
+
+
+async def test_inbox_watch_plain_lines(server: ServerProcess, env: dict[str, str]) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "herald",
+        "inbox",
+        "watch",
+        "plain-watcher",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        assert first.startswith("unread ")
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 30)
+    assert process.returncode == 0
+
+
+async def test_health(env: dict[str, str]) -> None:
+    overall = await herald(env, "health")
+    assert overall.code == 0, overall.err
+    assert overall.out.strip() == "herald: SERVING"
+    service = await herald(env, "health", "--service", "herald.v1.DeliveryService", "--json")
+    assert service.code == 0, service.err
+    assert json.loads(service.out) == {"status": "SERVING"}
+    unknown = await herald(env, "health", "--service", "no.such.Service")
+    assert unknown.code == 2
+    assert "NOT_FOUND" in unknown.err
+
+
+async def test_health_of_a_server_that_is_not_there_exits_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env["HERALD_DATA_DIR"] = str(tmp_path)
+    ran = await herald(env, "health", "--target", "127.0.0.1:1", "--timeout", "2")
+    assert ran.code == 2
+    assert "UNAVAILABLE" in ran.err or "DEADLINE_EXCEEDED" in ran.err
