@@ -20,6 +20,7 @@ help:
 	@echo "make test       install and run every check (lint, types, contract, generated code, tests)"
 	@echo "make generate   regenerate every language's stubs from protos/"
 	@echo "make bench      run the benchmarks (results in bench/results/)"
+	@echo "make gateway    build the REST gateway (build/gateway); HERALD_GATEWAY=1 make run starts it too"
 
 venv: $(VENV)/.installed
 
@@ -38,8 +39,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q "uv==$(UV_VERSION)"
 
-run: venv
-	$(PY) -m herald serve
+# HERALD_GATEWAY=1 starts the REST gateway beside the server (scripts/run.sh, mk/gateway.mk).
+run: venv $(if $(filter 1 true yes,$(HERALD_GATEWAY)),gateway)
+	PY=$(PY) scripts/run.sh
 
 grpcurl: $(GRPCURL)
 
@@ -68,3 +70,4 @@ clean:
 include mk/generate.mk
 include mk/clients.mk
 include mk/postgres.mk
+include mk/gateway.mk

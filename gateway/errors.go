@@ -1,0 +1,154 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// HTTPStatus maps a gRPC code to the HTTP status the seeds' documents use: 400
+// INVALID_ARGUMENT, 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409
+// ALREADY_EXISTS (seed 004's "already sent") and ABORTED, 422 FAILED_PRECONDITION (seed
+// 003: nobody passed), 429 RESOURCE_EXHAUSTED, 500 INTERNAL and UNKNOWN, 503 UNAVAILABLE,
+// 504 DEADLINE_EXCEEDED; the rest as grpc-gateway maps them.
+func HTTPStatus(code codes.Code) int {
+	if code == codes.FailedPrecondition {
+		return http.StatusUnprocessableEntity
+	}
+	return runtime.HTTPStatusFromCode(code)
+}
+
+// errorBody is every error answer: google.rpc.Status (code, message, details with their
+// @type) plus the code's name and a stable `error` (the ErrorInfo reason when the server
+// gave one, else the code's name), which with `message` is seed 004's error object.
+type errorBody struct {
+	Error   string            `json:"error"`
+	Message string            `json:"message"`
+	Code    int32             `json:"code"`
+	Status  string            `json:"status"`
+	Details []json.RawMessage `json:"details"`
+}
+
+func newErrorBody(st *status.Status) errorBody {
+	body := errorBody{
+		Message: st.Message(),
+		Code:    int32(st.Code()),
+		Status:  codeName(st.Code()),
+		Details: []json.RawMessage{},
+	}
+	body.Error = body.Status
+	for _, detail := range st.Proto().GetDetails() {
+		body.Details = append(body.Details, detailJSON(detail))
+		if info, ok := unpack[*errdetails.ErrorInfo](detail); ok && info.GetReason() != "" {
+			body.Error = info.GetReason()
+		}
+	}
+	return body
+}
+
+// codeName is the canonical UPPER_SNAKE name of a code ("NOT_FOUND").
+func codeName(code codes.Code) string {
+	names := map[codes.Code]string{
+		codes.OK: "OK", codes.Canceled: "CANCELLED", codes.Unknown: "UNKNOWN",
+		codes.InvalidArgument: "INVALID_ARGUMENT", codes.DeadlineExceeded: "DEADLINE_EXCEEDED",
+		codes.NotFound: "NOT_FOUND", codes.AlreadyExists: "ALREADY_EXISTS",
+		codes.PermissionDenied: "PERMISSION_DENIED", codes.ResourceExhausted: "RESOURCE_EXHAUSTED",
+		codes.FailedPrecondition: "FAILED_PRECONDITION", codes.Aborted: "ABORTED",
+		codes.OutOfRange: "OUT_OF_RANGE", codes.Unimplemented: "UNIMPLEMENTED",
+		codes.Internal: "INTERNAL", codes.Unavailable: "UNAVAILABLE", codes.DataLoss: "DATA_LOSS",
+		codes.Unauthenticated: "UNAUTHENTICATED",
+	}
+	if name, ok := names[code]; ok {
+		return name
+	}
+	return "CODE_" + strconv.Itoa(int(code))
+}
+
+func detailJSON(detail *anypb.Any) json.RawMessage {
+	if raw, err := protojson.Marshal(detail); err == nil {
+		return raw
+	}
+	// A detail type this gateway does not know: its type URL at least.
+	raw, _ := json.Marshal(map[string]string{"@type": detail.GetTypeUrl()})
+	return raw
+}
+
+func unpack[T interface {
+	*E
+	proto.Message
+}, E any](detail *anypb.Any) (T, bool) {
+	var message T = new(E)
+	if err := detail.UnmarshalTo(message); err != nil {
+		return nil, false
+	}
+	return message, true
+}
+
+// handleError is the mux's ErrorHandler: the HTTP status from HTTPStatus (or the one a
+// routing error chose), the errorBody, the request id, WWW-Authenticate on a 401 and
+// Retry-After from a RetryInfo.
+func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
+	httpStatus := 0
+	var custom *runtime.HTTPStatusError
+	if errors.As(err, &custom) {
+		httpStatus, err = custom.HTTPStatus, custom.Err
+	}
+	st := status.Convert(err)
+	if httpStatus == 0 {
+		httpStatus = HTTPStatus(st.Code())
+	}
+	buf, merr := json.Marshal(newErrorBody(st))
+	if merr != nil {
+		httpStatus = http.StatusInternalServerError
+		buf = []byte(`{"error":"INTERNAL","message":"failed to marshal the error","code":13,"status":"INTERNAL","details":[]}`)
+	}
+	header := w.Header()
+	header.Del("Trailer")
+	header.Del("Transfer-Encoding")
+	header.Set("Content-Type", "application/json")
+	if id := requestID(ctx); id != "" {
+		header.Set("X-Request-Id", id)
+	}
+	if st.Code() == codes.Unauthenticated {
+		header.Set("WWW-Authenticate", `Bearer realm="herald"`)
+	}
+	for _, detail := range st.Proto().GetDetails() {
+		if info, ok := unpack[*errdetails.RetryInfo](detail); ok && info.GetRetryDelay() != nil {
+			seconds := math.Ceil(info.GetRetryDelay().AsDuration().Seconds())
+			header.Set("Retry-After", strconv.Itoa(int(max(seconds, 0))))
+		}
+	}
+	w.WriteHeader(httpStatus)
+	_, _ = w.Write(buf)
+}
+
+// handleRoutingError answers a path no rule matches with 404 and a method a path does not
+// take with 405, in the same error body.
+func handleRoutingError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	var err error
+	switch httpStatus {
+	case http.StatusNotFound:
+		err = status.Error(codes.NotFound, "no route for "+r.Method+" "+r.URL.Path)
+	case http.StatusMethodNotAllowed:
+		err = &runtime.HTTPStatusError{
+			HTTPStatus: http.StatusMethodNotAllowed,
+			Err:        status.Error(codes.Unimplemented, "method "+r.Method+" not allowed on "+r.URL.Path),
+		}
+	case http.StatusBadRequest:
+		err = status.Error(codes.InvalidArgument, http.StatusText(httpStatus))
+	default:
+		err = &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: status.Error(codes.Unknown, http.StatusText(httpStatus))}
+	}
+	handleError(ctx, mux, marshaler, w, r, err)
+}

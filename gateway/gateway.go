@@ -1,0 +1,89 @@
+// Package gateway is Herald's REST gateway: grpc-gateway v2 handlers generated from
+// protos/herald/v1 (package heraldv1) in front of a Herald gRPC server, with the seeds'
+// spellings accepted in request bodies, the seeds' answer shapes on their paths, gRPC
+// errors mapped to HTTP statuses with a JSON body carrying the status details, server
+// streams as newline-delimited JSON, the OpenAPI document at /openapi.json and the
+// backend's health at /healthz.
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/herald-dispatch/herald/gateway/heraldv1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+
+	// ErrorInfo, BadRequest, RetryInfo, ... resolve when error details are rendered.
+	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
+)
+
+// MaxBodyBytes is the largest request body accepted (the server's default largest message).
+const MaxBodyBytes = 64 << 20
+
+// New returns the gateway's HTTP handler, calling the Herald server on conn.
+func New(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
+	marshaler := newMarshaler()
+	mux := runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+		runtime.WithErrorHandler(handleError),
+		runtime.WithRoutingErrorHandler(handleRoutingError),
+		runtime.WithStreamErrorHandler(func(_ context.Context, err error) *status.Status {
+			return status.Convert(err)
+		}),
+		runtime.WithForwardResponseOption(forwardResponse),
+		runtime.WithForwardResponseRewriter(rewriteResponse),
+		runtime.WithHealthzEndpoint(grpc_health_v1.NewHealthClient(conn)),
+	)
+	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
+		heraldv1.RegisterDeliveryServiceHandler,
+		heraldv1.RegisterCampaignServiceHandler,
+		heraldv1.RegisterTemplateServiceHandler,
+		heraldv1.RegisterDirectoryServiceHandler,
+		heraldv1.RegisterInboxServiceHandler,
+	} {
+		if err := register(ctx, mux, conn); err != nil {
+			return nil, err
+		}
+	}
+	if err := mux.HandlePath(http.MethodGet, "/openapi.json", serveOpenAPI); err != nil {
+		return nil, err
+	}
+	return http.MaxBytesHandler(mux, MaxBodyBytes), nil
+}
+
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(OpenAPI)
+}
+
+// incomingHeader decides which HTTP headers become gRPC metadata. Authorization is passed
+// as `authorization` by grpc-gateway itself (and only that way: not also as
+// grpcgateway-authorization, nor from a Grpc-Metadata-Authorization header); X-Request-Id
+// becomes `x-request-id`, which the server logs and answers with; the rest as grpc-gateway
+// does by default (Grpc-Metadata-* prefixes stripped, well-known headers prefixed).
+func incomingHeader(key string) (string, bool) {
+	switch textproto.CanonicalMIMEHeaderKey(key) {
+	case "Authorization", "Grpc-Metadata-Authorization", "Cookie":
+		return "", false
+	case "X-Request-Id", "Grpc-Metadata-X-Request-Id":
+		return "x-request-id", true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}
+
+// outgoingHeader passes the server's response metadata on as Grpc-Metadata-* headers, less
+// gRPC's own (content-type, grpc-*) and x-request-id, which is answered as X-Request-Id.
+func outgoingHeader(key string) (string, bool) {
+	switch {
+	case key == "content-type", key == "x-request-id", strings.HasPrefix(key, "grpc-"):
+		return "", false
+	}
+	return runtime.MetadataHeaderPrefix + key, true
+}
