@@ -38,6 +38,7 @@ POLL_SECONDS = 1.0
 CLAIM_BATCH = 100
 REFILL_WAIT = 0.01  # seconds a claim loop under a backlog waits for more free slots
 TRANSACTIONAL_QUIET = 0.5  # seconds without a transactional send before bulk work speeds up
+TRANSACTIONAL_IDLE = 5.0  # seconds without one before bulk work may use nearly every worker
 CONTENT_CACHE = 2048
 
 
@@ -104,6 +105,10 @@ class Dispatcher:
         self.lease_seconds = lease_seconds
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{new_id()[-8:]}"
         self._capacity = workers
+        # Bulk work may use every worker but a few while no transactional send is
+        # about, its share (1 - reserve) while they trickle in, and a quarter of that
+        # while they keep coming (see _free_slots).
+        self._bulk_capacity_quiet = max(1, workers - max(1, workers // 16))
         self._bulk_capacity = max(1, int(workers * (1 - transactional_reserve)))
         # While transactional sends are arriving, bulk work gets a quarter of its
         # share: the event loop they share then answers SendMessage sooner.
@@ -370,9 +375,12 @@ class Dispatcher:
         free = self._capacity - len(self._inflight)
         if lane is Lane.BULK:
             since = asyncio.get_running_loop().time() - self._transactional_seen
-            capacity = (
-                self._bulk_capacity_busy if since < TRANSACTIONAL_QUIET else self._bulk_capacity
-            )
+            if since < TRANSACTIONAL_QUIET:
+                capacity = self._bulk_capacity_busy
+            elif since < TRANSACTIONAL_IDLE:
+                capacity = self._bulk_capacity
+            else:
+                capacity = self._bulk_capacity_quiet
             free = min(free, capacity - self._bulk_inflight)
         return free
 
@@ -403,6 +411,8 @@ class Dispatcher:
                     self.owner, lane.value, wanted, time.time(), self.lease_seconds
                 )
                 backlog = len(rows) == wanted
+                if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
+                    self._transactional_seen = loop.time()
                 if rows:
                     contents = await self._contents_for({row.request_id for row in rows})
                     for row in rows:
