@@ -4,6 +4,7 @@ NOT_FOUND, as if it did not exist; the same ids live side by side in two brands.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import grpc
@@ -16,6 +17,8 @@ from herald.v1 import (
     delivery_pb2_grpc,
     directory_pb2,
     directory_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
     template_pb2,
     template_pb2_grpc,
 )
@@ -35,6 +38,7 @@ class Brand:
         self.templates = template_pb2_grpc.TemplateServiceStub(channel)
         self.campaigns = campaign_pb2_grpc.CampaignServiceStub(channel)
         self.delivery = delivery_pb2_grpc.DeliveryServiceStub(channel)
+        self.inbox = inbox_pb2_grpc.InboxServiceStub(channel)
 
 
 @pytest.fixture
@@ -237,3 +241,37 @@ async def test_people_and_clusters_resolve_within_the_brand(brands: tuple[Brand,
         timeout=10,
     )
     assert accepted.name
+
+
+async def test_an_inbox_is_a_brands_users(brands: tuple[Brand, Brand]) -> None:
+    a, b = brands
+    user = f"shared-{uuid.uuid4().hex[:6]}"  # the same user id in both brands
+    for brand, title in ((a, "for acme"), (b, "for globex")):
+        reply = await brand.delivery.SendMessage(
+            delivery_pb2.SendMessageRequest(
+                subject=title, body="b", channels=[common_pb2.CHANNEL_IN_APP], user_id=user
+            ),
+            timeout=10,
+        )
+        assert reply.results[0].success
+    listed = {}
+    for name, brand in (("acme", a), ("globex", b)):
+        page = await brand.inbox.ListInboxMessages(
+            inbox_pb2.ListInboxMessagesRequest(user_id=user), timeout=10
+        )
+        listed[name] = page
+        assert [m.title for m in page.messages] == [f"for {name}"]
+        assert page.unread_count == 1
+    acme_message = listed["acme"].messages[0].id
+    await not_found(
+        b.inbox.MarkInboxMessages(
+            inbox_pb2.MarkInboxMessagesRequest(
+                user_id=user,
+                message_ids=[acme_message],
+                state=inbox_pb2.INBOX_MESSAGE_STATE_READ,
+            ),
+            timeout=10,
+        )
+    )
+    count = await a.inbox.GetUnreadCount(inbox_pb2.GetUnreadCountRequest(user_id=user), timeout=10)
+    assert count.unread_count == 1

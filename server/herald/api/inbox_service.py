@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 from herald.api import pagination
 from herald.api.convert import timestamp
 from herald.api.errors import streaming, unary
+from herald.auth.caller import current
 from herald.core.errors import FieldViolation, InvalidArgumentError, NotFoundError
 from herald.dispatch.inbox import Change, Inbox
 from herald.store import inbox as store
@@ -83,6 +84,7 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
             last[0] if last else None,
             request.unread_only,
             request.include_archived,
+            current().brand_id,
         )
         page = rows[:size]
         more = len(rows) > size
@@ -119,7 +121,9 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
             raise InvalidArgumentError(violations)
         assert state is not None
         try:
-            marked = await self.inbox.mark(request.user_id, list(request.message_ids), state)
+            marked = await self.inbox.mark(
+                request.user_id, list(request.message_ids), state, current().brand_id
+            )
         except UnknownMessagesError as error:
             raise NotFoundError(
                 RESOURCE_TYPE, f"users/{request.user_id}/inbox/{error.missing[0]}"
@@ -132,14 +136,14 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
     async def GetUnreadCount(
         self, request: inbox_pb2.GetUnreadCountRequest, context: Context
     ) -> inbox_pb2.GetUnreadCountResponse:
-        count = await self.inbox.unread_count(_user_id(request.user_id))
+        count = await self.inbox.unread_count(_user_id(request.user_id), current().brand_id)
         return inbox_pb2.GetUnreadCountResponse(unread_count=count)
 
     @streaming
     async def WatchInbox(
         self, request: inbox_pb2.WatchInboxRequest, context: Context
     ) -> AsyncIterator[inbox_pb2.WatchInboxResponse]:
-        async for event in self.inbox.watch(_user_id(request.user_id)):
+        async for event in self.inbox.watch(_user_id(request.user_id), current().brand_id):
             response = inbox_pb2.WatchInboxResponse(unread_count=event.unread_count)
             if event.message is not None:
                 target = (

@@ -34,6 +34,7 @@ class OutboundMessage:
     attachments: tuple[AttachmentData, ...] = ()
     data: Mapping[str, str] = field(default_factory=dict)
     attempt: int = 1
+    brand_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

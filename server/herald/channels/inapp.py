@@ -38,6 +38,7 @@ class InAppChannel:
         return {
             "id": message.delivery_id,
             "user_id": message.recipient,
+            "brand_id": message.brand_id,
             "delivery_id": message.delivery_id,
             "title": message.subject,
             "body": message.text,

@@ -29,6 +29,7 @@ def encode(content: Content) -> bytes:
                 if content.parts
                 else {}
             ),
+            **({"brand": content.brand_id} if content.brand_id else {}),
         },
         separators=(",", ":"),
     ).encode()
@@ -49,4 +50,5 @@ def decode(raw: bytes) -> Content:
             Channel(c): ChannelPart(subject, text)
             for c, (subject, text) in (doc.get("parts") or {}).items()
         },
+        brand_id=doc.get("brand", ""),
     )

@@ -56,12 +56,15 @@ class Content:
     attachments: tuple[Attachment, ...] = ()
     data: Mapping[str, str] = field(default_factory=dict)
     parts: Mapping[Channel, ChannelPart] = field(default_factory=dict)
+    brand_id: str = ""  # the tenant that sent it (In-App: whose user's inbox)
 
     def for_channel(self, channel: Channel) -> Content:
         part = self.parts.get(channel)
         if part is None:
             return self
-        return Content(part.subject, part.text, None, self.attachments, self.data)
+        return Content(
+            part.subject, part.text, None, self.attachments, self.data, brand_id=self.brand_id
+        )
 
 
 class DeliveryMethod(enum.StrEnum):

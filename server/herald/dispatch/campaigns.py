@@ -5,6 +5,7 @@ the deliveries themselves."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -173,7 +174,9 @@ class Campaigns:
         key = f"{KIND}:{caller}:{request_id}" if request_id else None
         existing = await self.store.find_send(brand_id, campaign_id)
         if existing is None:
-            content = await self._content(brand_id, campaign)
+            content = dataclasses.replace(
+                await self._content(brand_id, campaign), brand_id=brand_id
+            )
             send_id = new_id()
             now = time.time()
             created = await self.store.create_send(

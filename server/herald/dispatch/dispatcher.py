@@ -206,6 +206,7 @@ class Dispatcher:
             else (),
             data=content.data,
             attempt=attempt,
+            brand_id=content.brand_id,
         )
         started = time.monotonic()
         recorded: _Recorded | None = None

@@ -52,18 +52,21 @@ class Inbox:
         before_id: str | None,
         unread_only: bool,
         include_archived: bool,
+        brand_id: str = "",
     ) -> tuple[list[InboxRow], int]:
         return await self.store.list_messages(
-            user_id, limit, before_id, unread_only, include_archived
+            user_id, limit, before_id, unread_only, include_archived, brand_id
         )
 
-    async def unread_count(self, user_id: str) -> int:
-        return await self.store.unread_count(user_id)
+    async def unread_count(self, user_id: str, brand_id: str = "") -> int:
+        return await self.store.unread_count(user_id, brand_id)
 
-    async def mark(self, user_id: str, ids: Sequence[str], state: str) -> Marked:
+    async def mark(
+        self, user_id: str, ids: Sequence[str], state: str, brand_id: str = ""
+    ) -> Marked:
         """Raises store.inbox.UnknownMessagesError (nothing changed) for ids that
         are not this user's messages."""
-        marked = await self.store.mark(user_id, ids, state)
+        marked = await self.store.mark(user_id, ids, state, brand_id)
         if marked.updated:
             self.hub.changed(user_id)
         return marked
@@ -72,10 +75,10 @@ class Inbox:
         """End every watch stream (shutdown: the clients reconnect elsewhere)."""
         self.hub.close()
 
-    async def watch(self, user_id: str) -> AsyncIterator[InboxEvent]:
+    async def watch(self, user_id: str, brand_id: str = "") -> AsyncIterator[InboxEvent]:
         with self.hub.watch(user_id) as woken:
             started = time.time()
-            rows, unread = await self.store.changes(user_id, started - OVERLAP_SECONDS)
+            rows, unread = await self.store.changes(user_id, started - OVERLAP_SECONDS, brand_id)
             # Already there when the stream began: counted, not news.
             known = {row.id: row for row in rows}
             yield InboxEvent(None, None, unread)
@@ -88,7 +91,7 @@ class Inbox:
                 woken.clear()
                 reading = time.time()
                 since = previous - OVERLAP_SECONDS
-                rows, unread = await self.store.changes(user_id, since)
+                rows, unread = await self.store.changes(user_id, since, brand_id)
                 previous = reading
                 for row in rows:
                     seen = known.get(row.id)

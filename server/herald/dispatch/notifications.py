@@ -5,6 +5,7 @@ transaction, and follow it until every delivery is final."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator
@@ -133,7 +134,7 @@ class Notifications:
         key = f"{KIND}:{caller}:{request.request_id}" if request.request_id else None
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return _replay(existing, fingerprint, brand_id)
-        content = await self._content(request, brand_id)
+        content = dataclasses.replace(await self._content(request, brand_id), brand_id=brand_id)
         screening = await self._screen(request, channels, caller, brand_id)
         notification_id = new_id()
         now = time.time()

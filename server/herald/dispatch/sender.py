@@ -4,6 +4,7 @@ it, or, for a repeated request_id, answer with what the first call did."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class Sender:
         if self.people is not None and (request.user_id or request.delivery_method):
             request, resolved = await self.people.resolve(request, brand_id=brand_id)
         validate(request, self.max_attachment_bytes)
-        content = resolved or content_of(request)
+        content = dataclasses.replace(resolved or content_of(request), brand_id=brand_id)
         message_id = new_id()
         now = time.time()
         request_row = {

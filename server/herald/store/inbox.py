@@ -85,9 +85,16 @@ def _data(raw: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in decoded.items()} if isinstance(decoded, dict) else {}
 
 
-def _unread(user_id: str) -> sa.Select[Any]:
+def _owner(brand_id: str, user_id: str) -> tuple[sa.ColumnElement[bool], ...]:
+    """An inbox is a brand's user's: the same user id in another brand is someone else."""
+    return (t.c.brand_id == brand_id, t.c.user_id == user_id)
+
+
+def _unread(brand_id: str, user_id: str) -> sa.Select[Any]:
     return (
-        sa.select(sa.func.count()).select_from(t).where(t.c.user_id == user_id, t.c.state == UNREAD)
+        sa.select(sa.func.count())
+        .select_from(t)
+        .where(*_owner(brand_id, user_id), t.c.state == UNREAD)
     )
 
 
@@ -95,9 +102,9 @@ class InboxStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def unread_count(self, user_id: str) -> int:
+    async def unread_count(self, user_id: str, brand_id: str = "") -> int:
         async with self.db.engine.connect() as connection:
-            return int((await connection.execute(_unread(user_id))).scalar_one())
+            return int((await connection.execute(_unread(brand_id, user_id))).scalar_one())
 
     async def list_messages(
         self,
@@ -106,10 +113,11 @@ class InboxStore:
         before_id: str | None,
         unread_only: bool,
         include_archived: bool,
+        brand_id: str = "",
     ) -> tuple[list[InboxRow], int]:
         """Up to `limit` messages older than `before_id`, newest first (ids are
         time-ordered), and the unread count."""
-        query = sa.select(t).where(t.c.user_id == user_id)
+        query = sa.select(t).where(*_owner(brand_id, user_id))
         if unread_only:
             query = query.where(t.c.state == UNREAD)
         elif not include_archived:
@@ -119,10 +127,12 @@ class InboxStore:
         query = query.order_by(t.c.id.desc()).limit(limit)
         async with self.db.engine.connect() as connection:
             rows = [InboxRow.from_row(r) for r in await connection.execute(query)]
-            unread = int((await connection.execute(_unread(user_id))).scalar_one())
+            unread = int((await connection.execute(_unread(brand_id, user_id))).scalar_one())
         return rows, unread
 
-    async def mark(self, user_id: str, ids: Sequence[str], state: str) -> Marked:
+    async def mark(
+        self, user_id: str, ids: Sequence[str], state: str, brand_id: str = ""
+    ) -> Marked:
         """Set the state of the user's messages `ids` in one transaction. Messages
         already in that state are left alone. Raises UnknownMessagesError, having
         changed nothing, when an id is not one of this user's messages."""
@@ -135,7 +145,7 @@ class InboxStore:
             values["read_at"] = now
         elif state == UNREAD:
             values["read_at"] = None
-        mine = (t.c.user_id == user_id, t.c.id.in_(wanted))
+        mine = (*_owner(brand_id, user_id), t.c.id.in_(wanted))
         async with self.db.engine.connect() as connection:
             transaction = await connection.begin()
             try:
@@ -155,7 +165,7 @@ class InboxStore:
                         sa.select(t).where(*mine, t.c.updated_at == now).order_by(t.c.id)
                     )
                 ]
-                unread = int((await connection.execute(_unread(user_id))).scalar_one())
+                unread = int((await connection.execute(_unread(brand_id, user_id))).scalar_one())
                 await transaction.commit()
             except BaseException:
                 if transaction.is_active:
@@ -163,13 +173,15 @@ class InboxStore:
                 raise
         return Marked(updated, unread)
 
-    async def changes(self, user_id: str, since: float) -> tuple[list[InboxRow], int]:
+    async def changes(
+        self, user_id: str, since: float, brand_id: str = ""
+    ) -> tuple[list[InboxRow], int]:
         """The user's messages added or changed after `since` (by their own
         clocks), oldest change first, and the unread count."""
-        added = sa.select(t).where(t.c.user_id == user_id, t.c.created_at > since)
-        changed = sa.select(t).where(t.c.user_id == user_id, t.c.updated_at > since)
+        added = sa.select(t).where(*_owner(brand_id, user_id), t.c.created_at > since)
+        changed = sa.select(t).where(*_owner(brand_id, user_id), t.c.updated_at > since)
         async with self.db.engine.connect() as connection:
             rows = {r.id: InboxRow.from_row(r) for r in await connection.execute(added)}
             rows.update((r.id, InboxRow.from_row(r)) for r in await connection.execute(changed))
-            unread = int((await connection.execute(_unread(user_id))).scalar_one())
+            unread = int((await connection.execute(_unread(brand_id, user_id))).scalar_one())
         return sorted(rows.values(), key=lambda r: (r.changed_at, r.id)), unread

@@ -64,6 +64,8 @@ inbox_messages = sa.Table(
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("user_id", sa.String(200), nullable=False),
+    # The brand of the send that put it there: an inbox is a brand's user's.
+    sa.Column("brand_id", sa.String(200), nullable=False, server_default=""),
     # One inbox message per delivery, so a redelivery after a crash adds nothing.
     sa.Column("delivery_id", sa.String(32), nullable=False, unique=True),
     sa.Column("title", sa.Text, nullable=False),
