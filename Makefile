@@ -19,7 +19,7 @@ help:
 	@echo "make run        install and start the server (SQLite in ./var, 127.0.0.1:50051)"
 	@echo "make test       install and run every check (lint, types, contract, generated code, tests)"
 	@echo "make generate   regenerate every language's stubs from protos/"
-	@echo "make bench      run the benchmarks (results in bench/results/)"
+	@echo "make bench      run every benchmark (bench-quick: under two minutes; bench/results/)"
 	@echo "make gateway    build the REST gateway (build/gateway); HERALD_GATEWAY=1 make run starts it too"
 
 venv: $(VENV)/.installed
@@ -62,7 +62,7 @@ pytest: venv
 test: venv lint typecheck proto-lint proto-breaking check-generated check-clients pytest
 
 bench: venv
-	$(PY) -m bench.send_message
+	$(PY) -m bench.suite
 
 clean:
 	rm -rf build var .mypy_cache .ruff_cache .pytest_cache
@@ -71,3 +71,4 @@ include mk/generate.mk
 include mk/clients.mk
 include mk/postgres.mk
 include mk/gateway.mk
+include mk/bench.mk

@@ -125,15 +125,21 @@ async def create_campaign(stub: campaign_pb2_grpc.CampaignServiceStub, tag: str)
 
 
 async def watch_until_final(
-    stub: campaign_pb2_grpc.CampaignServiceStub, send_id: str, limit: float
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    send_id: str,
+    limit: float,
+    progress: list[list[float]] | None = None,
 ) -> tuple[campaign_pb2.CampaignSend, int]:
-    """WatchCampaignSend to its end (completed, or cancelled with nothing in flight)."""
+    """WatchCampaignSend to its end (completed, or cancelled with nothing in flight);
+    `progress` gets [time.time(), sent, failed] per update."""
     last = None
     updates = 0
     call = stub.WatchCampaignSend(campaign_pb2.WatchCampaignSendRequest(id=send_id), timeout=limit)
     async for reply in call:
         last = reply.send
         updates += 1
+        if progress is not None:
+            progress.append([time.time(), reply.send.sent, reply.send.failed])
     assert last is not None
     return last, updates
 
@@ -158,7 +164,10 @@ async def campaign_round(
         started = time.time()
         reply = await stub.SendCampaign(request, timeout=600)
         queued_at = time.time()
-        send, updates = await watch_until_final(stub, reply.send.id, max(600.0, total / 50))
+        progress: list[list[float]] = []
+        send, updates = await watch_until_final(
+            stub, reply.send.id, max(600.0, total / 50), progress
+        )
         watched_at = time.time()
         cpu = cpu_seconds(pid) - cpu_before
     if send.status != COMPLETED:
@@ -187,6 +196,8 @@ async def campaign_round(
         "server_cpu_ms_per_1k": 1e6 * cpu / total,
         "rss_end_bytes": status["VmRSS"],
         "rss_peak_bytes": status["VmHWM"],
+        # [seconds since the SendCampaign call, sent, failed] per WatchCampaignSend update
+        "progress": [[round(t - started, 3), int(n), int(f)] for t, n, f in progress],
     }
 
 
@@ -802,6 +813,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small numbers, about a minute")
     parser.add_argument(
+        "--smoke", action="store_true", help="smaller still (bench.suite --quick), about 30 s"
+    )
+    parser.add_argument(
         "--head",
         action="store_true",
         help="run the server from `git archive HEAD server` instead of the working tree",
@@ -825,9 +839,20 @@ def main() -> None:
         "latency_seconds": 5.0,
         "latency_campaign": 10_000,
     }
-    for key, value in (quick if args.quick else full).items():
+    smoke = {
+        **quick,
+        "recipients": 3_000,
+        "pair_size": 1_000,
+        "latency_rounds": 1,
+        "latency_seconds": 3.0,
+        "latency_campaign": 3_000,
+    }
+    args.quick = args.quick or args.smoke
+    for key, value in (smoke if args.smoke else quick if args.quick else full).items():
         setattr(args, key, value)
-    command = ".venv/bin/python -m bench.campaign" + (" --quick" if args.quick else "")
+    command = ".venv/bin/python -m bench.campaign" + (
+        " --smoke" if args.smoke else " --quick" if args.quick else ""
+    )
     when = dt.datetime.now(dt.UTC)
     load_before = [round(x, 2) for x in os.getloadavg()]
     git_before = git_facts()

@@ -1,10 +1,11 @@
-"""The ceiling: a bare grpc.aio server answering SendMessage at once with a
-canned response (same messages on the wire as Herald, none of the work)."""
+"""The ceiling: a bare grpc.aio server answering SendMessage (and SendMessageStream) at
+once with a canned response (same messages on the wire as Herald, none of the work)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -19,9 +20,24 @@ REPLY = delivery_pb2.SendMessageResponse(
 )
 
 
+STREAM = [
+    *(delivery_pb2.SendMessageStreamResponse(result=result) for result in REPLY.results),
+    delivery_pb2.SendMessageStreamResponse(
+        summary=delivery_pb2.SendSummary(message_id=REPLY.message_id, total=2, succeeded=2)
+    ),
+]
+
+
 class Echo(delivery_pb2_grpc.DeliveryServiceServicer):
     async def SendMessage(self, request: Any, context: Any) -> delivery_pb2.SendMessageResponse:
         return REPLY
+
+    async def SendMessageStream(
+        self, request: Any, context: Any
+    ) -> AsyncIterator[delivery_pb2.SendMessageStreamResponse]:
+        # Herald's stream: one result per channel, then the summary.
+        for reply in STREAM:
+            yield reply
 
 
 async def main() -> None:

@@ -9,6 +9,7 @@ import json
 import statistics
 import time
 import uuid
+from typing import Any
 
 import grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
@@ -16,7 +17,9 @@ from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 from tests.support.auth import bearer
 
 
-async def run(target: str, webhook_url: str, concurrency: int, seconds: float) -> dict[str, float]:
+async def run(
+    target: str, webhook_url: str, concurrency: int, seconds: float, samples: bool = False
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     failed_results = 0
@@ -65,6 +68,7 @@ async def run(target: str, webhook_url: str, concurrency: int, seconds: float) -
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else 0.0,
         "errors": errors,
         "failed_results": failed_results,
+        **({"latencies_ms": [round(x * 1000, 3) for x in latencies]} if samples else {}),
     }
 
 
@@ -74,8 +78,11 @@ def main() -> None:
     parser.add_argument("--webhook-url", required=True)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--samples", action="store_true", help="every latency, in ms")
     args = parser.parse_args()
-    result = asyncio.run(run(args.target, args.webhook_url, args.concurrency, args.seconds))
+    result = asyncio.run(
+        run(args.target, args.webhook_url, args.concurrency, args.seconds, args.samples)
+    )
     print(json.dumps(result), flush=True)
 
 

@@ -646,6 +646,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small numbers, under a minute")
+    parser.add_argument(
+        "--smoke", action="store_true", help="smaller still (bench.suite --quick), about 20 s"
+    )
     parser.add_argument("--no-postgres", dest="postgres", action="store_false")
     parser.add_argument(
         "--head",
@@ -670,9 +673,19 @@ def main() -> None:
         "delivery_recipients": 1_000,
         "rss_sizes": [1_000, 5_000],
     }
-    for key, value in (quick if args.quick else full).items():
+    smoke = {
+        **quick,
+        "accept_rounds": 1,
+        "accept_seconds": 1.0,
+        "delivery_recipients": 500,
+        "rss_sizes": [500, 1_000],
+    }
+    args.quick = args.quick or args.smoke
+    for key, value in (smoke if args.smoke else quick if args.quick else full).items():
         setattr(args, key, value)
-    command = ".venv/bin/python -m bench.notifications" + (" --quick" if args.quick else "")
+    command = ".venv/bin/python -m bench.notifications" + (
+        " --smoke" if args.smoke else " --quick" if args.quick else ""
+    )
     if not args.postgres:
         command += " --no-postgres"
     if args.head:

@@ -482,13 +482,15 @@ def main() -> None:
     parser.add_argument(
         "--channels", type=lambda s: s.split(","), default=["email", "sms", "push", "webhook"]
     )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the results")
     args = parser.parse_args()
     report = asyncio.run(bench(args))
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"channels-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / f"channels-{stamp}.md").write_text(markdown(report))
+    (args.out / f"channels-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / f"channels-{stamp}.md").write_text(markdown(report))
     print(markdown(report))
+    print(f"written to {args.out / f'channels-{stamp}'}.{{md,json}}")
 
 
 if __name__ == "__main__":
