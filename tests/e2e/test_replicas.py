@@ -31,7 +31,11 @@ def pair(
 ) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     url = postgres_url_factory("replicas_e2e")
     base = Path(tmp_path_factory.mktemp("replicas"))
-    common = {"HERALD_DATABASE_URL": url, "HERALD_WEBHOOK_TIMEOUT": "20"}
+    common = {
+        "HERALD_DATABASE_URL": url,
+        "HERALD_WEBHOOK_TIMEOUT": "20",
+        "HERALD_LOG_LEVEL": "debug",  # every delivery_attempt line
+    }
     # A runs one delivery at a time, so work beyond that is B's to claim.
     a = ServerProcess(base / "a", {**common, "HERALD_WORKERS": "1"})
     b = ServerProcess(base / "b", common)
