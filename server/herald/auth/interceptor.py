@@ -21,7 +21,6 @@ NO_SCOPE_DECLARED. Neither a credential nor a claim is ever logged.
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -36,6 +35,7 @@ from herald.api.errors import DOMAIN
 from herald.auth import scopes as contract
 from herald.auth.api_keys import ApiKeyVerifier, looks_like_key
 from herald.auth.caller import Caller, acting_as
+from herald.auth.client_cert import caller_from_peer
 from herald.auth.roles import RoleMap
 from herald.auth.tokens import InvalidToken, JwtVerifier, Verified
 
@@ -46,14 +46,9 @@ TOKEN_CACHE_ENTRIES = 10_000
 PeerIdentity = Callable[[Any], Caller | None]
 
 
-def default_peer_identity() -> PeerIdentity | None:
-    """auth/client_cert.py's `caller_from_peer` (mutual TLS), when it is there."""
-    try:
-        module = importlib.import_module("herald.auth.client_cert")
-    except ImportError:
-        return None
-    found: PeerIdentity | None = getattr(module, "caller_from_peer", None)
-    return found
+def default_peer_identity() -> PeerIdentity:
+    """The caller a verified client certificate stands for (mutual TLS)."""
+    return caller_from_peer
 
 
 def _status(code: grpc.StatusCode, message: str, reason: str, meta: dict[str, str]) -> Any:
