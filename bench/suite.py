@@ -71,6 +71,7 @@ def stages(quick: bool, scratch: Path) -> list[tuple[str, list[str]]]:
         ("notifications", ["-m", "bench.notifications"]),
         ("campaign", ["-m", "bench.campaign"]),
         ("channels", ["-m", "bench.channels.run", "--channels", "email,webhook"]),
+        ("replicas", ["-m", "bench.replicas"]),
     ]
 
 
@@ -272,6 +273,24 @@ def summarise(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                     ratio=result["paired_ratio"],
                     target=f"ratio >= {d['target_ratio']}",
                     met=result["paired_ratio"] >= d["target_ratio"],
+                )
+            )
+    if d := docs.get("replicas"):
+        f = d["figures"]
+        for key, label in (
+            ("accepted_per_second", "accepted"),
+            ("delivered_per_second", "delivered"),
+        ):
+            rows.append(
+                row(f"SendNotification recipients/s {label}, 1 replica (postgresql)", f[key]["one"])
+            )
+            rows.append(
+                row(
+                    f"SendNotification recipients/s {label}, 2 replicas sharing postgresql",
+                    f[key]["two"],
+                    ratio=f[key]["ratio"],
+                    target="scaling ratio (2 CPUs)",
+                    met=f["all_delivered"] if key == "delivered_per_second" else None,
                 )
             )
     return rows

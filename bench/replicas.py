@@ -1,0 +1,210 @@
+"""Two Herald replicas sharing one PostgreSQL against one replica alone: SendNotification
+recipients/s accepted and delivered to a loopback webhook receiver, and the scaling ratio.
+
+    .venv/bin/python -m bench.replicas [--quick]
+        (results: bench/results/replicas-<UTC timestamp>.{md,json};
+         --quick writes them to the temporary directory instead: not a record)
+
+Every process is on 127.0.0.1: a throwaway PostgreSQL cluster set back to durable commits
+(bench/notifications.py's start_postgres), two databases, one `herald serve` on the first
+("one") and two on the second ("two": they share its queue, claims FOR UPDATE SKIP LOCKED,
+LISTEN/NOTIFY), the webhook sink and this process (the gRPC client). Product defaults
+(HERALD_WORKERS=64 per replica).
+
+A round sends N recipients (SendNotification, 50 webhook URLs each, 16 calls in flight,
+spread round-robin over the configuration's replicas) and waits until the sink has counted
+all N; delivered/s = N / (the sink's last count - the first call), accepted/s = N / the time
+the calls took. Rounds alternate one / two; the scaling ratio is two / one per pair.
+
+On a 2-CPU machine the replicas, PostgreSQL, the sink and the client share the same two
+cores: the ratio says what a second process buys here, not on a bigger machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
+
+from bench.apprise_peer import count, wait_count
+from bench.harness import RESULTS, child, free_port, summary
+from bench.notifications import start_postgres, start_server
+from tests.support.auth import authenticated_channel
+from tests.support.server import ServerProcess
+
+BATCH = 50
+IN_FLIGHT = 16
+
+
+async def replica_round(
+    servers: list[ServerProcess], sink_port: int, tag: str, total: int
+) -> dict[str, Any]:
+    calls = total // BATCH
+    before = await asyncio.to_thread(count, sink_port)
+    channels = [authenticated_channel(s.target) for s in servers]
+    try:
+        stubs = [delivery_pb2_grpc.DeliveryServiceStub(c) for c in channels]
+        for c in channels:
+            await c.channel_ready()
+        next_call = 0
+        accepted = 0
+        began = time.perf_counter()
+
+        async def caller() -> None:
+            nonlocal next_call, accepted
+            while next_call < calls:
+                number = next_call
+                next_call += 1
+                request = delivery_pb2.SendNotificationRequest(
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    to=[f"http://127.0.0.1:{sink_port}/{tag}/{number}/{i}" for i in range(BATCH)],
+                    subject="Scheduled maintenance",
+                    body="A scheduled maintenance window starts at 22:00 UTC.",
+                )
+                reply = await stubs[number % len(stubs)].SendNotification(request, timeout=60)
+                accepted += sum(len(c.recipients) for c in reply.accepted_recipients)
+
+        await asyncio.gather(*(caller() for _ in range(IN_FLIGHT)))
+        accepted_at = time.perf_counter()
+        done = await wait_count(sink_port, before + calls * BATCH, 600)
+    finally:
+        for c in channels:
+            await c.close()
+    await asyncio.sleep(0.2)
+    received = await asyncio.to_thread(count, sink_port) - before
+    return {
+        "recipients": calls * BATCH,
+        "accepted": accepted,
+        "received": received,
+        "accepted_per_second": accepted / (accepted_at - began),
+        "delivered_per_second": calls * BATCH / (done - began),
+        "seconds": done - began,
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    sink_port = free_port()
+    cluster, settings = start_postgres()
+    servers: list[ServerProcess] = []
+    runs: dict[str, list[dict[str, Any]]] = {"one": [], "two": []}
+    try:
+        with child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port):
+            one_url = cluster.create_database("herald_one")
+            two_url = cluster.create_database("herald_two")
+            one = [start_server("replica-one", {"HERALD_DATABASE_URL": one_url})]
+            servers += one
+            two = [
+                start_server(f"replica-two-{n}", {"HERALD_DATABASE_URL": two_url}) for n in range(2)
+            ]
+            servers += two
+            configs = {"one": one, "two": two}
+            for name, group in configs.items():  # warm-up, not recorded
+                await replica_round(group, sink_port, f"warm-{name}", 1000)
+            for number in range(args.rounds):
+                order = ["one", "two"] if number % 2 == 0 else ["two", "one"]
+                for name in order:
+                    result = await replica_round(
+                        configs[name], sink_port, f"{name}-{number}", args.recipients
+                    )
+                    runs[name].append(result)
+                    print(
+                        f"{name} round {number}: accepted {result['accepted_per_second']:7.0f}/s "
+                        f"delivered {result['delivered_per_second']:7.0f}/s "
+                        f"({result['received']}/{result['recipients']})",
+                        flush=True,
+                    )
+    finally:
+        for server in servers:
+            server.stop()
+        cluster.stop()
+    figures: dict[str, Any] = {}
+    for key in ("accepted_per_second", "delivered_per_second"):
+        figures[key] = {name: summary([r[key] for r in side]) for name, side in runs.items()}
+        figures[key]["ratio"] = summary(
+            [t[key] / o[key] for o, t in zip(runs["one"], runs["two"], strict=True)]
+        )
+    figures["all_delivered"] = all(
+        r["received"] == r["recipients"] for side in runs.values() for r in side
+    )
+    return {"postgresql_settings": settings, "figures": figures, "runs": runs}
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    lines = [
+        "# Two replicas sharing PostgreSQL against one",
+        "",
+        f"Command: `{doc['command']}`  ",
+        f"When: {doc['when']}; {doc['machine']['cpus']} CPUs; Python {doc['machine']['python']};"
+        f" load average at start {doc['machine']['load_average_at_start']}; PostgreSQL "
+        f"{doc['postgresql_settings']['server_version']} (fsync, synchronous_commit on)",
+        "",
+        f"{doc['params']['rounds']} rounds per configuration, alternating; "
+        f"{doc['params']['recipients']} webhook recipients per round (SendNotification, "
+        f"{BATCH} per call, {IN_FLIGHT} in flight, round-robin over the replicas). "
+        "Median (min-max); ratio = two / one per pair.",
+        "",
+        "| figure | one replica | two replicas | two / one |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, label in (
+        ("accepted_per_second", "recipients/s accepted"),
+        ("delivered_per_second", "recipients/s delivered (sink count)"),
+    ):
+        f = doc["figures"][key]
+        cells = [
+            f"{f[n]['median']:.0f} ({f[n]['min']:.0f}-{f[n]['max']:.0f})" for n in ("one", "two")
+        ]
+        r = f["ratio"]
+        lines.append(
+            f"| {label} | {cells[0]} | {cells[1]} | "
+            f"{r['median']:.2f} ({r['min']:.2f}-{r['max']:.2f}) |"
+        )
+    lines.append(f"\nEvery recipient counted at the sink: {doc['figures']['all_delivered']}.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small numbers, about 40 s")
+    args = parser.parse_args()
+    full = {"rounds": 3, "recipients": 20_000}
+    quick = {"rounds": 1, "recipients": 2_000}
+    for key, value in (quick if args.quick else full).items():
+        setattr(args, key, value)
+    when = dt.datetime.now(dt.UTC)
+    load = [round(x, 2) for x in os.getloadavg()]
+    figures = asyncio.run(run(args))
+    doc = {
+        "benchmark": "replicas",
+        "command": ".venv/bin/python -m bench.replicas" + (" --quick" if args.quick else ""),
+        "when": when.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": load,
+        },
+        "params": {k: getattr(args, k) for k in full},
+        **figures,
+    }
+    stem = RESULTS / f"replicas-{when.strftime('%Y%m%dT%H%M%SZ')}"
+    if args.quick:
+        stem = Path(tempfile.gettempdir()) / stem.name
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".json").write_text(json.dumps(doc, indent=2) + "\n")
+    text = markdown(doc)
+    stem.with_suffix(".md").write_text(text)
+    print(text)
+    print(f"written to {stem}.{{md,json}}")
+
+
+if __name__ == "__main__":
+    main()
