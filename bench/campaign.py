@@ -693,9 +693,10 @@ def markdown(doc: dict[str, Any]) -> str:
         "",
         f"Ratio Herald / mean raw = {c['deliveries_per_second']:.0f} / "
         f"{dlv['raw_per_second']:.0f} = **{dlv['ratio']:.2f}** (target >= {TARGET_RATIO:.2f}: "
-        f"{met(doc['met']['ratio'])}). Campaign deliveries go in the bulk lane, which may use "
-        f"at most 75% of the workers (HERALD_TRANSACTIONAL_RESERVE=0.25: 48 of {WORKERS}); the "
-        f"raw side uses all {WORKERS}.",
+        f"{met(doc['met']['ratio'])}). Campaign deliveries go in the bulk lane: with no "
+        f"SendMessage for 5 s it may use {WORKERS - WORKERS // 16} of the {WORKERS} workers, "
+        f"within 5 s of one 75% of them, within 0.5 s a quarter of that (dispatch/dispatcher.py); "
+        f"the raw side uses all {WORKERS}.",
     ]
     if dlv["pairs"]:
         pr = dlv["pair_ratio"]
