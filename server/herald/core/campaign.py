@@ -18,7 +18,7 @@ from herald.core.addresses import (
 )
 from herald.core.channel import Channel
 from herald.core.errors import FieldViolation, InvalidArgumentError
-from herald.core.message import MAX_BODY, MAX_REQUEST_ID, MAX_SUBJECT
+from herald.core.message import MAX_BODY, MAX_REQUEST_ID, MAX_SUBJECT, distinct_channels
 from herald.core.notification import HTML_CHANNELS
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -64,14 +64,7 @@ def validate_campaign(spec: CampaignSpec) -> None:
         bad("display_name", "must be at most 200 characters")
     if not spec.channels:
         bad("channels", "at least one channel is required")
-    seen: list[Channel] = []
-    for index, channel in enumerate(spec.channels):
-        if channel is None:
-            bad(f"channels[{index}]", "must be one of Email, Sms, Push, InApp, Webhook")
-        elif channel in seen:
-            bad(f"channels[{index}]", f"{channel.value} is listed twice")
-        else:
-            seen.append(channel)
+    seen = [channel for _, channel in distinct_channels(spec.channels, bad)]
     if spec.template_id:
         if spec.subject or spec.body or spec.body_html:
             bad("template_id", "give either a template or subject and body, not both")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from herald.core.addresses import (
@@ -167,15 +167,7 @@ def validate(
 
     if not request.channels:
         bad("channels", "at least one channel is required")
-    seen: set[Channel] = set()
-    for index, channel in enumerate(request.channels):
-        if channel is None:
-            bad(f"channels[{index}]", "must be one of Email, Sms, Push, InApp, Webhook")
-            continue
-        if channel in seen:
-            bad(f"channels[{index}]", f"{channel.value} is listed twice")
-            continue
-        seen.add(channel)
+    for _, channel in distinct_channels(request.channels, bad):
         field_name, check = ADDRESS_FIELDS[channel]
         value = getattr(request, field_name)
         if not value:
@@ -184,6 +176,22 @@ def validate(
             bad(field_name, problem)
     if violations:
         raise InvalidArgumentError(violations)
+
+
+def distinct_channels(
+    channels: Sequence[Channel | None], bad: Callable[[str, str], None]
+) -> list[tuple[int, Channel]]:
+    """Each known channel once, with its index in the request; an unknown channel
+    (None) and a repeat are field violations on `channels[i]`."""
+    found: list[tuple[int, Channel]] = []
+    for index, channel in enumerate(channels):
+        if channel is None:
+            bad(f"channels[{index}]", "must be one of Email, Sms, Push, InApp, Webhook")
+        elif any(channel is known for _, known in found):
+            bad(f"channels[{index}]", f"{channel.value} is listed twice")
+        else:
+            found.append((index, channel))
+    return found
 
 
 def _check_text(subject: str, path: str, bad: Callable[[str, str], None]) -> None:

@@ -34,6 +34,7 @@ from herald.core.message import (
     Attachment,
     Content,
     check_attachments,
+    distinct_channels,
 )
 from herald.core.templates import (
     MAX_ID as MAX_TEMPLATE_ID,
@@ -292,15 +293,10 @@ def validate(
                 bad(f"email_attachments[{index}]", problem)
 
     channels: list[Channel] = []
-    for index, channel in enumerate(request.channels):
-        if channel is None:
-            bad(f"channels[{index}]", "must be one of Email, Sms, Push, InApp, Webhook")
-        elif channel in channels:
-            bad(f"channels[{index}]", f"{channel.value} is listed twice")
-        else:
-            if request.to_people and channel not in active:
-                bad(f"channels[{index}]", f"{channel.value} is not active on this server")
-            channels.append(channel)
+    for index, channel in distinct_channels(request.channels, bad):
+        if request.to_people and channel not in active:
+            bad(f"channels[{index}]", f"{channel.value} is not active on this server")
+        channels.append(channel)
     if not request.channels:
         channels = [Channel.EMAIL]  # seed 003's default
         if request.to_people and Channel.EMAIL not in active:
