@@ -27,6 +27,7 @@ from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher
 from herald.store.campaigns import CampaignStore, Progress
+from herald.store.queue import queued_row
 
 KIND = "campaign"
 # Recipients stored per transaction: small enough that building a batch (about
@@ -271,24 +272,16 @@ class Campaigns:
         channel, address, problem = route(
             Recipient(recipient.person_id, recipient.recipient), channels
         )
-        row: dict[str, Any] = {
-            "id": new_id(),
-            "request_id": send_id,
-            "position": position,
-            "channel": channel.value,
-            "recipient": address,
-            "user_id": recipient.person_id,
-            "lane": Lane.BULK.value,
-            "state": DeliveryState.QUEUED.value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "lease_owner": None,
-            "lease_expires_at": None,
-            "deadline_at": now + self.delivery_deadline,
-            "created_at": now,
-            "updated_at": now,
-            "fallback": False,
-        }
+        row = queued_row(
+            send_id,
+            position,
+            channel.value,
+            address,
+            recipient.person_id,
+            Lane.BULK.value,
+            now,
+            now + self.delivery_deadline,
+        )
         if problem or cancelled:
             # Settled at once, so the send's counters still add up to its total.
             row.update(

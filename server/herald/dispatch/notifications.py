@@ -40,7 +40,7 @@ from herald.core.notification import (
 from herald.dispatch.dispatcher import Dispatcher
 from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.directory import Directory, cluster_not_found
-from herald.store.queue import DuplicateRequestError, Queue
+from herald.store.queue import DuplicateRequestError, Queue, queued_row
 from herald.store.templates import TemplateStore
 
 KIND = "notification"
@@ -153,24 +153,16 @@ class Notifications:
         for channel in screening.channels:
             for target in screening.targets.get(channel, ()):
                 rows.append(
-                    {
-                        "id": new_id(),
-                        "request_id": notification_id,
-                        "position": len(rows),
-                        "channel": channel.value,
-                        "recipient": target.recipient,
-                        "user_id": target.user_id,
-                        "lane": Lane.TRANSACTIONAL.value,
-                        "state": DeliveryState.QUEUED.value,
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "lease_owner": None,
-                        "lease_expires_at": None,
-                        "deadline_at": now + self.delivery_deadline,
-                        "created_at": now,
-                        "updated_at": now,
-                        "fallback": False,
-                    }
+                    queued_row(
+                        notification_id,
+                        len(rows),
+                        channel.value,
+                        target.recipient,
+                        target.user_id,
+                        Lane.TRANSACTIONAL.value,
+                        now,
+                        now + self.delivery_deadline,
+                    )
                 )
         try:
             await self.queue.enqueue(request_row, rows)

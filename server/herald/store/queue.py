@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from herald.core.channel import DeliveryState, Lane
+from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
 from herald.store.schema import deliveries, inbox_messages, requests
@@ -32,6 +33,37 @@ def wake_ops(db: Database, delivery_rows: Sequence[dict[str, Any]]) -> list[Op]:
         if row["state"] == DeliveryState.QUEUED.value and row["next_attempt_at"] < HELD
     }
     return [(NOTIFY, {"channel": pg_listen.QUEUE_CHANNEL, "item": lane}) for lane in sorted(lanes)]
+
+
+def queued_row(
+    request_id: str,
+    position: int,
+    channel: str,
+    recipient: str,
+    user_id: str,
+    lane: str,
+    now: float,
+    deadline_at: float,
+) -> dict[str, Any]:
+    """A delivery row due now, held by no worker: the first claim leases it."""
+    return {
+        "id": new_id(),
+        "request_id": request_id,
+        "position": position,
+        "channel": channel,
+        "recipient": recipient,
+        "user_id": user_id,
+        "lane": lane,
+        "state": DeliveryState.QUEUED.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "deadline_at": deadline_at,
+        "created_at": now,
+        "updated_at": now,
+        "fallback": False,
+    }
 
 
 class DuplicateRequestError(Exception):
