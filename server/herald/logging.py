@@ -18,8 +18,11 @@ _LEVELS = {
 def configure(level: str = "info") -> None:
     numeric = _LEVELS.get(level, logging.INFO)
     logging.basicConfig(stream=sys.stderr, level=numeric, format="%(message)s")
-    # Alembic reports every plugin it loads at INFO.
+    # Alembic reports every plugin it loads at INFO; aiosqlite logs two lines per SQL call and
+    # grpc one per event loop at DEBUG, which buries Herald's own debug lines.
     logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
+    for chatty in ("aiosqlite", "grpc._cython.cygrpc"):
+        logging.getLogger(chatty).setLevel(max(numeric, logging.INFO))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
