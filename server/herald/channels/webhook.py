@@ -32,6 +32,7 @@ from herald.core.channel import Channel
 
 TRANSIENT_STATUSES = {408, 425, 429}
 USER_AGENT = "Herald-Webhooks/1"
+HOST_VERDICTS = 4096  # hosts whose verdict is kept before the cache starts again
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -80,6 +81,8 @@ class WebhookChannel:
         self._public = allow_public
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+        # A URL host's verdict (None: not refused here), kept: hosts repeat, addresses parse slowly.
+        self._host_verdicts: dict[str, str | None] = {}
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(
@@ -96,25 +99,37 @@ class WebhookChannel:
         if self._session is not None:
             await self._session.close()
 
-    def _refused_before_resolving(self, url: str) -> str | None:
+    def _refused_before_resolving(self, url: yarl.URL) -> str | None:
         """Why `url` is refused without resolving or connecting anything: its
         host is a literal the policy refuses, or the policy allows nothing."""
         if not self._public and not self._allow:
             return "the webhook policy allows no destination"
+        host = url.raw_host or ""
         try:
-            host = yarl.URL(url).raw_host or ""
-        except (TypeError, ValueError):
-            return None  # aiohttp reports it
+            return self._host_verdicts[host]
+        except KeyError:
+            pass
         address = literal_address(host)
+        verdict = None
         if address is not None and not is_allowed(address, self._allow, self._public):
-            return f"destination address {address} is not allowed"
-        return None
+            verdict = f"destination address {address} is not allowed"
+        if len(self._host_verdicts) >= HOST_VERDICTS:
+            self._host_verdicts.clear()
+        self._host_verdicts[host] = verdict
+        return verdict
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         assert self._session is not None, "start() first"
-        refused = self._refused_before_resolving(message.recipient)
-        if refused is not None:
-            return DeliveryResult.permanent_failure("SSRF_REFUSED", refused)
+        # Parsed once, here: aiohttp takes the URL object as it is.
+        url: yarl.URL | str
+        try:
+            url = yarl.URL(message.recipient)
+        except (TypeError, ValueError):
+            url = message.recipient  # aiohttp reports it
+        else:
+            refused = self._refused_before_resolving(url)
+            if refused is not None:
+                return DeliveryResult.permanent_failure("SSRF_REFUSED", refused)
         now = datetime.now(UTC)
         body = payload_of(message, now)
         headers = {
@@ -125,7 +140,7 @@ class WebhookChannel:
         }
         try:
             async with self._session.post(
-                message.recipient, data=body.encode(), headers=headers, allow_redirects=False
+                url, data=body.encode(), headers=headers, allow_redirects=False
             ) as response:
                 await response.read()
                 status = response.status
