@@ -43,6 +43,25 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the gRPC server (configuration from HERALD_* variables)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    deliver_command = commands.add_parser(
+        "deliver",
+        help="only deliver from the queue, no API (serve starts HERALD_DELIVERY_PROCESSES)",
+    )
+    deliver_command.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="delivering processes sharing the channel rate and concurrency limits (default 1)",
+    )
+    deliver_command.add_argument(
+        "--index", type=int, default=1, help="this one's number, for the logs"
+    )
+    deliver_command.add_argument(
+        "--supervised", action="store_true", help="stdin is a pipe from serve (internal)"
+    )
+    deliver_command.add_argument(
+        "--ready-fd", type=int, default=None, help="write a byte here once delivering (internal)"
+    )
     _add_credential_commands(commands)
     cli_client.add_commands(commands)
     args = parser.parse_args(argv)
@@ -70,6 +89,19 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             asyncio.run(serve(settings))
+        except ConfigError as exc:
+            print(f"herald: configuration error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if args.command == "deliver":
+        from herald.delivery_process import deliver  # noqa: PLC0415
+
+        try:
+            asyncio.run(
+                deliver(
+                    settings, max(1, args.processes), args.index, args.supervised, args.ready_fd
+                )
+            )
         except ConfigError as exc:
             print(f"herald: configuration error: {exc}", file=sys.stderr)
             return 2

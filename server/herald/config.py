@@ -262,6 +262,8 @@ class Settings:
     tls_identities: Mapping[str, TlsIdentity] = field(default_factory=dict)
     # Dispatch
     workers: int = 64
+    # `herald deliver` processes serve starts beside itself (delivery_pool.py).
+    delivery_processes: int = 0
     lease_seconds: float = 30.0
     max_attempts: int = 5
     retry_base_seconds: float = 1.0
@@ -358,6 +360,7 @@ class Settings:
             tls_client_ca=Path(tls_client_ca) if tls_client_ca else None,
             tls_identities=tls_identities,
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
+            delivery_processes=_int(env, "HERALD_DELIVERY_PROCESSES", defaults.delivery_processes),
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),
             retry_base_seconds=_float(

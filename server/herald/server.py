@@ -30,20 +30,18 @@ from herald.auth.interceptor import Authenticator, AuthInterceptor, default_peer
 from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes
 from herald.auth.tokens import JwtVerifier
 from herald.channels.base import ChannelAdapter
-from herald.channels.forget_tokens import ForgetUnregisteredTokens
-from herald.channels.registry import build_adapters
 from herald.config import ConfigError, Settings
-from herald.core.channel import Channel
+from herald.core.channel import Channel, Lane
 from herald.core.notification import AllowEveryone
+from herald.delivery_pool import DeliveryPool
+from herald.dispatch.assembly import new_dispatcher, start_adapters
 from herald.dispatch.campaigns import Campaigns
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.inbox import Inbox
 from herald.dispatch.inbox_hub import InboxFeedHub, InboxHub
-from herald.dispatch.limits import RateLimit
 from herald.dispatch.notifications import Notifications
 from herald.dispatch.people import People
 from herald.dispatch.remote import RemoteProgress
-from herald.dispatch.retry import RetryPolicy
 from herald.dispatch.sender import Sender
 from herald.metrics import MetricsServer, QueueSampler, queue_collector
 from herald.store.allow_list import AllowListSource
@@ -102,6 +100,8 @@ class Herald:
     # HERALD_METRICS_LISTEN only: the Prometheus listener and its queue sampler.
     metrics: MetricsServer | None = None
     sampler: QueueSampler | None = None
+    # HERALD_DELIVERY_PROCESSES only: the `herald deliver` processes beside this one.
+    pool: DeliveryPool | None = None
 
 
 def _warn_if_exposed(listen: str, transport: Transport) -> None:
@@ -133,35 +133,17 @@ async def start(settings: Settings) -> Herald:
     writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
     await writer.start()
     queue = Queue(db, writer)
-
-    async def write_inbox(row: dict[str, object]) -> None:
-        await writer.write([queue.inbox_op(row)])
-
     directory = Directory(db)
     templates = TemplateStore(db)
-    adapters = build_adapters(settings, write_inbox)
-    if Channel.PUSH in adapters:
-        adapters[Channel.PUSH] = ForgetUnregisteredTokens(
-            adapters[Channel.PUSH], directory.remove_push_token
-        )
-    for channel, adapter in adapters.items():
-        try:
-            await adapter.start()
-        except Exception as exc:
-            raise ConfigError(f"the {channel.value} channel cannot start: {exc}") from exc
+    adapters = await start_adapters(settings, queue, directory)
     inbox = Inbox(InboxStore(db), InboxHub())
-    dispatcher = Dispatcher(
-        queue,
-        adapters,
-        InboxFeedHub(inbox.hub),
-        RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
-        lease_seconds=settings.lease_seconds,
-        workers=settings.workers,
-        rate_limits={Channel(c): RateLimit(*r) for c, r in settings.rate_limits.items()},
-        concurrency={Channel(c): n for c, n in settings.concurrency_limits.items()},
-        transactional_reserve=settings.transactional_reserve,
+    processes = 1 + settings.delivery_processes
+    dispatcher = new_dispatcher(settings, queue, adapters, InboxFeedHub(inbox.hub), processes)
+    # With delivery processes, campaigns (the bulk lane) are theirs alone: this event loop
+    # stays free for the API, so SendMessage answers as quickly during a campaign.
+    await dispatcher.start(
+        (Lane.TRANSACTIONAL,) if settings.delivery_processes else (Lane.TRANSACTIONAL, Lane.BULK)
     )
-    await dispatcher.start()
     listener = remote = None
     if db.is_postgres:
         remote = RemoteProgress(dispatcher.hub, queue)
@@ -243,6 +225,11 @@ async def start(settings: Settings) -> Herald:
         except OSError as exc:
             raise ConfigError(f"HERALD_METRICS_LISTEN {settings.metrics_listen}: {exc}") from exc
     await server.start()
+    pool = None
+    if settings.delivery_processes:
+        pool = DeliveryPool(settings.delivery_processes)
+        await pool.start()
+        dispatcher.also_wake(pool.wake)
     # Everything built so far (modules, descriptors, the engine) lives as long as
     # the process: keep it out of the cyclic collector's full passes.
     gc.freeze()
@@ -256,6 +243,7 @@ async def start(settings: Settings) -> Herald:
         channels=sorted(c.value for c in adapters),
         tls=transport.tls,
         client_auth=transport.client_auth,
+        delivery_processes=pool.pids if pool is not None else [],
     )
     return Herald(
         settings,
@@ -271,6 +259,7 @@ async def start(settings: Settings) -> Herald:
         remote=remote,
         metrics=metrics,
         sampler=sampler,
+        pool=pool,
     )
 
 
@@ -284,7 +273,11 @@ async def stop(herald: Herald) -> None:
     await asyncio.sleep(herald.settings.shutdown_drain)
     if herald.inbox is not None:
         herald.inbox.close()  # inbox watch streams end rather than hold up the grace period
-    await asyncio.gather(herald.server.stop(grace), herald.dispatcher.stop(grace))
+    await asyncio.gather(
+        herald.server.stop(grace),
+        herald.dispatcher.stop(grace),
+        *([herald.pool.stop(grace)] if herald.pool is not None else []),
+    )
     if herald.listener is not None:
         await herald.listener.close()
     if herald.remote is not None:

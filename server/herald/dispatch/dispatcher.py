@@ -10,7 +10,7 @@ import os
 import socket
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -125,14 +125,22 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()
         self._contents: OrderedDict[str, Content] = OrderedDict()
+        self._wakers: list[Callable[[], None]] = []
         self._stopping = False
 
-    async def start(self) -> None:
-        for lane in (Lane.TRANSACTIONAL, Lane.BULK):
+    async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
+        """Claim due deliveries of `lanes` from the queue (and run what `run` is given)."""
+        for lane in lanes:
             self._loops.append(asyncio.create_task(self._claim_loop(lane), name=f"claim-{lane}"))
 
     def wake(self) -> None:
+        """Work was queued: claim it now, here and wherever else `also_wake` says."""
         self._wake.set()
+        for waker in self._wakers:
+            waker()
+
+    def also_wake(self, waker: Callable[[], None]) -> None:
+        self._wakers.append(waker)
 
     # -- running deliveries ---------------------------------------------------
 

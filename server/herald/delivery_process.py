@@ -1,0 +1,118 @@
+"""`herald deliver`: a process that only delivers from the queue.
+
+It claims due deliveries from the shared store exactly as `herald serve`'s own
+workers do (leases, fencing, retries), so a second interpreter, with its own GIL,
+works through a backlog beside the server. `herald serve` starts
+HERALD_DELIVERY_PROCESSES of them (delivery_pool.py) with `--supervised`: their
+stdin is a pipe from the server, each byte on it is a wake-up (work was just
+queued) and its end means the server is gone, so the process stops, handing its
+leases back, rather than outlive it. On PostgreSQL, LISTEN/NOTIFY wakes it as well.
+
+Watchers need nothing from it: WatchNotification, a waiting SendMessage, campaign
+progress and WatchInbox re-read the store for other processes' progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+import structlog
+
+from herald.config import Settings
+from herald.dispatch.assembly import new_dispatcher, start_adapters
+from herald.dispatch.hub import Hub
+from herald.metrics import MetricsServer
+from herald.store.database import Database
+from herald.store.directory import Directory
+from herald.store.pg_listen import PgListener
+from herald.store.queue import Queue
+from herald.store.writer import GroupCommitWriter
+
+log = structlog.get_logger("herald.deliver")
+
+
+class _ServerPipe(asyncio.Protocol):
+    """stdin from `herald serve`: bytes wake the dispatcher, the end stops the process."""
+
+    def __init__(self, wake: Callable[[], None], gone: asyncio.Event) -> None:
+        self._wake = wake
+        self._gone = gone
+
+    def data_received(self, data: bytes) -> None:
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self._gone.set()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._gone.set()
+
+
+def metrics_listen_for(listen: str, index: int) -> str:
+    """Delivery process `index` (1, 2, ...) serves its metrics on the server's
+    metrics port plus `index` (port 0: a free port of its own)."""
+    host, _, port = listen.rpartition(":")
+    return f"{host}:{int(port) + index if int(port) else 0}"
+
+
+async def deliver(
+    settings: Settings, processes: int, index: int, supervised: bool, ready_fd: int | None = None
+) -> None:
+    """Deliver until SIGTERM or SIGINT (or, supervised, the end of stdin); `ready_fd`
+    gets one byte once claiming has started."""
+    structlog.contextvars.bind_contextvars(process=f"deliver-{index}")
+    db = Database(settings.sqlalchemy_url)
+    if settings.migrate_on_start and not supervised:  # supervised: serve has migrated
+        await db.migrate()
+    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
+    await writer.start()
+    queue = Queue(db, writer)
+    adapters = await start_adapters(settings, queue, Directory(db))
+    dispatcher = new_dispatcher(settings, queue, adapters, Hub(), processes)
+    await dispatcher.start()
+    listener = None
+    if db.is_postgres:
+        listener = PgListener(db.engine, writer.notify_origin, dispatcher.wake, lambda _ids: None)
+        await listener.start()
+    metrics = None
+    if settings.metrics_listen:
+        metrics = MetricsServer(metrics_listen_for(settings.metrics_listen, index))
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    if supervised:
+        await loop.connect_read_pipe(
+            lambda: _ServerPipe(dispatcher.wake, stopping), sys.stdin.buffer
+        )
+    log.info(
+        "delivering",
+        pid=os.getpid(),
+        index=index,
+        processes=processes,
+        workers=settings.workers,
+        store=db.url.get_backend_name(),
+        channels=sorted(c.value for c in adapters),
+    )
+    if ready_fd is not None:
+        with contextlib.suppress(BrokenPipeError):  # serve is gone: stdin ends too
+            os.write(ready_fd, b"r")
+        os.close(ready_fd)
+    await stopping.wait()
+    await dispatcher.stop(settings.shutdown_grace)
+    if listener is not None:
+        await listener.close()
+    for adapter in adapters.values():
+        await adapter.close()
+    if metrics is not None:
+        metrics.close()
+    await writer.close()
+    await db.close()
+    log.info("stopped")

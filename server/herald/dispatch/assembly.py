@@ -1,0 +1,74 @@
+"""What every delivering process builds the same way, `herald serve` and
+`herald deliver` alike: the channel adapters and the dispatcher over them."""
+
+from __future__ import annotations
+
+import math
+
+from herald.channels.base import ChannelAdapter
+from herald.channels.forget_tokens import ForgetUnregisteredTokens
+from herald.channels.registry import build_adapters
+from herald.config import ConfigError, Settings
+from herald.core.channel import Channel
+from herald.dispatch.dispatcher import Dispatcher
+from herald.dispatch.hub import Hub
+from herald.dispatch.limits import RateLimit
+from herald.dispatch.retry import RetryPolicy
+from herald.store.directory import Directory
+from herald.store.queue import Queue
+
+
+async def start_adapters(
+    settings: Settings, queue: Queue, directory: Directory
+) -> dict[Channel, ChannelAdapter]:
+    """The configured channels, started; a channel that cannot start is a ConfigError."""
+
+    async def write_inbox(row: dict[str, object]) -> None:
+        await queue.writer.write([queue.inbox_op(row)])
+
+    adapters = build_adapters(settings, write_inbox)
+    if Channel.PUSH in adapters:
+        adapters[Channel.PUSH] = ForgetUnregisteredTokens(
+            adapters[Channel.PUSH], directory.remove_push_token
+        )
+    for channel, adapter in adapters.items():
+        try:
+            await adapter.start()
+        except Exception as exc:
+            raise ConfigError(f"the {channel.value} channel cannot start: {exc}") from exc
+    return adapters
+
+
+def new_dispatcher(
+    settings: Settings,
+    queue: Queue,
+    adapters: dict[Channel, ChannelAdapter],
+    hub: Hub,
+    processes: int = 1,
+) -> Dispatcher:
+    """A dispatcher holding this process's share of the channel limits: with
+    HERALD_DELIVERY_PROCESSES the rate and concurrency limits are the server's
+    totals, split evenly over its `processes` delivering processes."""
+    return Dispatcher(
+        queue,
+        adapters,
+        hub,
+        RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
+        lease_seconds=settings.lease_seconds,
+        workers=settings.workers,
+        rate_limits={
+            Channel(c): share_rate(RateLimit(*r), processes)
+            for c, r in settings.rate_limits.items()
+        },
+        concurrency={
+            Channel(c): max(1, math.ceil(n / processes))
+            for c, n in settings.concurrency_limits.items()
+        },
+        transactional_reserve=settings.transactional_reserve,
+    )
+
+
+def share_rate(limit: RateLimit, processes: int) -> RateLimit:
+    """One process's share of a rate limit: the rate divided evenly, the burst too
+    (at least one token, or nothing could ever be sent)."""
+    return RateLimit(limit.per_second / processes, max(1.0, limit.burst / processes))
