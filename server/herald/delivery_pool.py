@@ -3,9 +3,10 @@
 
 One Python process delivers only as fast as one core runs its event loop; each
 delivery process brings its own. They share the store's queue with the server's
-own workers (see delivery_process.py). The server writes a byte to a process's
-stdin when work is queued, so an idle one claims it at once rather than at its
-next poll. A process that exits on its own is started again after a pause that
+own workers (see delivery_process.py). The server writes to a process's stdin
+when work is queued, so an idle one claims it at once rather than at its next
+poll, and while SendMessage calls deliver, so its bulk work gives way to them as
+the server's own would. A process that exits on its own is started again after a pause that
 doubles up to a minute (its leases expire and are claimed again: nothing is
 lost); stopping the server stops them with the same grace period.
 """
@@ -16,6 +17,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import time
 
 import structlog
 
@@ -25,6 +27,10 @@ RESTART_FIRST_SECONDS = 1.0
 RESTART_MAX_SECONDS = 60.0
 HEALTHY_SECONDS = 60.0  # a process up this long starts again without the accumulated pause
 KILL_AFTER_GRACE_SECONDS = 5.0
+TRANSACTIONAL_EVERY = 0.1  # seconds between two "transactional send" signals
+# What the server writes to a process's stdin (delivery_process.py reads it).
+WAKE = b"w"  # work was queued: claim now
+TRANSACTIONAL = b"t"  # a SendMessage is delivering in the server: bulk work gives way
 READY_SECONDS = 60.0  # how long start() waits for a process to say it is delivering
 
 
@@ -50,6 +56,7 @@ class DeliveryPool:
         self._supervisors: list[asyncio.Task[None]] = []
         self._stopping = False
         self._wake_pending = False
+        self._transactional_sent = -1e9
 
     @property
     def pids(self) -> list[int]:
@@ -128,6 +135,15 @@ class DeliveryPool:
             except OSError:
                 log.exception("delivery_process_start_failed", index=index)
 
+    def transactional(self) -> None:
+        """A SendMessage is delivering here: tell the processes (at most every
+        TRANSACTIONAL_EVERY seconds), so their bulk work gives way as it does here."""
+        now = time.monotonic()
+        if now - self._transactional_sent < TRANSACTIONAL_EVERY:
+            return
+        self._transactional_sent = now
+        self._write(TRANSACTIONAL)
+
     def wake(self) -> None:
         """Work was queued: wake every delivery process (once per turn of the loop)."""
         if self._wake_pending or not self._processes:
@@ -137,10 +153,13 @@ class DeliveryPool:
 
     def _send_wake(self) -> None:
         self._wake_pending = False
+        self._write(WAKE)
+
+    def _write(self, signal: bytes) -> None:
         for process in self._processes.values():
             if process.returncode is None and process.stdin is not None:
                 with contextlib.suppress(ConnectionError, RuntimeError):
-                    process.stdin.write(b"w")
+                    process.stdin.write(signal)
 
     async def stop(self, grace: float) -> None:
         """SIGTERM each process (it finishes its deliveries within `grace` and hands

@@ -4,9 +4,10 @@ It claims due deliveries from the shared store exactly as `herald serve`'s own
 workers do (leases, fencing, retries), so a second interpreter, with its own GIL,
 works through a backlog beside the server. `herald serve` starts
 HERALD_DELIVERY_PROCESSES of them (delivery_pool.py) with `--supervised`: their
-stdin is a pipe from the server, each byte on it is a wake-up (work was just
-queued) and its end means the server is gone, so the process stops, handing its
-leases back, rather than outlive it. On PostgreSQL, LISTEN/NOTIFY wakes it as well.
+stdin is a pipe from the server: each byte on it is a wake-up (work was just
+queued; "t" also says a SendMessage is delivering there, so bulk work gives way
+as it would in the server) and its end means the server is gone, so the process
+stops, handing its leases back, rather than outlive it. On PostgreSQL, LISTEN/NOTIFY wakes it as well.
 
 Watchers need nothing from it: WatchNotification, a waiting SendMessage, campaign
 progress and WatchInbox re-read the store for other processes' progress.
@@ -19,12 +20,13 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
 
 import structlog
 
 from herald.config import Settings
+from herald.delivery_pool import TRANSACTIONAL
 from herald.dispatch.assembly import new_dispatcher, start_adapters
+from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.metrics import MetricsServer
 from herald.store.database import Database
@@ -37,14 +39,17 @@ log = structlog.get_logger("herald.deliver")
 
 
 class _ServerPipe(asyncio.Protocol):
-    """stdin from `herald serve`: bytes wake the dispatcher, the end stops the process."""
+    """stdin from `herald serve` (delivery_pool.py): WAKE and TRANSACTIONAL signals;
+    its end stops the process."""
 
-    def __init__(self, wake: Callable[[], None], gone: asyncio.Event) -> None:
-        self._wake = wake
+    def __init__(self, dispatcher: Dispatcher, gone: asyncio.Event) -> None:
+        self._dispatcher = dispatcher
         self._gone = gone
 
     def data_received(self, data: bytes) -> None:
-        self._wake()
+        if TRANSACTIONAL in data:
+            self._dispatcher.transactional_seen()
+        self._dispatcher.wake()
 
     def eof_received(self) -> bool:
         self._gone.set()
@@ -89,9 +94,7 @@ async def deliver(
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     if supervised:
-        await loop.connect_read_pipe(
-            lambda: _ServerPipe(dispatcher.wake, stopping), sys.stdin.buffer
-        )
+        await loop.connect_read_pipe(lambda: _ServerPipe(dispatcher, stopping), sys.stdin.buffer)
     log.info(
         "delivering",
         pid=os.getpid(),

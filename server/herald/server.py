@@ -230,6 +230,7 @@ async def start(settings: Settings) -> Herald:
         pool = DeliveryPool(settings.delivery_processes)
         await pool.start()
         dispatcher.also_wake(pool.wake)
+        dispatcher.on_transactional(pool.transactional)
     # Everything built so far (modules, descriptors, the engine) lives as long as
     # the process: keep it out of the cyclic collector's full passes.
     gc.freeze()

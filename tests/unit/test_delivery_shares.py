@@ -3,10 +3,18 @@ delivering process holds an even share (dispatch/assembly.py)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from herald.config import Settings
+from herald.core.channel import Lane
+from herald.delivery_pool import TRANSACTIONAL, WAKE
+from herald.delivery_process import _ServerPipe
 from herald.dispatch.assembly import share_rate
+from herald.dispatch.dispatcher import Dispatcher
+from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
+from herald.dispatch.retry import RetryPolicy
 
 
 @pytest.mark.parametrize(
@@ -25,3 +33,32 @@ def test_a_rate_limit_is_split_evenly(limit: RateLimit, processes: int, share: R
 def test_processes_read_from_the_environment() -> None:
     assert Settings.from_env({}).delivery_processes == 0
     assert Settings.from_env({"HERALD_DELIVERY_PROCESSES": "3"}).delivery_processes == 3
+
+
+async def test_the_servers_signals_wake_a_delivery_process_and_shrink_its_bulk_share() -> None:
+    """What `herald serve` writes to a delivery process's stdin (delivery_pool.py) and what
+    the process makes of it (delivery_process.py): WAKE claims now; TRANSACTIONAL gives bulk
+    work a quarter of its share, as a SendMessage in the process itself would."""
+    dispatcher = Dispatcher(
+        queue=None,  # type: ignore[arg-type]  # nothing here reaches the store
+        adapters={},
+        hub=Hub(),
+        retry=RetryPolicy(5, 1.0, 300.0),
+        lease_seconds=30.0,
+        workers=64,
+    )
+    gone = asyncio.Event()
+    pipe = _ServerPipe(dispatcher, gone)
+    quiet = dispatcher._free_slots(Lane.BULK)
+
+    pipe.data_received(WAKE)
+    assert dispatcher._wake.is_set()
+    assert dispatcher._free_slots(Lane.BULK) == quiet == 60
+
+    pipe.data_received(WAKE + TRANSACTIONAL)
+    assert dispatcher._free_slots(Lane.BULK) == 12
+    assert dispatcher._free_slots(Lane.TRANSACTIONAL) == 64
+    assert not gone.is_set()
+
+    pipe.eof_received()
+    assert gone.is_set()

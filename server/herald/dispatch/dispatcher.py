@@ -126,6 +126,7 @@ class Dispatcher:
         self._slot_free = asyncio.Event()
         self._contents: OrderedDict[str, Content] = OrderedDict()
         self._wakers: list[Callable[[], None]] = []
+        self._transactional_hooks: list[Callable[[], None]] = []
         self._stopping = False
 
     async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
@@ -142,13 +143,24 @@ class Dispatcher:
     def also_wake(self, waker: Callable[[], None]) -> None:
         self._wakers.append(waker)
 
+    def transactional_seen(self) -> None:
+        """A transactional send is about (here, or in the server, for a delivery process):
+        bulk work takes a smaller share of the workers for a while (see _free_slots)."""
+        self._transactional_seen = asyncio.get_running_loop().time()
+
+    def on_transactional(self, hook: Callable[[], None]) -> None:
+        """Call `hook` whenever `run` starts a send's deliveries."""
+        self._transactional_hooks.append(hook)
+
     # -- running deliveries ---------------------------------------------------
 
     def run(
         self, deliveries: Sequence[Leased], content: Content
     ) -> list[asyncio.Task[DeliveryView]]:
         """Start an attempt for each leased delivery; the tasks outlive the caller's RPC."""
-        self._transactional_seen = asyncio.get_running_loop().time()
+        self.transactional_seen()
+        for hook in self._transactional_hooks:
+            hook()
         self._remember(deliveries[0].request_id if deliveries else "", content)
         return [self._spawn(self._attempt(d, content)) for d in deliveries]
 
