@@ -7,7 +7,8 @@ HERALD_DELIVERY_PROCESSES of them (delivery_pool.py) with `--supervised`: their
 stdin is a pipe from the server: each byte on it is a wake-up (work was just
 queued; "t" also says a SendMessage is delivering there, so bulk work gives way
 as it would in the server) and its end means the server is gone, so the process
-stops, handing its leases back, rather than outlive it. On PostgreSQL, LISTEN/NOTIFY wakes it as well.
+stops, handing its leases back, rather than outlive it. On PostgreSQL, LISTEN/NOTIFY
+wakes it as well.
 
 Watchers need nothing from it: WatchNotification, a waiting SendMessage, campaign
 progress and WatchInbox re-read the store for other processes' progress.

@@ -195,7 +195,7 @@ async def test_concurrent_claims_never_hand_one_delivery_to_two_replicas(
         claimed: list[str] = []
         owner = f"owner-{id(replica)}"
         while rows := await replica.queue.claim(owner, "transactional", 7, time.time(), 60):
-            claimed.extend(row.id for row in rows)
+            claimed.extend(row["id"] for row in rows)
         return claimed
 
     # Each replica claims through its own engine; three at a time, four loops each.

@@ -437,11 +437,11 @@ class Dispatcher:
                 if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
                     self._transactional_seen = loop.time()
                 if rows:
-                    contents = await self._contents_for({row.request_id for row in rows})
-                    for row in rows:
-                        leased = Leased.from_row(row)
+                    claimed = [Leased.from_row(row) for row in rows]
+                    contents = await self._contents_for({d.request_id for d in claimed})
+                    for leased in claimed:
                         self._spawn(
-                            self._attempt(leased, contents[row.request_id]),
+                            self._attempt(leased, contents[leased.request_id]),
                             bulk=leased.lane is Lane.BULK,
                         )
                     continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +121,49 @@ class Queue:
                 lease_expires_at=None,
             )
         )
+        # Built once (a statement built per claim cost more than running it): due queued
+        # rows first, then expired leases; see claim().
+        self._claims = [
+            self._claim_statement(
+                sa.and_(
+                    deliveries.c.state == DeliveryState.QUEUED.value,
+                    deliveries.c.lane == sa.bindparam("b_lane"),
+                    deliveries.c.next_attempt_at <= sa.bindparam("b_now"),
+                ),
+                deliveries.c.next_attempt_at,
+            ),
+            self._claim_statement(
+                sa.and_(
+                    deliveries.c.state == DeliveryState.SENDING.value,
+                    deliveries.c.lease_expires_at < sa.bindparam("b_now"),
+                    deliveries.c.lane == sa.bindparam("b_lane"),
+                ),
+                deliveries.c.lease_expires_at,
+            ),
+        ]
+
+    def _claim_statement(
+        self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
+    ) -> sa.Update:
+        pick = (
+            sa.select(deliveries.c.id)
+            .where(due)
+            .order_by(order)
+            .limit(sa.bindparam("b_limit", type_=sa.Integer))
+        )
+        if self.db.is_postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        return (
+            deliveries.update()
+            .where(deliveries.c.id.in_(pick.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING.value,
+                lease_owner=sa.bindparam("b_owner"),
+                lease_expires_at=sa.bindparam("b_expires"),
+                updated_at=sa.bindparam("b_now"),
+            )
+            .returning(*deliveries.c)
+        )
 
     # -- writes -------------------------------------------------------------
 
@@ -208,47 +251,30 @@ class Queue:
 
     async def claim(
         self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
-    ) -> list[sa.Row[Any]]:
+    ) -> list[Mapping[str, Any]]:
         """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
 
         Two statements, each walking its own index in order (ix_deliveries_due,
         ix_deliveries_lease): one query with an OR of the two made the engine gather
         and sort every due row, 45 ms per claim with 100,000 queued on SQLite
-        (bench/results/notifications-20261125T133552Z.md)."""
-        queued = sa.and_(
-            deliveries.c.state == DeliveryState.QUEUED.value,
-            deliveries.c.lane == lane,
-            deliveries.c.next_attempt_at <= now,
-        )
-        expired = sa.and_(
-            deliveries.c.state == DeliveryState.SENDING.value,
-            deliveries.c.lease_expires_at < now,
-            deliveries.c.lane == lane,
-        )
-        claimed: list[sa.Row[Any]] = []
+        (bench/results/notifications-20261125T133552Z.md). On SQLite they run on the
+        writer's thread in one hop (SQLAlchemy's async path cost about 0.8 ms a claim)."""
+        params = {
+            "b_lane": lane,
+            "b_now": now,
+            "b_owner": owner,
+            "b_expires": now + lease_seconds,
+        }
+        if self.writer.sqlite is not None:
+            return list(await self.writer.sqlite.claim(self._claims, params, limit))
+        claimed: list[Mapping[str, Any]] = []
         async with self.db.engine.begin() as connection:
-            for due, order in (
-                (queued, deliveries.c.next_attempt_at),
-                (expired, deliveries.c.lease_expires_at),
-            ):
+            for statement in self._claims:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
                     break
-                pick = sa.select(deliveries.c.id).where(due).order_by(order).limit(wanted)
-                if self.db.is_postgres:
-                    pick = pick.with_for_update(skip_locked=True)
-                statement = (
-                    deliveries.update()
-                    .where(deliveries.c.id.in_(pick.scalar_subquery()))
-                    .values(
-                        state=DeliveryState.SENDING.value,
-                        lease_owner=owner,
-                        lease_expires_at=now + lease_seconds,
-                        updated_at=now,
-                    )
-                    .returning(*deliveries.c)
-                )
-                claimed.extend((await connection.execute(statement)).fetchall())
+                result = await connection.execute(statement, {**params, "b_limit": wanted})
+                claimed.extend(dict(row._mapping) for row in result.fetchall())
         return claimed
 
     async def release(self, owner: str, now: float) -> int:

@@ -67,6 +67,41 @@ class SqliteBatchExecutor:
             raise
         connection.execute("COMMIT")
 
+    def _claim(
+        self, statements: Sequence[tuple[str, dict[str, Any]]], limit: int
+    ) -> list[dict[str, Any]]:
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        claimed: list[dict[str, Any]] = []
+        try:
+            for sql, params in statements:
+                wanted = limit - len(claimed)
+                if wanted <= 0:
+                    break
+                cursor = connection.execute(sql, {**params, "b_limit": wanted})
+                names = [column[0] for column in cursor.description]
+                claimed.extend(dict(zip(names, row, strict=True)) for row in cursor.fetchall())
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return claimed
+
+    async def claim(
+        self, statements: Sequence[sa.Executable], params: dict[str, Any], limit: int
+    ) -> list[dict[str, Any]]:
+        """Run UPDATE ... RETURNING statements in order in one transaction, each with
+        `params` and b_limit = what is still wanted of `limit`; the rows they return.
+        A claim is a write: here it takes its turn with the group commits, in one hop."""
+        keys = (*params, "b_limit")
+        compiled = []
+        for statement in statements:
+            sql, fixed = self._sql(statement, keys)
+            compiled.append((sql, {**fixed, **params}))
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self._claim, compiled, limit
+        )
+
     async def execute(self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]) -> None:
         compiled = []
         for statement, rows in groups:

@@ -58,6 +58,12 @@ class GroupCommitWriter:
         self._notify = engine.dialect.name == "postgresql"
         self.notify_origin = uuid.uuid4().hex[:16]  # tells listeners which replica wrote
 
+    @property
+    def sqlite(self) -> SqliteBatchExecutor | None:
+        """The SQLite writer thread (None on PostgreSQL): other writes that should
+        take their turn with the commits in one hop (Queue.claim) run there too."""
+        return self._sqlite
+
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="group-commit-writer")
 
