@@ -51,7 +51,7 @@ import apprise
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
-from bench.notifications import start_server
+from bench.notifications import DELIVERING, start_server
 from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 
@@ -281,7 +281,7 @@ def markdown(doc: dict[str, Any]) -> str:
         f"messages per round ({BATCH} recipients per notification); Apprise email with "
         f"its defaults {BATCH * 2} per round (its 5.5 s throttle). Rates are messages "
         "counted at the receiver per second; ratio = Herald / Apprise per round, median "
-        "(min-max).",
+        f"(min-max). Herald: HERALD_DELIVERY_PROCESSES={doc.get('delivery_processes', 0)}.",
         "",
         "| channel | side | msg/s median | min | max | Herald / side | target | met | "
         "received / sent |",
@@ -309,6 +309,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small numbers, about 30 s")
     parser.add_argument("--rounds", type=int)
+    parser.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=0,
+        help="HERALD_DELIVERY_PROCESSES for Herald's server (default 0)",
+    )
     args = parser.parse_args()
     full = {"rounds": 3, "webhook_messages": 5000, "email_messages": 2000}
     quick = {"rounds": 1, "webhook_messages": 500, "email_messages": 250}
@@ -320,6 +326,9 @@ def main() -> None:
     command = ".venv/bin/python -m bench.apprise_peer" + (" --quick" if args.quick else "")
     if rounds:
         command += f" --rounds {rounds}"
+    if args.delivery_processes:
+        command += f" --delivery-processes {args.delivery_processes}"
+        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
     when = dt.datetime.now(dt.UTC)
     load = [round(x, 2) for x in os.getloadavg()]
     figures = asyncio.run(run(args))
@@ -341,6 +350,7 @@ def main() -> None:
             ).stdout.strip(),
         },
         "params": {k: getattr(args, k) for k in full},
+        "delivery_processes": args.delivery_processes,
         "target_ratio": TARGET_RATIO,
         **figures,
     }

@@ -61,11 +61,12 @@ from standardwebhooks import Webhook
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
 from bench.notifications import (
+    DELIVERING,
     SERVER_SOURCE,
-    cpu_seconds,
     pid_of,
-    proc_status,
+    server_cpu_seconds,
     server_env,
+    server_status,
     start_server,
 )
 from tests.support.auth import authenticated_channel
@@ -154,13 +155,12 @@ async def campaign_round(
     """One campaign of `total` recipients, from the SendCampaign call to completed_at."""
     people = recipients(sink, tag, total)
     request = campaign_pb2.SendCampaignRequest(recipients=people)
-    pid = pid_of(server)
     async with authenticated_channel(server.target, options=CHANNEL_OPTIONS) as channel:
         stub = campaign_pb2_grpc.CampaignServiceStub(channel)
         await channel.channel_ready()
         request.id = await create_campaign(stub, tag)
         before = await sink_count(session, sink)
-        cpu_before = cpu_seconds(pid)
+        cpu_before = server_cpu_seconds(server)
         started = time.time()
         reply = await stub.SendCampaign(request, timeout=600)
         queued_at = time.time()
@@ -169,7 +169,7 @@ async def campaign_round(
             stub, reply.send.id, max(600.0, total / 50), progress
         )
         watched_at = time.time()
-        cpu = cpu_seconds(pid) - cpu_before
+        cpu = server_cpu_seconds(server) - cpu_before
     if send.status != COMPLETED:
         raise AssertionError(f"{tag}: the send ended {send.status}, not COMPLETED")
     deadline = time.monotonic() + 30
@@ -179,7 +179,7 @@ async def campaign_round(
         received = await sink_count(session, sink) - before
     completed_at = send.completed_at.ToNanoseconds() / 1e9
     elapsed = completed_at - started
-    status = proc_status(pid)
+    status = server_status(server)
     return {
         "recipients": total,
         "send_id": send.id,
@@ -363,7 +363,6 @@ async def latency_round(
 ) -> dict[str, Any]:
     """S seconds of SendMessage load; with campaign_size > 0, a campaign of that many
     recipients is sent as the window opens and cancelled when it closes."""
-    pid = pid_of(server)
     load = await start_load(server.target, f"{sink}/hook", concurrency, seconds)
     try:
         result: dict[str, Any] = {"kind": "during" if campaign_size else "without"}
@@ -375,7 +374,7 @@ async def latency_round(
                     id=await create_campaign(stub, tag),
                     recipients=recipients(sink, tag, campaign_size),
                 )
-            cpu_before = cpu_seconds(pid)
+            cpu_before = server_cpu_seconds(server)
             assert load.stdin is not None
             load.stdin.write(b"go\n")
             await load.stdin.drain()
@@ -385,7 +384,9 @@ async def latency_round(
                 result["queued_at_offset"] = time.time() - opened
             figures = await finish_load(load)
             closed = time.time()
-            result["server_cpu_share"] = (cpu_seconds(pid) - cpu_before) / (closed - opened)
+            result["server_cpu_share"] = (server_cpu_seconds(server) - cpu_before) / (
+                closed - opened
+            )
             if request is not None:
                 now = (
                     await stub.GetCampaignSend(
@@ -438,7 +439,7 @@ async def delivery_phase(
     ):
         await raw_round(raw_session, signer, sink, 1000, WORKERS)  # warm-ups, not recorded
         await campaign_round(server, poll_session, sink, 1000, "warm")
-        rss_before = proc_status(pid_of(server))
+        rss_before = server_status(server)
 
         raw_before = await raw_round(raw_session, signer, sink, total, WORKERS)
         print(f"raw before  {raw_before['deliveries_per_second']:7.0f}/s", flush=True)
@@ -638,7 +639,14 @@ def markdown(doc: dict[str, Any]) -> str:
         "rounds; the raw side runs just before and just after the campaign in the same run.",
         "",
         "All processes on 127.0.0.1: herald serve (SQLite in a fresh data dir, "
-        f"HERALD_WORKERS={WORKERS}, HERALD_LOG_LEVEL={doc['herald_log_level']}), the webhook sink "
+        f"HERALD_WORKERS={WORKERS}, HERALD_LOG_LEVEL={doc['herald_log_level']}, "
+        f"HERALD_DELIVERY_PROCESSES={doc.get('delivery_processes', 0)}"
+        + (
+            ": server RSS and CPU are summed over the server and its delivery processes"
+            if doc.get("delivery_processes")
+            else ""
+        )
+        + "), the webhook sink "
         "(bench/webhook_sink.py), the SendMessage load (its own process) and the benchmark (the "
         "campaign's gRPC client and the raw aiohttp side).",
         "",
@@ -789,7 +797,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 args.load_concurrency,
                 args.latency_campaign,
             )
-            rss_at_end = proc_status(pid_of(server))
+            rss_at_end = server_status(server)
         finally:
             server.stop()
     return {"delivery": delivery, "latency": latency, "rss_at_end_of_run": rss_at_end}
@@ -820,6 +828,12 @@ def main() -> None:
         "--head",
         action="store_true",
         help="run the server from `git archive HEAD server` instead of the working tree",
+    )
+    parser.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=0,
+        help="HERALD_DELIVERY_PROCESSES for the server (default 0)",
     )
     args = parser.parse_args()
     full = {
@@ -857,6 +871,9 @@ def main() -> None:
     when = dt.datetime.now(dt.UTC)
     load_before = [round(x, 2) for x in os.getloadavg()]
     git_before = git_facts()
+    if args.delivery_processes:
+        command += f" --delivery-processes {args.delivery_processes}"
+        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
     if args.head:
         command += " --head"
         export = Path(tempfile.mkdtemp(prefix="herald-head-"))
@@ -885,6 +902,7 @@ def main() -> None:
         "git_after": git_after,
         "server_source": "git archive HEAD server" if args.head else "working tree",
         "herald_log_level": server_env()["HERALD_LOG_LEVEL"],
+        "delivery_processes": args.delivery_processes,
         "params": {k: getattr(args, k) for k in PARAMS},
         "targets": {
             "ratio": TARGET_RATIO,

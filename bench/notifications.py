@@ -84,9 +84,18 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     }
 
 
-def start_server(name: str, extra: dict[str, str] | None = None) -> ServerProcess:
+# --delivery-processes N: HERALD_DELIVERY_PROCESSES for the servers that deliver (set in main).
+DELIVERING: dict[str, str] = {}
+
+
+def start_server(
+    name: str, extra: dict[str, str] | None = None, delivering: bool = True
+) -> ServerProcess:
+    """A fresh server; `delivering` ones get --delivery-processes (DELIVERING)."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"herald-bench-{name}-"))
-    server = ServerProcess(data_dir, server_env(extra))
+    server = ServerProcess(
+        data_dir, server_env({**(DELIVERING if delivering else {}), **(extra or {})})
+    )
     try:
         return server.start()
     except BaseException:
@@ -112,6 +121,22 @@ def cpu_seconds(pid: int) -> float:
 def pid_of(server: ServerProcess) -> int:
     assert server.process is not None
     return server.process.pid
+
+
+def server_pids(server: ServerProcess) -> list[int]:
+    """The server and its delivery processes (HERALD_DELIVERY_PROCESSES)."""
+    serving = next(e for e in server.events() if e.get("event") == "serving")
+    return [pid_of(server), *(int(p) for p in serving.get("delivery_processes", []))]  # type: ignore[attr-defined]
+
+
+def server_status(server: ServerProcess) -> dict[str, int]:
+    """VmRSS and VmHWM summed over the server's processes (a peak: the sum of their peaks)."""
+    statuses = [proc_status(pid) for pid in server_pids(server)]
+    return {key: sum(s[key] for s in statuses) for key in ("VmRSS", "VmHWM")}
+
+
+def server_cpu_seconds(server: ServerProcess) -> float:
+    return sum(cpu_seconds(pid) for pid in server_pids(server))
 
 
 def store_rows(server: ServerProcess) -> int:
@@ -235,12 +260,11 @@ async def herald_delivery_round(
     ]
     ids: list[str] = []
     accepted = errors = 0
-    pid = pid_of(server)
     sampling = True
 
     async def sample() -> None:
         while sampling and rss_samples is not None:
-            rss_samples.append(proc_status(pid)["VmRSS"])
+            rss_samples.append(server_status(server)["VmRSS"])
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample())
@@ -285,7 +309,7 @@ async def herald_delivery_round(
     if not completed_at:
         raise TimeoutError(f"{tag}: not every delivery was final in time")
     elapsed = completed_at - started
-    status = proc_status(pid)
+    status = server_status(server)
     return {
         "recipients": accepted,
         "delivered": delivered,
@@ -366,12 +390,12 @@ async def acceptance_phase(
     pg_settings: dict[str, str] = {}
     checked: dict[str, int] = {}
     try:
-        stores["sqlite"] = start_server("accept-sqlite", ISOLATED)
+        stores["sqlite"] = start_server("accept-sqlite", ISOLATED, delivering=False)
         if use_postgres:
             cluster, pg_settings = start_postgres()
             url = cluster.create_database("herald_bench")
             stores["postgresql"] = start_server(
-                "accept-pg", {**ISOLATED, "HERALD_DATABASE_URL": url}
+                "accept-pg", {**ISOLATED, "HERALD_DATABASE_URL": url}, delivering=False
             )
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in stores}
         warm: dict[str, int] = {}
@@ -471,7 +495,7 @@ async def rss_phase(sink: str, sizes: list[int]) -> dict[str, Any]:
         for size in sizes:
             server = start_server(f"rss-{size}")
             try:
-                idle = proc_status(pid_of(server))["VmRSS"]
+                idle = server_status(server)["VmRSS"]
                 samples: list[int] = []
                 run = await herald_delivery_round(
                     server, session, sink, size, f"rss{size}", samples
@@ -593,7 +617,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{dlv['recipients_per_round']} recipients per round, "
         f"{len(dlv['runs']['raw'])} alternating rounds per side. Herald: accepted "
         f"through SendNotification ({SUBMIT_CONCURRENCY} calls in flight), timed from the "
-        "first call to the last delivery's completed_at, HERALD_WORKERS=64. Raw: aiohttp, "
+        "first call to the last delivery's completed_at, HERALD_WORKERS=64, "
+        f"HERALD_DELIVERY_PROCESSES={doc.get('delivery_processes', 0)}. Raw: aiohttp, "
         f"{dlv['raw_concurrency']} workers on one session, standardwebhooks-signed JSON.",
         "",
         "| | median | min | max |",
@@ -608,7 +633,13 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{'met' if ratio['median'] >= TARGET_RATIO else 'NOT met'}. "
         f"Failed deliveries: {dlv['failed']}.",
         "",
-        "## Server RSS (SQLite, fresh server per run)",
+        "## Server RSS (SQLite, fresh server per run"
+        + (
+            f"; summed over the server and its {doc.get('delivery_processes', 0)} "
+            "delivery processes)"
+            if doc.get("delivery_processes")
+            else ")"
+        ),
         "",
         "| recipients | idle MiB | peak MiB (VmHWM) | end MiB | deliveries/s |",
         "|---:|---:|---:|---:|---:|",
@@ -651,6 +682,12 @@ def main() -> None:
     )
     parser.add_argument("--no-postgres", dest="postgres", action="store_false")
     parser.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=0,
+        help="HERALD_DELIVERY_PROCESSES for the delivery and RSS servers (default 0)",
+    )
+    parser.add_argument(
         "--head",
         action="store_true",
         help="run the server from `git archive HEAD server` instead of the working tree",
@@ -688,6 +725,9 @@ def main() -> None:
     )
     if not args.postgres:
         command += " --no-postgres"
+    if args.delivery_processes:
+        command += f" --delivery-processes {args.delivery_processes}"
+        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
     if args.head:
         command += " --head"
         export = Path(tempfile.mkdtemp(prefix="herald-head-"))
@@ -708,6 +748,7 @@ def main() -> None:
         "when": when.isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_at_start": load_at_start},
         "herald_log_level": log_level,
+        "delivery_processes": args.delivery_processes,
         "params": {k: getattr(args, k) for k in quick},
         "targets": {
             "accept_recipients_per_second": TARGET_ACCEPT,
