@@ -57,10 +57,17 @@ class DeliveryPool:
         self._stopping = False
         self._wake_pending = False
         self._transactional_sent = -1e9
+        self._ready: set[int] = set()  # indexes of processes that said they were delivering
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self._processes.values() if p.returncode is None]
+        """The delivering processes: running, and said so."""
+        running = (self._processes[i] for i in sorted(self._ready))
+        return [p.pid for p in running if p.returncode is None]
+
+    def delivering(self) -> bool:
+        """Whether a delivery process is running that said it was delivering."""
+        return any(self._processes[i].returncode is None for i in self._ready)
 
     async def start(self) -> None:
         """Start every process and wait (up to READY_SECONDS) until each is delivering."""
@@ -99,6 +106,7 @@ class DeliveryPool:
         finally:
             os.close(write_fd)
         self._processes[index] = process
+        self._ready.discard(index)
         ready: asyncio.Future[bool] = loop.create_future()
         transport, _ = await loop.connect_read_pipe(
             lambda: _ReadyPipe(ready), os.fdopen(read_fd, "rb", buffering=0)
@@ -110,6 +118,7 @@ class DeliveryPool:
         finally:
             transport.close()
         if delivering:
+            self._ready.add(index)
             log.info("delivery_process_started", index=index, pid=process.pid)
         else:  # the supervisor starts it again if it exited
             log.error("delivery_process_not_ready", index=index, pid=process.pid)

@@ -24,7 +24,7 @@ import sys
 
 import structlog
 
-from herald.config import Settings
+from herald.config import ConfigError, Settings
 from herald.delivery_pool import TRANSACTIONAL
 from herald.dispatch.assembly import new_dispatcher, start_adapters
 from herald.dispatch.dispatcher import Dispatcher
@@ -88,7 +88,11 @@ async def deliver(
         await listener.start()
     metrics = None
     if settings.metrics_listen:
-        metrics = MetricsServer(metrics_listen_for(settings.metrics_listen, index))
+        listen = metrics_listen_for(settings.metrics_listen, index)
+        try:
+            metrics = MetricsServer(listen)
+        except OSError as exc:
+            raise ConfigError(f"HERALD_METRICS_LISTEN {listen} (delivery process): {exc}") from exc
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -139,11 +139,7 @@ async def start(settings: Settings) -> Herald:
     inbox = Inbox(InboxStore(db), InboxHub())
     processes = 1 + settings.delivery_processes
     dispatcher = new_dispatcher(settings, queue, adapters, InboxFeedHub(inbox.hub), processes)
-    # With delivery processes, campaigns (the bulk lane) are theirs alone: this event loop
-    # stays free for the API, so SendMessage answers as quickly during a campaign.
-    await dispatcher.start(
-        (Lane.TRANSACTIONAL,) if settings.delivery_processes else (Lane.TRANSACTIONAL, Lane.BULK)
-    )
+    await dispatcher.start()
     listener = remote = None
     if db.is_postgres:
         remote = RemoteProgress(dispatcher.hub, queue)
@@ -230,6 +226,9 @@ async def start(settings: Settings) -> Herald:
         pool = DeliveryPool(settings.delivery_processes)
         await pool.start()
         dispatcher.also_wake(pool.wake)
+        # Campaigns (the bulk lane) are theirs while one of them is delivering: this event
+        # loop stays free for the API, so SendMessage answers as quickly during a campaign.
+        dispatcher.leave_to_others(Lane.BULK, pool.delivering)
         dispatcher.on_transactional(pool.transactional)
     # Everything built so far (modules, descriptors, the engine) lives as long as
     # the process: keep it out of the cyclic collector's full passes.

@@ -9,11 +9,13 @@ import asyncio
 import collections
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+import grpc
 import pytest
 from herald.v1 import (
     campaign_pb2,
@@ -87,6 +89,41 @@ async def _notify(
             delivery_pb2.GetNotificationRequest(name=reply.name), timeout=30
         )
     return final.notification, events
+
+
+async def _campaign(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, recipients: int
+) -> list[campaign_pb2.CampaignSend]:
+    """Create a webhook campaign, send it to `recipients` paths, watch it to the end."""
+    stub = campaign_pb2_grpc.CampaignServiceStub(channel)
+    campaign = (
+        await stub.CreateCampaign(
+            campaign_pb2.CreateCampaignRequest(
+                campaign=campaign_pb2.Campaign(
+                    display_name="Launch",
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    subject="s",
+                    body="b",
+                )
+            ),
+            timeout=10,
+        )
+    ).campaign
+    people = [
+        campaign_pb2.CampaignRecipient(person_id=f"p{i}", recipient=receiver.url(f"/ok/c{i}"))
+        for i in range(recipients)
+    ]
+    send = (
+        await stub.SendCampaign(
+            campaign_pb2.SendCampaignRequest(id=campaign.id, recipients=people), timeout=30
+        )
+    ).send
+    return [
+        reply.send
+        async for reply in stub.WatchCampaignSend(
+            campaign_pb2.WatchCampaignSendRequest(id=send.id), timeout=60
+        )
+    ]
 
 
 def _attempts_by_process(server: ServerProcess) -> collections.Counter[str]:
@@ -243,45 +280,49 @@ async def test_each_delivery_process_serves_the_metrics_of_its_own_deliveries(
 async def test_campaign_deliveries_are_left_to_the_delivery_processes(
     tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
 ) -> None:
-    """The bulk lane is theirs alone, so the server's own loop stays free for the API."""
+    """The bulk lane is theirs while one is delivering: the server's loop stays free for the API."""
     server = ServerProcess(tmp_path / "herald", _env(store_env, 1)).start()
     try:
         async with authenticated_channel(server.target) as channel:
-            stub = campaign_pb2_grpc.CampaignServiceStub(channel)
-            campaign = (
-                await stub.CreateCampaign(
-                    campaign_pb2.CreateCampaignRequest(
-                        campaign=campaign_pb2.Campaign(
-                            display_name="Launch",
-                            channels=[common_pb2.CHANNEL_WEBHOOK],
-                            subject="s",
-                            body="b",
-                        )
-                    ),
-                    timeout=10,
-                )
-            ).campaign
-            people = [
-                campaign_pb2.CampaignRecipient(
-                    person_id=f"p{i}", recipient=receiver.url(f"/ok/c{i}")
-                )
-                for i in range(150)
-            ]
-            send = (
-                await stub.SendCampaign(
-                    campaign_pb2.SendCampaignRequest(id=campaign.id, recipients=people),
-                    timeout=30,
-                )
-            ).send
-            progress = [
-                reply.send
-                async for reply in stub.WatchCampaignSend(
-                    campaign_pb2.WatchCampaignSendRequest(id=send.id), timeout=60
-                )
-            ]
+            progress = await _campaign(channel, receiver, 150)
     finally:
         server.stop()
     assert progress[-1].status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
     assert progress[-1].sent == 150
     assert {r.path for r in receiver.received} == {f"/ok/c{i}" for i in range(150)}
     assert _attempts_by_process(server) == {"deliver-1": 150}
+
+
+async def test_the_server_delivers_campaigns_itself_while_no_delivery_process_can(
+    tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    """A delivery process that cannot start (here: its metrics port is taken) is retried,
+    and meanwhile the bulk lane is not left to nobody."""
+    while True:  # a free port for the server's metrics with the next one held here
+        server_port = socket.socket()
+        server_port.bind(("127.0.0.1", 0))
+        port = server_port.getsockname()[1]
+        held = socket.socket()
+        try:
+            held.bind(("127.0.0.1", port + 1))
+        except OSError:
+            held.close()
+            server_port.close()
+            continue
+        held.listen()
+        server_port.close()
+        break
+    env = _env(store_env, 1, HERALD_METRICS_LISTEN=f"127.0.0.1:{port}")
+    server = ServerProcess(tmp_path / "herald", env).start()
+    try:
+        assert _delivery_pids(server) == []
+        async with authenticated_channel(server.target) as channel:
+            progress = await _campaign(channel, receiver, 60)
+    finally:
+        server.stop()
+        held.close()
+    assert progress[-1].status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
+    assert progress[-1].sent == 60
+    assert _attempts_by_process(server) == {"serve": 60}
+    assert any(e.get("event") == "delivery_process_not_ready" for e in server.events())
+    assert "delivery process" in server.logs()

@@ -85,6 +85,10 @@ class _Recorded:
     chain: bool  # the transaction also moved a fallback chain on
 
 
+def _never() -> bool:
+    return False
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -127,6 +131,7 @@ class Dispatcher:
         self._contents: OrderedDict[str, Content] = OrderedDict()
         self._wakers: list[Callable[[], None]] = []
         self._transactional_hooks: list[Callable[[], None]] = []
+        self._elsewhere: dict[Lane, Callable[[], bool]] = {}
         self._stopping = False
 
     async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
@@ -142,6 +147,10 @@ class Dispatcher:
 
     def also_wake(self, waker: Callable[[], None]) -> None:
         self._wakers.append(waker)
+
+    def leave_to_others(self, lane: Lane, while_: Callable[[], bool]) -> None:
+        """Claim nothing of `lane` while `while_()` says other processes deliver it."""
+        self._elsewhere[lane] = while_
 
     def transactional_seen(self) -> None:
         """A transactional send is about (here, or in the server, for a delivery process):
@@ -412,6 +421,9 @@ class Dispatcher:
         refill = max(1, self._capacity // 8)
         backlog = False  # the last claim took all it asked for: more rows are waiting
         while not self._stopping:
+            if self._elsewhere.get(lane, _never)():
+                await asyncio.sleep(POLL_SECONDS)  # and look again: they may have stopped
+                continue
             free = self._free_slots(lane)
             if free <= 0:
                 self._slot_free.clear()
