@@ -73,6 +73,14 @@ async def deliver(
     """Deliver until SIGTERM or SIGINT (or, supervised, the end of stdin); `ready_fd`
     gets one byte once claiming has started."""
     structlog.contextvars.bind_contextvars(process=f"deliver-{index}")
+    # First, so a process that cannot start has claimed nothing (no leases left to expire).
+    metrics = None
+    if settings.metrics_listen:
+        listen = metrics_listen_for(settings.metrics_listen, index)
+        try:
+            metrics = MetricsServer(listen)
+        except OSError as exc:
+            raise ConfigError(f"HERALD_METRICS_LISTEN {listen} (delivery process): {exc}") from exc
     db = Database(settings.sqlalchemy_url)
     if settings.migrate_on_start and not supervised:  # supervised: serve has migrated
         await db.migrate()
@@ -86,13 +94,6 @@ async def deliver(
     if db.is_postgres:
         listener = PgListener(db.engine, writer.notify_origin, dispatcher.wake, lambda _ids: None)
         await listener.start()
-    metrics = None
-    if settings.metrics_listen:
-        listen = metrics_listen_for(settings.metrics_listen, index)
-        try:
-            metrics = MetricsServer(listen)
-        except OSError as exc:
-            raise ConfigError(f"HERALD_METRICS_LISTEN {listen} (delivery process): {exc}") from exc
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
