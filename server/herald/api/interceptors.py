@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -13,6 +13,7 @@ import structlog
 from opentelemetry import trace
 
 from herald import tracing
+from herald.api.wrapping import WrappingInterceptor
 from herald.core.ids import new_id
 from herald.metrics import RpcMetrics
 
@@ -50,29 +51,15 @@ def _code_value(code: str) -> int:
     return int(status.value[0]) if status is not None else 2
 
 
-class RequestContextInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class RequestContextInterceptor(WrappingInterceptor):
     """Wraps each method's handler once (cached per handler); the wrapper reads
     the request id from the call's metadata, binds it and the method to every
     log line of the call, echoes it as a trailer and logs the outcome; counts
     the call by method and code with its latency (herald.metrics) and, with
     tracing on, runs it in a server span."""
 
-    def __init__(self) -> None:
-        # method -> (its handler, the wrapped handler); only methods a handler answers.
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None:
-            return handler
-        wrapped = self._wrapped.get(details.method)
-        if wrapped is None or wrapped[0] is not handler:  # a generic handler may change its mind
-            wrapped = self._wrapped[details.method] = (handler, _wrap(details.method, handler))
-        return wrapped[1]
+    def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        return _wrap(method, handler)
 
 
 def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:

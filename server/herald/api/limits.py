@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2
 
 from herald.api.errors import status_for
+from herald.api.wrapping import WrappingInterceptor
 from herald.auth import caller
 from herald.config import Settings
 
@@ -174,29 +175,15 @@ class _BoundedContext:
         return getattr(self._context, name)
 
 
-class LimitsInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class LimitsInterceptor(WrappingInterceptor):
     def __init__(self, limits: CallerLimits) -> None:
+        super().__init__()
         self.limits = limits
         self.buckets = CallerBuckets(*limits.rate) if limits.rate is not None else None
         self.streams: dict[str, int] = {}
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None:
-            return handler
-        wrapped = self._wrapped.get(details.method)
-        if wrapped is None or wrapped[0] is not handler:
-            exempt = details.method.startswith(EXEMPT)
-            wrapped = self._wrapped[details.method] = (
-                handler,
-                self._wrap(handler, details.method, exempt),
-            )
-        return wrapped[1]
+    def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        return self._wrap(handler, method, method.startswith(EXEMPT))
 
     async def _admit(self, context: grpc.aio.ServicerContext[Any, Any], subject: str) -> None:
         if self.buckets is None:

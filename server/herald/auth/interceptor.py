@@ -22,7 +22,7 @@ NO_SCOPE_DECLARED. Neither a credential nor a claim is ever logged.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
@@ -32,6 +32,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from herald.api.errors import DOMAIN
+from herald.api.wrapping import WrappingInterceptor
 from herald.auth import scopes as contract
 from herald.auth.api_keys import ApiKeyVerifier, looks_like_key
 from herald.auth.caller import Caller, acting_as
@@ -154,29 +155,17 @@ class Authenticator:
         return caller
 
 
-class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
-    """Wraps each method's handler once (cached per handler, like the request
-    context interceptor); health and reflection pass untouched."""
+class AuthInterceptor(WrappingInterceptor):
+    """Wraps each method's handler once; health and reflection pass untouched."""
 
     def __init__(self, authenticator: Authenticator) -> None:
+        super().__init__()
         self.authenticator = authenticator
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None or contract.is_open(details.method):
+    def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        if contract.is_open(method):
             return handler
-        wrapped = self._wrapped.get(details.method)
-        if wrapped is None or wrapped[0] is not handler:
-            wrapped = self._wrapped[details.method] = (
-                handler,
-                _wrap(details.method, handler, self.authenticator),
-            )
-        return wrapped[1]
+        return _wrap(method, handler, self.authenticator)
 
 
 def _wrap(
