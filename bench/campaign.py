@@ -69,6 +69,7 @@ from bench.notifications import (
     server_status,
     start_server,
 )
+from bench.raw_webhooks import signed_posts
 from tests.support.auth import authenticated_channel
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 
@@ -207,58 +208,19 @@ async def campaign_round(
 async def raw_round(
     session: aiohttp.ClientSession, signer: Webhook, sink: str, total: int, concurrency: int
 ) -> dict[str, Any]:
-    """`total` signed posts with `concurrency` workers, built as the webhook adapter builds
-    them (channels/webhook.py: Standard Webhooks headers, compact JSON)."""
-    next_index = ok = failed = 0
-    message_id = uuid.uuid4().hex
-
-    async def worker() -> None:
-        nonlocal next_index, ok, failed
-        while next_index < total:
-            index = next_index
-            next_index += 1
-            delivery_id = uuid.uuid4().hex
-            now = dt.datetime.now(dt.UTC)
-            body = json.dumps(
-                {
-                    "type": "message.sent",
-                    "timestamp": now.isoformat(),
-                    "data": {
-                        "message_id": message_id,
-                        "delivery_id": delivery_id,
-                        "user_id": f"p{index}",
-                        "subject": SUBJECT,
-                        "body": BODY,
-                        "data": {},
-                    },
-                },
-                separators=(",", ":"),
-                ensure_ascii=False,
-            )
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": delivery_id,
-                "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": signer.sign(delivery_id, now, body),
-            }
-            async with session.post(
-                f"{sink}/raw/{index}", data=body.encode(), headers=headers, allow_redirects=False
-            ) as response:
-                await response.read()
-                if 200 <= response.status < 300:
-                    ok += 1
-                else:
-                    failed += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return {
-        "sent": ok,
-        "failed": failed,
-        "seconds": elapsed,
-        "deliveries_per_second": ok / elapsed,
-    }
+    """`total` signed posts with `concurrency` workers: this campaign's content, one sink
+    path and one person id per post."""
+    return await signed_posts(
+        session,
+        signer,
+        total,
+        concurrency,
+        url_for=lambda index: f"{sink}/raw/{index}",
+        message_id=uuid.uuid4().hex,
+        user_id_for=lambda index: f"p{index}",
+        subject=SUBJECT,
+        body=BODY,
+    )
 
 
 # -- the SendMessage load (its own process) ---------------------------------------

@@ -41,7 +41,6 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 from standardwebhooks import Webhook
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
+from bench.raw_webhooks import signed_posts
 from tests.support.auth import authenticated_channel
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 
@@ -328,55 +328,19 @@ async def herald_delivery_round(
 async def raw_round(
     session: aiohttp.ClientSession, signer: Webhook, sink: str, total: int, concurrency: int
 ) -> dict[str, Any]:
-    """`total` signed webhook posts with `concurrency` workers, as the adapter builds them."""
-    next_index = ok = failed = 0
-
-    async def worker() -> None:
-        nonlocal next_index, ok, failed
-        while next_index < total:
-            index = next_index
-            next_index += 1
-            delivery_id = uuid.uuid4().hex
-            now = dt.datetime.now(dt.UTC)
-            body = json.dumps(
-                {
-                    "type": "message.sent",
-                    "timestamp": now.isoformat(),
-                    "data": {
-                        "message_id": "raw",
-                        "delivery_id": delivery_id,
-                        "user_id": "",
-                        "subject": "Scheduled maintenance",
-                        "body": "A scheduled maintenance window starts at 22:00 UTC "
-                        "and lasts one hour.",
-                        "data": {},
-                    },
-                },
-                separators=(",", ":"),
-                ensure_ascii=False,
-            )
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": delivery_id,
-                "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": signer.sign(delivery_id, now, body),
-            }
-            async with session.post(
-                f"{sink}/raw/{index % RECIPIENTS}",
-                data=body.encode(),
-                headers=headers,
-                allow_redirects=False,
-            ) as response:
-                await response.read()
-                if 200 <= response.status < 300:
-                    ok += 1
-                else:
-                    failed += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return {"sent": ok, "failed": failed, "seconds": elapsed, "deliveries_per_second": ok / elapsed}
+    """`total` signed webhook posts with `concurrency` workers, as the adapter builds them
+    (a notification's content, 50 sink paths as its 50 recipients)."""
+    return await signed_posts(
+        session,
+        signer,
+        total,
+        concurrency,
+        url_for=lambda index: f"{sink}/raw/{index % RECIPIENTS}",
+        message_id="raw",
+        user_id_for=lambda index: "",
+        subject="Scheduled maintenance",
+        body="A scheduled maintenance window starts at 22:00 UTC and lasts one hour.",
+    )
 
 
 # -- the phases -----------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""The raw side of the webhook benchmarks: Standard-Webhooks-signed JSON posts made
+straight with aiohttp, built as the webhook adapter builds them (channels/webhook.py:
+the same headers, compact JSON of the same shape)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from standardwebhooks import Webhook
+
+
+async def signed_posts(
+    session: aiohttp.ClientSession,
+    signer: Webhook,
+    total: int,
+    concurrency: int,
+    *,
+    url_for: Callable[[int], str],
+    message_id: str,
+    user_id_for: Callable[[int], str],
+    subject: str,
+    body: str,
+) -> dict[str, Any]:
+    """`total` posts, the i-th to url_for(i), by `concurrency` workers on `session`."""
+    next_index = ok = failed = 0
+
+    async def worker() -> None:
+        nonlocal next_index, ok, failed
+        while next_index < total:
+            index = next_index
+            next_index += 1
+            delivery_id = uuid.uuid4().hex
+            now = dt.datetime.now(dt.UTC)
+            payload = json.dumps(
+                {
+                    "type": "message.sent",
+                    "timestamp": now.isoformat(),
+                    "data": {
+                        "message_id": message_id,
+                        "delivery_id": delivery_id,
+                        "user_id": user_id_for(index),
+                        "subject": subject,
+                        "body": body,
+                        "data": {},
+                    },
+                },
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
+            headers = {
+                "content-type": "application/json",
+                "webhook-id": delivery_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": signer.sign(delivery_id, now, payload),
+            }
+            async with session.post(
+                url_for(index), data=payload.encode(), headers=headers, allow_redirects=False
+            ) as response:
+                await response.read()
+                if 200 <= response.status < 300:
+                    ok += 1
+                else:
+                    failed += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return {"sent": ok, "failed": failed, "seconds": elapsed, "deliveries_per_second": ok / elapsed}
