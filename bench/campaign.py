@@ -360,9 +360,14 @@ async def latency_round(
                     "sent": now.sent,
                     "failed": now.failed,
                 }
-                await stub.CancelCampaignSend(
-                    campaign_pb2.CancelCampaignSendRequest(id=reply.send.id), timeout=30
-                )
+                try:
+                    await stub.CancelCampaignSend(
+                        campaign_pb2.CancelCampaignSendRequest(id=reply.send.id), timeout=30
+                    )
+                except grpc.aio.AioRpcError as exc:
+                    # It completed between the read above and the cancel: nothing to stop.
+                    if exc.code() != grpc.StatusCode.FAILED_PRECONDITION:
+                        raise
                 final, _ = await watch_until_final(stub, reply.send.id, 300)
                 result["campaign_final"] = {
                     "status": status_name(final.status),
