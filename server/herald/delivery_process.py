@@ -24,6 +24,7 @@ import sys
 
 import structlog
 
+from herald import gc_tuning
 from herald.config import ConfigError, Settings
 from herald.delivery_pool import TRANSACTIONAL
 from herald.dispatch.assembly import new_dispatcher, start_adapters
@@ -101,6 +102,7 @@ async def deliver(
         loop.add_signal_handler(signum, stopping.set)
     if supervised:
         await loop.connect_read_pipe(lambda: _ServerPipe(dispatcher, stopping), sys.stdin.buffer)
+    gc_tuning.settle_after_start()
     log.info(
         "delivering",
         pid=os.getpid(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 from dataclasses import dataclass
 from functools import partial
@@ -14,7 +13,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from herald import tracing
+from herald import gc_tuning, tracing
 from herald.api.campaign_service import CampaignService
 from herald.api.delivery_service import DeliveryService
 from herald.api.directory_service import DirectoryService
@@ -230,9 +229,7 @@ async def start(settings: Settings) -> Herald:
         # loop stays free for the API, so SendMessage answers as quickly during a campaign.
         dispatcher.leave_to_others(Lane.BULK, pool.delivering)
         dispatcher.on_transactional(pool.transactional)
-    # Everything built so far (modules, descriptors, the engine) lives as long as
-    # the process: keep it out of the cyclic collector's full passes.
-    gc.freeze()
+    gc_tuning.settle_after_start()
     for name in ["", *(s.full_name for s in SERVICES)]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info(

@@ -170,7 +170,7 @@ class Dispatcher:
         self.transactional_seen()
         for hook in self._transactional_hooks:
             hook()
-        self._remember(deliveries[0].request_id if deliveries else "", content)
+        self.remember(deliveries[0].request_id if deliveries else "", content)
         return [self._spawn(self._attempt(d, content)) for d in deliveries]
 
     def _spawn(self, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
@@ -463,7 +463,8 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
-    def _remember(self, request_id: str, content: Content) -> None:
+    def remember(self, request_id: str, content: Content) -> None:
+        """Keep a request's content for its deliveries (a claim then need not read it)."""
         self._contents[request_id] = content
         self._contents.move_to_end(request_id)
         while len(self._contents) > CONTENT_CACHE:
@@ -473,9 +474,9 @@ class Dispatcher:
         found = {rid: self._contents[rid] for rid in request_ids if rid in self._contents}
         missing = [rid for rid in request_ids if rid not in found]
         if missing:
-            for rid, row in (await self.queue.get_requests(missing)).items():
-                found[rid] = content_codec.decode(row.content)
-                self._remember(rid, found[rid])
+            for rid, stored in (await self.queue.request_contents(missing)).items():
+                found[rid] = content_codec.decode(stored)
+                self.remember(rid, found[rid])
         return found
 
     # -- shutdown -----------------------------------------------------------

@@ -170,6 +170,7 @@ class Notifications:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
             return _replay(existing, fingerprint, brand_id)
+        self.dispatcher.remember(notification_id, content)
         self.dispatcher.wake()
         return AcceptedNotification(notification_id, now, screening, replayed=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,10 @@ from herald.store.writer import NOTIFY, GroupCommitWriter, Op
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 # next_attempt_at of a fallback delivery waiting for the one before it: never due by itself.
 HELD = 1e18
+# The ids as one JSON array parameter: one statement (and one cached plan) for any count.
+REQUEST_CONTENTS_SQLITE = (
+    "SELECT id, content FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
+)
 
 
 def wake_ops(db: Database, delivery_rows: Sequence[dict[str, Any]]) -> list[Op]:
@@ -326,9 +331,17 @@ class Queue:
             )
             return list(result.fetchall())
 
-    async def get_requests(self, request_ids: Sequence[str]) -> dict[str, sa.Row[Any]]:
+    async def request_contents(self, request_ids: Sequence[str]) -> dict[str, bytes]:
+        """Each request's stored content (content_codec), for deliveries a claim leased.
+        On SQLite in one hop to the writer's thread, as the claim itself: through
+        SQLAlchemy's async path this read was 6% of a delivery process's CPU."""
+        if self.writer.sqlite is not None:
+            rows = await self.writer.sqlite.fetch(
+                REQUEST_CONTENTS_SQLITE, {"b_ids": json.dumps(list(request_ids))}
+            )
+            return {request_id: content for request_id, content in rows}
         async with self.db.engine.connect() as connection:
             result = await connection.execute(
-                sa.select(requests).where(requests.c.id.in_(request_ids))
+                sa.select(requests.c.id, requests.c.content).where(requests.c.id.in_(request_ids))
             )
-            return {row.id: row for row in result}
+            return {row.id: row.content for row in result}
