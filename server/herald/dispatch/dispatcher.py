@@ -418,7 +418,7 @@ class Dispatcher:
 
     async def _claim_loop(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
-        refill = max(1, self._capacity // 8)
+        refill = max(1, self._capacity // 4)
         backlog = False  # the last claim took all it asked for: more rows are waiting
         while not self._stopping:
             if self._elsewhere.get(lane, _never)():
