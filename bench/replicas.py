@@ -37,19 +37,55 @@ from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from bench.apprise_peer import count, wait_count
 from bench.harness import RESULTS, child, free_port, summary
-from bench.notifications import start_postgres, start_server
+from bench.notifications import cpu_seconds, server_cpu_seconds, start_postgres, start_server
 from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 
 BATCH = 50
 IN_FLIGHT = 16
+PARTS = ("replicas", "postgresql", "sink", "client")
+
+
+def postgres_cpu_seconds(data_dir: Path) -> float:
+    """CPU of the cluster: the postmaster, its live backends and the ones it reaped."""
+    postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    total = ticks / os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(stat[1]) == postmaster:
+            total += cpu_seconds(int(entry.name))
+    return total
+
+
+class CpuMeter:
+    """CPU seconds used by each part of a round: the configuration's replicas (and their
+    delivery processes), PostgreSQL, the sink, and this process (the gRPC client)."""
+
+    def __init__(self, servers: list[ServerProcess], postgres_dir: Path, sink_pid: int) -> None:
+        self._servers, self._postgres_dir, self._sink_pid = servers, postgres_dir, sink_pid
+
+    def read(self) -> dict[str, float]:
+        return {
+            "replicas": sum(server_cpu_seconds(s) for s in self._servers),
+            "postgresql": postgres_cpu_seconds(self._postgres_dir),
+            "sink": cpu_seconds(self._sink_pid),
+            "client": time.process_time(),
+        }
 
 
 async def replica_round(
-    servers: list[ServerProcess], sink_port: int, tag: str, total: int
+    servers: list[ServerProcess], sink_port: int, tag: str, total: int, meter: CpuMeter
 ) -> dict[str, Any]:
     calls = total // BATCH
     before = await asyncio.to_thread(count, sink_port)
+    cpu_before = meter.read()
     channels = [authenticated_channel(s.target) for s in servers]
     try:
         stubs = [delivery_pb2_grpc.DeliveryServiceStub(c) for c in channels]
@@ -76,6 +112,7 @@ async def replica_round(
         await asyncio.gather(*(caller() for _ in range(IN_FLIGHT)))
         accepted_at = time.perf_counter()
         done = await wait_count(sink_port, before + calls * BATCH, 600)
+        cpu_after = meter.read()
     finally:
         for c in channels:
             await c.close()
@@ -88,6 +125,11 @@ async def replica_round(
         "accepted_per_second": accepted / (accepted_at - began),
         "delivered_per_second": calls * BATCH / (done - began),
         "seconds": done - began,
+        # CPU per delivered recipient, and cores kept busy, from the first call to the last count.
+        "cpu_us_per_delivery": {
+            part: 1e6 * (cpu_after[part] - cpu_before[part]) / (calls * BATCH) for part in PARTS
+        },
+        "cores_busy": sum(cpu_after[p] - cpu_before[p] for p in PARTS) / (done - began),
     }
 
 
@@ -97,7 +139,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     servers: list[ServerProcess] = []
     runs: dict[str, list[dict[str, Any]]] = {"one": [], "two": []}
     try:
-        with child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port):
+        with child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port) as sink:
             one_url = cluster.create_database("herald_one")
             two_url = cluster.create_database("herald_two")
             one = [start_server("replica-one", {"HERALD_DATABASE_URL": one_url})]
@@ -107,13 +149,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             ]
             servers += two
             configs = {"one": one, "two": two}
+            meters = {
+                name: CpuMeter(group, cluster.data_dir, sink.pid) for name, group in configs.items()
+            }
             for name, group in configs.items():  # warm-up, not recorded
-                await replica_round(group, sink_port, f"warm-{name}", 1000)
+                await replica_round(group, sink_port, f"warm-{name}", 1000, meters[name])
             for number in range(args.rounds):
                 order = ["one", "two"] if number % 2 == 0 else ["two", "one"]
                 for name in order:
                     result = await replica_round(
-                        configs[name], sink_port, f"{name}-{number}", args.recipients
+                        configs[name], sink_port, f"{name}-{number}", args.recipients, meters[name]
                     )
                     runs[name].append(result)
                     print(
@@ -132,6 +177,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         figures[key]["ratio"] = summary(
             [t[key] / o[key] for o, t in zip(runs["one"], runs["two"], strict=True)]
         )
+    figures["cpu_us_per_delivery"] = {
+        name: {part: summary([r["cpu_us_per_delivery"][part] for r in side]) for part in PARTS}
+        for name, side in runs.items()
+    }
+    figures["cores_busy"] = {
+        name: summary([r["cores_busy"] for r in side]) for name, side in runs.items()
+    }
     figures["all_delivered"] = all(
         r["received"] == r["recipients"] for side in runs.values() for r in side
     )
@@ -167,6 +219,23 @@ def markdown(doc: dict[str, Any]) -> str:
         lines.append(
             f"| {label} | {cells[0]} | {cells[1]} | "
             f"{r['median']:.2f} ({r['min']:.2f}-{r['max']:.2f}) |"
+        )
+    cpu, busy = doc["figures"]["cpu_us_per_delivery"], doc["figures"]["cores_busy"]
+    lines += [
+        "",
+        "CPU per delivered recipient (µs, median over the rounds) and cores kept busy, from"
+        " /proc (the replicas with their delivery processes; PostgreSQL's postmaster, its"
+        " backends and the ones it reaped; the sink; this process):",
+        "",
+        "| | " + " | ".join(PARTS) + " | total | cores busy |",
+        "|---|" + "---:|" * (len(PARTS) + 2),
+    ]
+    for name in ("one", "two"):
+        parts = [cpu[name][p]["median"] for p in PARTS]
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{v:.0f}" for v in parts)
+            + f" | {sum(parts):.0f} | {busy[name]['median']:.2f} |"
         )
     lines.append(f"\nEvery recipient counted at the sink: {doc['figures']['all_delivered']}.")
     return "\n".join(lines) + "\n"
