@@ -225,9 +225,12 @@ async def start(settings: Settings) -> Herald:
         pool = DeliveryPool(settings.delivery_processes)
         await pool.start()
         dispatcher.also_wake(pool.wake)
-        # Campaigns (the bulk lane) are theirs while one of them is delivering: this event
-        # loop stays free for the API, so SendMessage answers as quickly during a campaign.
-        dispatcher.leave_to_others(Lane.BULK, pool.delivering)
+        # Campaigns (the bulk lane) are theirs while one of them is delivering and the API
+        # is in use: this event loop stays free for it, so SendMessage answers as quickly
+        # during a campaign. With no transactional send for a while, this process helps.
+        dispatcher.leave_to_others(
+            Lane.BULK, lambda: pool.delivering() and not dispatcher.api_idle()
+        )
         dispatcher.on_transactional(pool.transactional)
     gc_tuning.settle_after_start()
     for name in ["", *(s.full_name for s in SERVICES)]:

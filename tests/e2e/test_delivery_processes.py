@@ -92,9 +92,10 @@ async def _notify(
 
 
 async def _campaign(
-    channel: grpc.aio.Channel, receiver: WebhookReceiver, recipients: int
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, recipients: int, path: str = "/ok"
 ) -> list[campaign_pb2.CampaignSend]:
-    """Create a webhook campaign, send it to `recipients` paths, watch it to the end."""
+    """Create a webhook campaign, send it to `recipients` paths (`path`/c<i>), watch it
+    to the end."""
     stub = campaign_pb2_grpc.CampaignServiceStub(channel)
     campaign = (
         await stub.CreateCampaign(
@@ -110,7 +111,7 @@ async def _campaign(
         )
     ).campaign
     people = [
-        campaign_pb2.CampaignRecipient(person_id=f"p{i}", recipient=receiver.url(f"/ok/c{i}"))
+        campaign_pb2.CampaignRecipient(person_id=f"p{i}", recipient=receiver.url(f"{path}/c{i}"))
         for i in range(recipients)
     ]
     send = (
@@ -126,11 +127,14 @@ async def _campaign(
     ]
 
 
-def _attempts_by_process(server: ServerProcess) -> collections.Counter[str]:
+def _attempts_by_process(
+    server: ServerProcess, request: str | None = None
+) -> collections.Counter[str]:
+    """delivery_attempt lines per process (of one request's deliveries, if given)."""
     return collections.Counter(
         str(e.get("process", "serve"))
         for e in server.events()
-        if e.get("event") == "delivery_attempt"
+        if e.get("event") == "delivery_attempt" and request in (None, e.get("request"))
     )
 
 
@@ -277,20 +281,69 @@ async def test_each_delivery_process_serves_the_metrics_of_its_own_deliveries(
     assert sum(delivered.values()) == 120
 
 
-async def test_campaign_deliveries_are_left_to_the_delivery_processes(
+async def test_campaign_deliveries_are_left_to_the_delivery_processes_while_the_api_is_in_use(
     tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
 ) -> None:
-    """The bulk lane is theirs while one is delivering: the server's loop stays free for the API."""
+    """The bulk lane is theirs while SendMessage calls arrive: the server's loop stays
+    free for the API."""
     server = ServerProcess(tmp_path / "herald", _env(store_env, 1)).start()
+    sending = True
+    sent = 0
     try:
         async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+
+            async def send_messages() -> None:
+                nonlocal sent
+                while sending:
+                    reply = await stub.SendMessage(
+                        delivery_pb2.SendMessageRequest(
+                            channels=[common_pb2.CHANNEL_WEBHOOK],
+                            webhook_url=receiver.url(f"/ok/m{sent}"),
+                            subject="s",
+                            body="b",
+                        ),
+                        timeout=30,
+                    )
+                    assert all(r.success for r in reply.results)
+                    sent += 1
+                    await asyncio.sleep(0.1)
+
+            messages = asyncio.create_task(send_messages())
+            await _wait_until(lambda: sent >= 2, 30)
             progress = await _campaign(channel, receiver, 150)
+            sending = False
+            await messages
     finally:
         server.stop()
     assert progress[-1].status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
     assert progress[-1].sent == 150
-    assert {r.path for r in receiver.received} == {f"/ok/c{i}" for i in range(150)}
-    assert _attempts_by_process(server) == {"deliver-1": 150}
+    assert {r.path for r in receiver.received if "/c" in r.path} == {
+        f"/ok/c{i}" for i in range(150)
+    }
+    assert _attempts_by_process(server, progress[-1].id) == {"deliver-1": 150}
+    assert _attempts_by_process(server)["serve"] == sent  # the SendMessage deliveries
+
+
+async def test_an_idle_server_shares_campaign_deliveries_with_its_delivery_processes(
+    tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    """With no transactional send about, the server's own workers take part: both
+    processes deliver, and each recipient exactly once."""
+    server = ServerProcess(tmp_path / "herald", _env(store_env, 1)).start()
+    try:
+        async with authenticated_channel(server.target) as channel:
+            # 4 workers a process, 50 ms a post: one process alone needs 2.5 s.
+            progress = await _campaign(channel, receiver, 200, path="/delay/0.05")
+    finally:
+        server.stop()
+    assert progress[-1].status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
+    assert progress[-1].sent == 200
+    paths = [r.path for r in receiver.received]
+    assert sorted(paths) == sorted(f"/delay/0.05/c{i}" for i in range(200))
+    by_process = _attempts_by_process(server, progress[-1].id)
+    assert set(by_process) == {"serve", "deliver-1"}
+    assert sum(by_process.values()) == 200
 
 
 async def test_the_server_delivers_campaigns_itself_while_no_delivery_process_can(

@@ -157,6 +157,11 @@ class Dispatcher:
         bulk work takes a smaller share of the workers for a while (see _free_slots)."""
         self._transactional_seen = asyncio.get_running_loop().time()
 
+    def api_idle(self) -> bool:
+        """No transactional send for TRANSACTIONAL_IDLE seconds (see _free_slots)."""
+        since = asyncio.get_running_loop().time() - self._transactional_seen
+        return since >= TRANSACTIONAL_IDLE
+
     def on_transactional(self, hook: Callable[[], None]) -> None:
         """Call `hook` whenever `run` starts a send's deliveries."""
         self._transactional_hooks.append(hook)
