@@ -16,6 +16,49 @@ import aiohttp
 from standardwebhooks import Webhook
 
 
+async def signed_post(
+    session: aiohttp.ClientSession,
+    signer: Webhook,
+    url: str,
+    webhook_id: str,
+    *,
+    message_id: str,
+    user_id: str,
+    subject: str,
+    body: str,
+) -> bool:
+    """What a user of aiohttp + standardwebhooks writes: serialise the event, sign
+    id.timestamp.body, POST it with the three webhook-* headers; whether a 2xx came back."""
+    now = dt.datetime.now(dt.UTC)
+    payload = json.dumps(
+        {
+            "type": "message.sent",
+            "timestamp": now.isoformat(),
+            "data": {
+                "message_id": message_id,
+                "delivery_id": webhook_id,
+                "user_id": user_id,
+                "subject": subject,
+                "body": body,
+                "data": {},
+            },
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signer.sign(webhook_id, now, payload),
+    }
+    async with session.post(
+        url, data=payload.encode(), headers=headers, allow_redirects=False
+    ) as response:
+        await response.read()
+        return 200 <= response.status < 300
+
+
 async def signed_posts(
     session: aiohttp.ClientSession,
     signer: Webhook,
@@ -36,38 +79,19 @@ async def signed_posts(
         while next_index < total:
             index = next_index
             next_index += 1
-            delivery_id = uuid.uuid4().hex
-            now = dt.datetime.now(dt.UTC)
-            payload = json.dumps(
-                {
-                    "type": "message.sent",
-                    "timestamp": now.isoformat(),
-                    "data": {
-                        "message_id": message_id,
-                        "delivery_id": delivery_id,
-                        "user_id": user_id_for(index),
-                        "subject": subject,
-                        "body": body,
-                        "data": {},
-                    },
-                },
-                separators=(",", ":"),
-                ensure_ascii=False,
-            )
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": delivery_id,
-                "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": signer.sign(delivery_id, now, payload),
-            }
-            async with session.post(
-                url_for(index), data=payload.encode(), headers=headers, allow_redirects=False
-            ) as response:
-                await response.read()
-                if 200 <= response.status < 300:
-                    ok += 1
-                else:
-                    failed += 1
+            if await signed_post(
+                session,
+                signer,
+                url_for(index),
+                uuid.uuid4().hex,
+                message_id=message_id,
+                user_id=user_id_for(index),
+                subject=subject,
+                body=body,
+            ):
+                ok += 1
+            else:
+                failed += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))

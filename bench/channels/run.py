@@ -58,6 +58,8 @@ from standardwebhooks import Webhook
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from bench.raw_webhooks import signed_post
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 ACCOUNT_SID = "AC" + "b" * 32
@@ -297,35 +299,16 @@ async def webhook_sides(port: int, concurrency: int) -> tuple[Any, Any]:
     session = aiohttp.ClientSession()
 
     async def raw(index: int) -> bool:
-        # What a user of aiohttp + standardwebhooks writes: serialise the event, sign
-        # id.timestamp.body, POST it with the three webhook-* headers.
-        webhook_id = f"bench-{index}"
-        now = datetime.now(UTC)
-        body = json.dumps(
-            {
-                "type": "message.sent",
-                "timestamp": now.isoformat(),
-                "data": {
-                    "message_id": message_id,
-                    "delivery_id": webhook_id,
-                    "user_id": user_id,
-                    "subject": subject,
-                    "body": text,
-                    "data": {},
-                },
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
+        return await signed_post(
+            session,
+            signer,
+            url,
+            f"bench-{index}",
+            message_id=message_id,
+            user_id=user_id,
+            subject=subject,
+            body=text,
         )
-        headers = {
-            "content-type": "application/json",
-            "webhook-id": webhook_id,
-            "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": signer.sign(webhook_id, now, body),
-        }
-        async with session.post(url, data=body.encode(), headers=headers) as response:
-            await response.read()
-            return 200 <= response.status < 300
 
     adapter = WebhookChannel(
         secret=WEBHOOK_SECRET, timeout=10.0, allow=(ipaddress.ip_network("127.0.0.0/8"),)
