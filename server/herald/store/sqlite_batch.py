@@ -10,8 +10,9 @@ statement is compiled once to SQLite SQL with named parameters, and the batch
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -56,24 +57,28 @@ class SqliteBatchExecutor:
             self._connection = connection
         return self._connection
 
-    def _run(self, groups: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+    @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE (the write lock first), COMMIT, or ROLLBACK on any exception."""
         connection = self._connect()
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for sql, rows in groups:
-                connection.executemany(sql, rows)
+            yield connection
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
 
+    def _run(self, groups: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+        with self._write_transaction() as connection:
+            for sql, rows in groups:
+                connection.executemany(sql, rows)
+
     def _claim(
         self, statements: Sequence[tuple[str, dict[str, Any]]], limit: int
     ) -> list[dict[str, Any]]:
-        connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
         claimed: list[dict[str, Any]] = []
-        try:
+        with self._write_transaction() as connection:
             for sql, params in statements:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
@@ -81,10 +86,6 @@ class SqliteBatchExecutor:
                 cursor = connection.execute(sql, {**params, "b_limit": wanted})
                 names = [column[0] for column in cursor.description]
                 claimed.extend(dict(zip(names, row, strict=True)) for row in cursor.fetchall())
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
         return claimed
 
     async def claim(
