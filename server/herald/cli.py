@@ -67,10 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        return _run_command(args, settings)
     except ConfigError as exc:
         print(f"herald: configuration error: {exc}", file=sys.stderr)
         return 2
 
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the parsed command; a ConfigError it raises is main's to report."""
     from herald import logging as herald_logging  # noqa: PLC0415 - keep --help fast
 
     herald_logging.configure(settings.log_level)
@@ -79,32 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("token", "apikey"):
         from herald.cli_credentials import run  # noqa: PLC0415
 
-        try:
-            return run(args, settings)
-        except ConfigError as exc:
-            print(f"herald: configuration error: {exc}", file=sys.stderr)
-            return 2
+        return run(args, settings)
     if args.command == "serve":
         from herald.server import serve  # noqa: PLC0415
 
-        try:
-            asyncio.run(serve(settings))
-        except ConfigError as exc:
-            print(f"herald: configuration error: {exc}", file=sys.stderr)
-            return 2
+        asyncio.run(serve(settings))
         return 0
     if args.command == "deliver":
         from herald.delivery_process import deliver  # noqa: PLC0415
 
-        try:
-            asyncio.run(
-                deliver(
-                    settings, max(1, args.processes), args.index, args.supervised, args.ready_fd
-                )
-            )
-        except ConfigError as exc:
-            print(f"herald: configuration error: {exc}", file=sys.stderr)
-            return 2
+        asyncio.run(
+            deliver(settings, max(1, args.processes), args.index, args.supervised, args.ready_fd)
+        )
         return 0
     from herald.store.database import Database  # noqa: PLC0415
 
