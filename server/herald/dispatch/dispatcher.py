@@ -159,8 +159,10 @@ class Dispatcher:
 
     def api_idle(self) -> bool:
         """No transactional send for TRANSACTIONAL_IDLE seconds (see _free_slots)."""
-        since = asyncio.get_running_loop().time() - self._transactional_seen
-        return since >= TRANSACTIONAL_IDLE
+        return self._since_transactional() >= TRANSACTIONAL_IDLE
+
+    def _since_transactional(self) -> float:
+        return asyncio.get_running_loop().time() - self._transactional_seen
 
     def on_transactional(self, hook: Callable[[], None]) -> None:
         """Call `hook` whenever `run` starts a send's deliveries."""
@@ -411,7 +413,7 @@ class Dispatcher:
     def _free_slots(self, lane: Lane) -> int:
         free = self._capacity - len(self._inflight)
         if lane is Lane.BULK:
-            since = asyncio.get_running_loop().time() - self._transactional_seen
+            since = self._since_transactional()
             if since < TRANSACTIONAL_QUIET:
                 capacity = self._bulk_capacity_busy
             elif since < TRANSACTIONAL_IDLE:
@@ -452,7 +454,7 @@ class Dispatcher:
                 )
                 backlog = len(rows) == wanted
                 if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
-                    self._transactional_seen = loop.time()
+                    self.transactional_seen()
                 if rows:
                     claimed = [Leased.from_row(row) for row in rows]
                     contents = await self._contents_for({d.request_id for d in claimed})
