@@ -68,17 +68,18 @@ async def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
+def _webhook_notification(urls: list[str]) -> delivery_pb2.SendNotificationRequest:
+    return delivery_pb2.SendNotificationRequest(
+        channels=[common_pb2.CHANNEL_WEBHOOK], to=urls, subject="s", body="b"
+    )
+
+
 async def _notify(
     server: ServerProcess, urls: list[str]
 ) -> tuple[delivery_pb2.Notification, list[delivery_pb2.WatchNotificationResponse]]:
     async with authenticated_channel(server.target) as channel:
         stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
-        reply = await stub.SendNotification(
-            delivery_pb2.SendNotificationRequest(
-                channels=[common_pb2.CHANNEL_WEBHOOK], to=urls, subject="s", body="b"
-            ),
-            timeout=30,
-        )
+        reply = await stub.SendNotification(_webhook_notification(urls), timeout=30)
         events = [
             e
             async for e in stub.WatchNotification(
@@ -181,13 +182,7 @@ async def test_a_killed_delivery_process_is_started_again_and_nothing_is_lost(
         async with authenticated_channel(server.target) as channel:
             stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
             reply = await stub.SendNotification(
-                delivery_pb2.SendNotificationRequest(
-                    channels=[common_pb2.CHANNEL_WEBHOOK],
-                    to=[receiver.url(p) for p in paths],
-                    subject="s",
-                    body="b",
-                ),
-                timeout=30,
+                _webhook_notification([receiver.url(p) for p in paths]), timeout=30
             )
             assert await _wait_until(killed_mid_way, 30), "the delivery process never took a share"
             assert len(receiver.received) < len(paths), "the kill came too late to test anything"
