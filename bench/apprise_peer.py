@@ -51,7 +51,11 @@ import apprise
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
-from bench.notifications import DELIVERING, start_server
+from bench.notifications import (
+    add_delivery_processes_argument,
+    start_server,
+    use_delivery_processes,
+)
 from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 
@@ -309,12 +313,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small numbers, about 30 s")
     parser.add_argument("--rounds", type=int)
-    parser.add_argument(
-        "--delivery-processes",
-        type=int,
-        default=0,
-        help="HERALD_DELIVERY_PROCESSES for Herald's server (default 0)",
-    )
+    add_delivery_processes_argument(parser, "Herald's server")
     args = parser.parse_args()
     full = {"rounds": 3, "webhook_messages": 5000, "email_messages": 2000}
     quick = {"rounds": 1, "webhook_messages": 500, "email_messages": 250}
@@ -326,9 +325,7 @@ def main() -> None:
     command = ".venv/bin/python -m bench.apprise_peer" + (" --quick" if args.quick else "")
     if rounds:
         command += f" --rounds {rounds}"
-    if args.delivery_processes:
-        command += f" --delivery-processes {args.delivery_processes}"
-        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
+    command += use_delivery_processes(args.delivery_processes)
     when = dt.datetime.now(dt.UTC)
     load = [round(x, 2) for x in os.getloadavg()]
     figures = asyncio.run(run(args))

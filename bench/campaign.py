@@ -61,13 +61,14 @@ from standardwebhooks import Webhook
 
 from bench.harness import RESULTS, ROOT, child, free_port, summary
 from bench.notifications import (
-    DELIVERING,
     SERVER_SOURCE,
+    add_delivery_processes_argument,
     pid_of,
     server_cpu_seconds,
     server_env,
     server_status,
     start_server,
+    use_delivery_processes,
 )
 from bench.raw_webhooks import signed_posts
 from tests.support.auth import authenticated_channel
@@ -796,12 +797,7 @@ def main() -> None:
         action="store_true",
         help="run the server from `git archive HEAD server` instead of the working tree",
     )
-    parser.add_argument(
-        "--delivery-processes",
-        type=int,
-        default=0,
-        help="HERALD_DELIVERY_PROCESSES for the server (default 0)",
-    )
+    add_delivery_processes_argument(parser, "the server")
     args = parser.parse_args()
     full = {
         "recipients": 100_000,
@@ -838,9 +834,7 @@ def main() -> None:
     when = dt.datetime.now(dt.UTC)
     load_before = [round(x, 2) for x in os.getloadavg()]
     git_before = git_facts()
-    if args.delivery_processes:
-        command += f" --delivery-processes {args.delivery_processes}"
-        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
+    command += use_delivery_processes(args.delivery_processes)
     if args.head:
         command += " --head"
         export = Path(tempfile.mkdtemp(prefix="herald-head-"))

@@ -88,6 +88,24 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 DELIVERING: dict[str, str] = {}
 
 
+def add_delivery_processes_argument(parser: argparse.ArgumentParser, servers: str) -> None:
+    parser.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=0,
+        help=f"HERALD_DELIVERY_PROCESSES for {servers} (default 0)",
+    )
+
+
+def use_delivery_processes(count: int) -> str:
+    """Start delivering servers with `count` delivery processes; the command-line
+    suffix that says so ("" for none)."""
+    if not count:
+        return ""
+    DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(count)
+    return f" --delivery-processes {count}"
+
+
 def start_server(
     name: str, extra: dict[str, str] | None = None, delivering: bool = True
 ) -> ServerProcess:
@@ -645,12 +663,7 @@ def main() -> None:
         "--smoke", action="store_true", help="smaller still (bench.suite --quick), about 20 s"
     )
     parser.add_argument("--no-postgres", dest="postgres", action="store_false")
-    parser.add_argument(
-        "--delivery-processes",
-        type=int,
-        default=0,
-        help="HERALD_DELIVERY_PROCESSES for the delivery and RSS servers (default 0)",
-    )
+    add_delivery_processes_argument(parser, "the delivery and RSS servers")
     parser.add_argument(
         "--head",
         action="store_true",
@@ -689,9 +702,7 @@ def main() -> None:
     )
     if not args.postgres:
         command += " --no-postgres"
-    if args.delivery_processes:
-        command += f" --delivery-processes {args.delivery_processes}"
-        DELIVERING["HERALD_DELIVERY_PROCESSES"] = str(args.delivery_processes)
+    command += use_delivery_processes(args.delivery_processes)
     if args.head:
         command += " --head"
         export = Path(tempfile.mkdtemp(prefix="herald-head-"))
