@@ -3,7 +3,7 @@
 An executemany costs a bind and an execute per row on both sides of the
 connection; the same rows passed as one array per column to a single statement
 over `unnest(...)` cost PostgreSQL and the driver about a third less per row
-(bench/results/pg-array-writes-2026-11-26.md). The group commit runs `bulk` on
+(bench.pg_writes; bench/results/pg_writes-2026-11-26.md). The group commit runs `bulk` on
 PostgreSQL and `per_row` as an executemany elsewhere (SQLite, where the
 executemany is already one call into the library on the writer's thread).
 """
