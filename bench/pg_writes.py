@@ -1,15 +1,17 @@
 """The group commit's two per-delivery writes on PostgreSQL, row by row against over arrays.
 
-    .venv/bin/python -m bench.pg_writes [--rows 20000] [--rounds 3] [--label NAME]
+    .venv/bin/python -m bench.pg_writes [--rows 20000] [--rounds 3] [--insert-batch 250]
+        [--record-batch 64] [--label NAME]
 
 A throwaway PostgreSQL cluster with durable commits (bench/notifications.py's
 start_postgres), one migrated database, and the statements the queue uses: storing
-delivery rows (batches of 250, a campaign's batch) and recording their outcomes
-(batches of 64, a busy group commit), each batch in its own transaction. "per row" runs
-the statement as an executemany (what the writer did before store/arrays.py), "arrays"
-as the one statement over arrays it runs now. Rounds alternate the two forms. Per row
-written: wall time, PostgreSQL's CPU (postmaster and backends, from /proc) and this
-process's CPU (SQLAlchemy and asyncpg). Results: bench/results/pg_writes-<date>[-label].
+delivery rows (batches of 250 by default, a campaign's batch) and recording their
+outcomes (batches of 64 by default, a busy group commit), each batch in its own
+transaction. "per row" runs the statement as an executemany (what the writer did before
+store/arrays.py), "arrays" as the one statement over arrays it runs now. Rounds alternate
+the two forms. Per row written: wall time, PostgreSQL's CPU (postmaster and backends,
+from /proc) and this process's CPU (SQLAlchemy and asyncpg). Results:
+bench/results/pg_writes-<date>[-label].
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ from bench.harness import summary, write_results
 from bench.notifications import start_postgres
 from bench.replicas import postgres_cpu_seconds
 
-INSERT_BATCH = 250
-RECORD_BATCH = 64
 OWNER = "bench"
 LANE = "bulk"
 FORMS = ("per row", "arrays")
@@ -54,8 +54,11 @@ def request_row(request_id: str, now: float) -> dict[str, Any]:
 
 
 class Round:
-    def __init__(self, cluster: Any, queue: Queue, rows: int) -> None:
+    def __init__(
+        self, cluster: Any, queue: Queue, rows: int, insert_batch: int, record_batch: int
+    ) -> None:
         self.cluster, self.queue, self.rows = cluster, queue, rows
+        self.insert_batch, self.record_batch = insert_batch, record_batch
 
     async def _execute(self, form: str, statement: Any, rows: list[dict[str, Any]]) -> None:
         assert isinstance(statement, ArrayStatement)
@@ -103,12 +106,12 @@ class Round:
         ]
 
         async def store() -> None:
-            for start in range(0, len(rows), INSERT_BATCH):
-                await self._execute(form, insert, rows[start : start + INSERT_BATCH])
+            for start in range(0, len(rows), self.insert_batch):
+                await self._execute(form, insert, rows[start : start + self.insert_batch])
 
         async def record() -> None:
-            for start in range(0, len(outcomes), RECORD_BATCH):
-                batch = outcomes[start : start + RECORD_BATCH]
+            for start in range(0, len(outcomes), self.record_batch):
+                batch = outcomes[start : start + self.record_batch]
                 await self._execute(form, batch[0][0], [params for _, params in batch])
 
         return {
@@ -117,13 +120,13 @@ class Round:
         }
 
 
-async def measure(rows: int, rounds: int) -> dict[str, Any]:
+async def measure(rows: int, rounds: int, insert_batch: int, record_batch: int) -> dict[str, Any]:
     cluster, settings = start_postgres()
     try:
         db = Database(cluster.create_database("pg_writes"))
         await db.migrate()
         queue = Queue(db, GroupCommitWriter(db.engine))
-        bench = Round(cluster, queue, rows)
+        bench = Round(cluster, queue, rows, insert_batch, record_batch)
         await bench.run("per row")  # warm-up: plans, caches, the table's first pages
         runs: list[dict[str, Any]] = []
         for _ in range(rounds):
@@ -137,14 +140,24 @@ async def measure(rows: int, rounds: int) -> dict[str, Any]:
         for form in FORMS:
             mine = [r[kind] for r in runs if r["form"] == form]
             figures[f"{kind}, {form}"] = {k: summary([m[k] for m in mine]) for k in mine[0]}
-    return {"settings": settings, "rows": rows, "rounds": rounds, "figures": figures, "runs": runs}
+    return {
+        "settings": settings,
+        "rows": rows,
+        "rounds": rounds,
+        "insert_batch": insert_batch,
+        "record_batch": record_batch,
+        "figures": figures,
+        "runs": runs,
+    }
 
 
 def markdown(document: dict[str, Any], command: str) -> str:
     lines = [
         "# PostgreSQL writes: row by row against over arrays",
         "",
-        f"`{command}`: {document['rows']} rows per round, {document['rounds']} rounds of each "
+        f"`{command}`: {document['rows']} rows per round, stored in batches of "
+        f"{document['insert_batch']} and recorded in batches of {document['record_batch']}, "
+        f"{document['rounds']} rounds of each "
         f"form, alternating; PostgreSQL {document['settings']['server_version']} with fsync and "
         "synchronous_commit on. Microseconds per row, median (min-max).",
         "",
@@ -165,10 +178,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--insert-batch", type=int, default=250)
+    parser.add_argument("--record-batch", type=int, default=64)
     parser.add_argument("--label", default="")
     args = parser.parse_args()
-    document = asyncio.run(measure(args.rows, args.rounds))
-    command = f".venv/bin/python -m bench.pg_writes --rows {args.rows} --rounds {args.rounds}"
+    document = asyncio.run(measure(args.rows, args.rounds, args.insert_batch, args.record_batch))
+    command = (
+        f".venv/bin/python -m bench.pg_writes --rows {args.rows} --rounds {args.rounds} "
+        f"--insert-batch {args.insert_batch} --record-batch {args.record_batch}"
+    )
     text = markdown(document, command)
     print(text)
     print(write_results("pg_writes", document, text, args.label))
