@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
 from herald.store.database import Database
-from herald.store.queue import delivery_insert, wake_ops
+from herald.store.queue import wake_ops
 from herald.store.schema import campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
@@ -36,7 +36,7 @@ class CampaignStore:
     def __init__(self, db: Database, writer: GroupCommitWriter) -> None:
         self.db = db
         self.writer = writer
-        self._insert_delivery = delivery_insert(db)
+        self._insert_delivery = deliveries.insert()
 
     # -- campaigns ----------------------------------------------------------
 

@@ -13,7 +13,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from herald.core.channel import DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
-from herald.store.arrays import ArrayInsert, ArrayStatement, ArrayUpdate
 from herald.store.database import Database
 from herald.store.schema import deliveries, inbox_messages, requests
 from herald.store.writer import NOTIFY, GroupCommitWriter, Op
@@ -25,11 +24,6 @@ HELD = 1e18
 REQUEST_CONTENTS_SQLITE = (
     "SELECT id, content FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
 )
-
-
-def delivery_insert(db: Database) -> sa.Executable | ArrayStatement:
-    """The statement that stores delivery rows: on PostgreSQL a batch's rows in one."""
-    return ArrayInsert(deliveries, db.engine.dialect) if db.is_postgres else deliveries.insert()
 
 
 def wake_ops(db: Database, delivery_rows: Sequence[dict[str, Any]]) -> list[Op]:
@@ -102,55 +96,17 @@ class Outcome:
     request_id: str = ""
 
 
-# The outcome UPDATE as PostgreSQL runs it for a whole group commit: one statement
-# over arrays (the same fencing on lease_owner as the per-row form).
-_RECORD_ARRAYS = (
-    ("ids", "b_id"),
-    ("owners", "b_owner"),
-    ("states", "b_state"),
-    ("attempts", "b_attempts"),
-    ("nexts", "b_next"),
-    ("codes", "b_code"),
-    ("errors", "b_error"),
-    ("permanents", "b_permanent"),
-    ("pmids", "b_pmid"),
-    ("encodings", "b_enc"),
-    ("segments", "b_segments"),
-    ("nows", "b_now"),
-    ("completeds", "b_completed"),
-)
-_RECORD_ARRAYS_SQL = sa.text(
-    """
-    UPDATE deliveries AS d SET
-        state = v.state, attempts = v.attempts, next_attempt_at = v.next,
-        error_code = v.code, error = v.error, permanent = v.permanent,
-        provider_message_id = v.pmid, sms_encoding = v.encoding, sms_segments = v.segments,
-        updated_at = v.now, completed_at = v.completed,
-        lease_owner = NULL, lease_expires_at = NULL
-    FROM unnest(
-        CAST(:ids AS text[]), CAST(:owners AS text[]), CAST(:states AS text[]),
-        CAST(:attempts AS integer[]), CAST(:nexts AS double precision[]),
-        CAST(:codes AS text[]), CAST(:errors AS text[]), CAST(:permanents AS boolean[]),
-        CAST(:pmids AS text[]), CAST(:encodings AS text[]), CAST(:segments AS integer[]),
-        CAST(:nows AS double precision[]), CAST(:completeds AS double precision[])
-    ) AS v(id, owner, state, attempts, next, code, error, permanent, pmid, encoding,
-           segments, now, completed)
-    WHERE d.id = v.id AND d.lease_owner = v.owner
-    """
-)
-
-
 class Queue:
     def __init__(self, db: Database, writer: GroupCommitWriter) -> None:
         self.db = db
         self.writer = writer
         self._insert_request = requests.insert()
-        self._insert_delivery = delivery_insert(db)
+        self._insert_delivery = deliveries.insert()
         insert_inbox = (sqlite.insert if db.is_sqlite else postgresql.insert)(inbox_messages)
         self._insert_inbox = insert_inbox.on_conflict_do_nothing(index_elements=["delivery_id"])
         # Only the lease holder may record an outcome (fencing): a worker whose
         # lease expired and was taken over must not overwrite the new holder.
-        record = (
+        self._record = (
             deliveries.update()
             .where(deliveries.c.id == sa.bindparam("b_id"))
             .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
@@ -169,11 +125,6 @@ class Queue:
                 lease_owner=None,
                 lease_expires_at=None,
             )
-        )
-        self._record: sa.Executable | ArrayStatement = (
-            ArrayUpdate(record, _RECORD_ARRAYS_SQL, _RECORD_ARRAYS, unique="b_id")
-            if db.is_postgres
-            else record
         )
         # Built once (a statement built per claim cost more than running it): due queued
         # rows first, then expired leases; see claim().

@@ -3,8 +3,7 @@
 SQLite has a single writer, and every transaction costs a round trip through
 the driver's thread. Callers hand in (statement, parameters) operations and
 wait for the commit; one task drains whatever is pending, runs each distinct
-statement once as an executemany (on PostgreSQL, an ArrayStatement as one
-statement over arrays: store/arrays.py), and commits once. A batch that fails is
+statement once as an executemany, and commits once. A batch that fails is
 replayed one caller at a time, so one caller's conflict (a duplicate
 idempotency key) fails only that caller.
 """
@@ -22,11 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from herald.store import pg_listen
-from herald.store.arrays import ArrayStatement
 from herald.store.sqlite_batch import SqliteBatchExecutor
 
-Op = tuple[sa.Executable | ArrayStatement, dict[str, Any]]
-Group = tuple[sa.Executable | ArrayStatement, list[dict[str, Any]]]
+Op = tuple[sa.Executable, dict[str, Any]]
 
 # A marker op, `(NOTIFY, {"channel": name, "item": text})`: on PostgreSQL the batch's
 # transaction ends with one NOTIFY per channel carrying the writer's origin and the
@@ -112,18 +109,11 @@ class GroupCommitWriter:
         groups = _grouped([op for p in batch for op in p.ops])
         try:
             if self._sqlite is not None:
-                await self._sqlite.execute(
-                    [
-                        (s.per_row if isinstance(s, ArrayStatement) else s, rows)
-                        for s, rows in groups
-                    ]
-                )
+                await self._sqlite.execute(groups)
             else:
                 async with self._engine.begin() as connection:
                     for statement, rows in groups:
-                        if isinstance(statement, ArrayStatement):
-                            await connection.execute(*statement.bulk(rows))
-                        elif statement is not NOTIFY:
+                        if statement is not NOTIFY:
                             await connection.execute(statement, rows)
                     if self._notify:
                         for payload in self._notifications(groups):
@@ -138,7 +128,9 @@ class GroupCommitWriter:
         for pending in batch:
             _settle(pending, None)
 
-    def _notifications(self, groups: Sequence[Group]) -> list[dict[str, str]]:
+    def _notifications(
+        self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]
+    ) -> list[dict[str, str]]:
         items: dict[str, list[str]] = {}
         for statement, rows in groups:
             if statement is NOTIFY:
@@ -160,10 +152,10 @@ def _settle(pending: _Pending, exc: BaseException | None) -> None:
         pending.future.set_exception(exc)
 
 
-def _grouped(ops: Sequence[Op]) -> list[Group]:
+def _grouped(ops: Sequence[Op]) -> list[tuple[sa.Executable, list[dict[str, Any]]]]:
     """Group ops by statement, in order of each statement's first appearance,
     so each statement runs once as an executemany."""
-    groups: dict[tuple[int, tuple[str, ...]], Group] = {}
+    groups: dict[tuple[int, tuple[str, ...]], tuple[sa.Executable, list[dict[str, Any]]]] = {}
     for statement, params in ops:
         key = (id(statement), tuple(params))
         if key not in groups:
