@@ -1,7 +1,7 @@
 """Storing deliveries and recording their outcomes through the group commit, on
-SQLite (an executemany) and PostgreSQL (one INSERT or UPDATE over arrays for the
-whole batch): every column lands, only the lease holder's outcome counts, and of
-two outcomes for one delivery in one batch the first wins, as it would row by row."""
+SQLite and PostgreSQL: every column lands, only the lease holder's outcome counts,
+and of two outcomes for one delivery in one batch the first wins (the executemany
+runs them in order; the second finds the lease already given up)."""
 
 from __future__ import annotations
 
