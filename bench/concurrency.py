@@ -36,6 +36,7 @@ import grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from bench.harness import RESULTS, child, free_port, run_json, summary
+from bench.raw_webhooks import BENCH_SECRET
 from tests.support.auth import JWT_SECRET, bearer
 
 
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "HERALD_LISTEN": f"127.0.0.1:{herald_port}",
         "HERALD_DATA_DIR": str(data_dir),
         "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8",
-        "HERALD_WEBHOOK_SECRET": "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0",
+        "HERALD_WEBHOOK_SECRET": BENCH_SECRET,
         "HERALD_LOG_LEVEL": "warning",
         "HERALD_JWT_SECRET": JWT_SECRET,
     }

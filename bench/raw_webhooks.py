@@ -15,6 +15,9 @@ from typing import Any
 import aiohttp
 from standardwebhooks import Webhook
 
+# The signing secret every benchmark's Herald (HERALD_WEBHOOK_SECRET) and raw side use.
+BENCH_SECRET = "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0"
+
 
 async def signed_post(
     session: aiohttp.ClientSession,

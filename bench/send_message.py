@@ -3,20 +3,28 @@ against a bare grpc.aio echo server, measured in the same run, alternating.
 
     .venv/bin/python -m bench.send_message [--rounds 5] [--seconds 5] [--concurrency 32]
         [--label before]   (results: bench/results/send_message-<date>[-<label>].{md,json})
+
+Each round also measures two servers in between (bench/partial_server.py): the echo
+server plus the signed webhook POST ("post"), and plus the POST and two SQLite commits
+("post-store"), to show what those parts alone cost against the ceiling.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bench.harness import child, free_port, run_json, summary, write_results
+from bench.raw_webhooks import BENCH_SECRET
 from tests.support.auth import JWT_SECRET
 
 TARGET_RATIO = 0.40
+PARTIAL = ("post", "post-store")  # bench/partial_server.py --work
 
 
 def main() -> None:
@@ -28,13 +36,14 @@ def main() -> None:
     args = parser.parse_args()
 
     sink_port, echo_port, herald_port = free_port(), free_port(), free_port()
+    partial_ports = {work: free_port() for work in PARTIAL}
     webhook_url = f"http://127.0.0.1:{sink_port}/hook"
     data_dir = Path(tempfile.mkdtemp(prefix="herald-bench-"))
     herald_env = {
         "HERALD_LISTEN": f"127.0.0.1:{herald_port}",
         "HERALD_DATA_DIR": str(data_dir),
         "HERALD_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8",
-        "HERALD_WEBHOOK_SECRET": "whsec_" + "YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcmstc2VjcmV0",
+        "HERALD_WEBHOOK_SECRET": BENCH_SECRET,
         "HERALD_LOG_LEVEL": os.environ.get("HERALD_LOG_LEVEL", "warning"),
         "HERALD_JWT_SECRET": JWT_SECRET,  # bench/loadgen.py's token verifies
     }
@@ -58,23 +67,42 @@ def main() -> None:
 
     echo_runs: list[dict[str, float]] = []
     herald_runs: list[dict[str, float]] = []
-    with (
-        child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port),
-        child(["-m", "bench.echo_server", "--port", str(echo_port)], echo_port),
-        child(["-m", "herald", "serve"], herald_port, env=herald_env, log=data_dir / "server.log"),
-    ):
-        load(echo_port, 1.0)  # warm-up, not recorded
-        load(herald_port, 1.0)
+    partial_runs: dict[str, list[dict[str, float]]] = {work: [] for work in PARTIAL}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port)
+        )
+        stack.enter_context(child(["-m", "bench.echo_server", "--port", str(echo_port)], echo_port))
+        for work, port in partial_ports.items():
+            stack.enter_context(
+                child(["-m", "bench.partial_server", "--port", str(port), "--work", work], port)
+            )
+        stack.enter_context(
+            child(
+                ["-m", "herald", "serve"], herald_port, env=herald_env, log=data_dir / "server.log"
+            )
+        )
+        for port in (echo_port, *partial_ports.values(), herald_port):
+            load(port, 1.0)  # warm-up, not recorded
         for _ in range(args.rounds):
             echo_runs.append(load(echo_port, args.seconds))
+            for work, port in partial_ports.items():
+                partial_runs[work].append(load(port, args.seconds))
             herald_runs.append(load(herald_port, args.seconds))
+            partial_text = "  ".join(
+                f"{work} {runs[-1]['rps']:.0f} rps" for work, runs in partial_runs.items()
+            )
             print(
-                f"echo {echo_runs[-1]['rps']:.0f} rps  herald {herald_runs[-1]['rps']:.0f} rps",
+                f"echo {echo_runs[-1]['rps']:.0f} rps  {partial_text}  "
+                f"herald {herald_runs[-1]['rps']:.0f} rps",
                 flush=True,
             )
 
-    ratios = [h["rps"] / e["rps"] for h, e in zip(herald_runs, echo_runs, strict=True)]
-    document = {
+    def ratios_to_echo(runs: list[dict[str, float]]) -> list[float]:
+        return [r["rps"] / e["rps"] for r, e in zip(runs, echo_runs, strict=True)]
+
+    ratios = ratios_to_echo(herald_runs)
+    document: dict[str, Any] = {
         "benchmark": "send_message",
         "command": f"HERALD_LOG_LEVEL={log_level} .venv/bin/python -m bench.send_message "
         f"--rounds {args.rounds} --seconds {args.seconds} --concurrency {args.concurrency}",
@@ -89,9 +117,17 @@ def main() -> None:
         "echo_p99_ms": summary([r["p99_ms"] for r in echo_runs]),
         "ratio": summary(ratios),
         "target_ratio": TARGET_RATIO,
+        "partial": {
+            work: {
+                "rps": summary([r["rps"] for r in runs]),
+                "ratio": summary(ratios_to_echo(runs)),
+                "errors": sum(r["errors"] for r in runs),
+            }
+            for work, runs in partial_runs.items()
+        },
         "errors": sum(r["errors"] for r in herald_runs),
         "failed_results": sum(r["failed_results"] for r in herald_runs),
-        "runs": {"echo": echo_runs, "herald": herald_runs},
+        "runs": {"echo": echo_runs, "herald": herald_runs, **partial_runs},
     }
     r, e, h = document["ratio"], document["echo_rps"], document["herald_rps"]
     markdown = (
@@ -104,7 +140,17 @@ def main() -> None:
         f"| Herald p99 ms | {document['herald_p99_ms']['median']:.1f} | | |\n"
         f"| ratio Herald / echo | {r['median']:.2f} | {r['min']:.2f} | {r['max']:.2f} |\n\n"
         f"Target: ratio >= {TARGET_RATIO}. Errors: {document['errors']}, "
-        f"failed channel results: {document['failed_results']}.\n"
+        f"failed channel results: {document['failed_results']}.\n\n"
+        "Part of the work alone, same rounds (bench/partial_server.py: the echo server plus "
+        "the signed webhook POST; plus the POST and two SQLite commits; nothing else):\n\n"
+        "| server | requests/s median (min-max) | ratio to echo median (min-max) | errors |\n"
+        "|---|---|---|---|\n"
+        + "".join(
+            f"| {work} | {p['rps']['median']:.0f} ({p['rps']['min']:.0f}-{p['rps']['max']:.0f}) "
+            f"| {p['ratio']['median']:.2f} ({p['ratio']['min']:.2f}-{p['ratio']['max']:.2f}) "
+            f"| {p['errors']} |\n"
+            for work, p in document["partial"].items()
+        )
     )
     path = write_results("send_message", document, markdown, args.label)
     print(markdown)

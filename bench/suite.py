@@ -143,6 +143,15 @@ def summarise(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             row("bench.send_message: SendMessage p50", d["herald_p50_ms"], unit="ms"),
             row("bench.send_message: SendMessage p99", d["herald_p99_ms"], unit="ms"),
         ]
+        for work, partial in d.get("partial", {}).items():
+            rows.append(
+                row(
+                    f"bench.send_message: echo + {work} (bench/partial_server.py) requests/s",
+                    partial["rps"],
+                    ratio=partial["ratio"],
+                    unit="req/s",
+                )
+            )
     if d := docs.get("concurrency"):
         for level in d["sweep"]:
             c = level["concurrency"]
