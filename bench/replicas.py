@@ -1,5 +1,6 @@
 """Two Herald replicas sharing one PostgreSQL against one replica alone: SendNotification
-recipients/s accepted and delivered to a loopback webhook receiver, and the scaling ratio.
+recipients/s accepted and delivered to a loopback webhook receiver, a webhook campaign's
+deliveries/s and peak RSS, SendMessage p99 during a campaign, and the scaling ratios.
 
     .venv/bin/python -m bench.replicas [--quick]
         (results: bench/results/replicas-<UTC timestamp>.{md,json};
@@ -15,6 +16,15 @@ A round sends N recipients (SendNotification, 50 webhook URLs each, 16 calls in 
 spread round-robin over the configuration's replicas) and waits until the sink has counted
 all N; delivered/s = N / (the sink's last count - the first call), accepted/s = N / the time
 the calls took. Rounds alternate one / two; the scaling ratio is two / one per pair.
+
+Then campaigns (bench/campaign.py's rounds, on the configuration's first replica; every
+replica of it claims the recipients from the shared queue): C recipients per round, rounds
+alternating one / two; deliveries/s = sent / (completed_at - the SendCampaign call), CPU per
+delivery as above, peak RSS of each replica (VmHWM, over the whole benchmark). Last,
+SendMessage latency with and without a campaign running (bench/campaign.py's latency phase:
+4 callers on the first replica, windows of S seconds alternating "without" and "during" a
+campaign sent as the window opens); the figure is p99 during / p99 without, per
+configuration.
 
 On a 2-CPU machine the replicas, PostgreSQL, the sink and the client share the same two
 cores: the ratio says what a second process buys here, not on a bigger machine.
@@ -33,15 +43,24 @@ import time
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from bench.apprise_peer import count, wait_count
+from bench.campaign import TARGET_P99_RATIO, campaign_round, latency_phase
 from bench.harness import RESULTS, child, free_port, summary
-from bench.notifications import cpu_seconds, server_cpu_seconds, start_postgres, start_server
+from bench.notifications import (
+    cpu_seconds,
+    server_cpu_seconds,
+    server_status,
+    start_postgres,
+    start_server,
+)
 from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 
 BATCH = 50
+LATENCY_CALLERS = 4  # bench.campaign's load_concurrency
 IN_FLIGHT = 16
 PARTS = ("replicas", "postgresql", "sink", "client")
 
@@ -133,6 +152,77 @@ async def replica_round(
     }
 
 
+async def campaign_phase(
+    configs: dict[str, list[ServerProcess]],
+    meters: dict[str, CpuMeter],
+    sink_port: int,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Campaign rounds alternating one / two, then SendMessage latency with and without a
+    campaign on each configuration; the figures and the rounds."""
+    sink = f"http://127.0.0.1:{sink_port}"
+    runs: dict[str, list[dict[str, Any]]] = {"one": [], "two": []}
+    async with aiohttp.ClientSession() as session:
+        for number in range(args.campaign_rounds):
+            for name in ["one", "two"] if number % 2 == 0 else ["two", "one"]:
+                group, total = configs[name], args.campaign_recipients
+                before = meters[name].read()
+                result = await campaign_round(group[0], session, sink, total, f"{name}-{number}")
+                after = meters[name].read()
+                result["cpu_us_per_delivery"] = {
+                    part: 1e6 * (after[part] - before[part]) / total for part in PARTS
+                }
+                result["rss_peak_bytes"] = [server_status(s)["VmHWM"] for s in group]
+                del result["progress"], result["server_cpu_seconds"], result["server_cpu_ms_per_1k"]
+                runs[name].append(result)
+                print(
+                    f"{name} campaign {number}: {result['deliveries_per_second']:7.0f}/s "
+                    f"({result['sink_received']}/{total} at the sink, {result['sent']} sent)",
+                    flush=True,
+                )
+    latency: dict[str, dict[str, Any]] = {}
+    for name in ("one", "two"):
+        latency[name] = await latency_phase(
+            configs[name][0],
+            sink,
+            args.latency_rounds,
+            args.latency_seconds,
+            LATENCY_CALLERS,
+            args.campaign_recipients,
+        )
+    rate = "deliveries_per_second"
+    return {
+        "deliveries_per_second": {
+            **{name: summary([r[rate] for r in side]) for name, side in runs.items()},
+            "ratio": summary(
+                [t[rate] / o[rate] for o, t in zip(runs["one"], runs["two"], strict=True)]
+            ),
+        },
+        "seconds": {name: summary([r["seconds"] for r in side]) for name, side in runs.items()},
+        "cpu_us_per_delivery": {
+            name: {part: summary([r["cpu_us_per_delivery"][part] for r in side]) for part in PARTS}
+            for name, side in runs.items()
+        },
+        "rss_peak_bytes": {name: runs[name][-1]["rss_peak_bytes"] for name in runs},
+        "all_delivered": all(
+            r["sink_received"] == r["recipients"] == r["sent"]
+            for side in runs.values()
+            for r in side
+        ),
+        "send_message_p99_ms": {
+            name: {
+                "without": phase["pooled"]["without"]["p99_ms"],
+                "during": phase["pooled"]["during"]["p99_ms"],
+                "ratio": phase["p99_ratio"],
+            }
+            for name, phase in latency.items()
+        },
+        "send_message_errors": sum(p["errors"] + p["failed_results"] for p in latency.values()),
+        "runs": runs,
+        "latency": latency,
+    }
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     sink_port = free_port()
     cluster, settings = start_postgres()
@@ -167,11 +257,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         f"({result['received']}/{result['recipients']})",
                         flush=True,
                     )
+            campaigns = await campaign_phase(configs, meters, sink_port, args)
     finally:
         for server in servers:
             server.stop()
         cluster.stop()
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {"campaign": campaigns}
     for key in ("accepted_per_second", "delivered_per_second"):
         figures[key] = {name: summary([r[key] for r in side]) for name, side in runs.items()}
         figures[key]["ratio"] = summary(
@@ -238,15 +329,80 @@ def markdown(doc: dict[str, Any]) -> str:
             + f" | {sum(parts):.0f} | {busy[name]['median']:.2f} |"
         )
     lines.append(f"\nEvery recipient counted at the sink: {doc['figures']['all_delivered']}.")
+    lines += campaign_markdown(doc)
     return "\n".join(lines) + "\n"
+
+
+def campaign_markdown(doc: dict[str, Any]) -> list[str]:
+    c, p = doc["figures"]["campaign"], doc["params"]
+    rate, seconds = c["deliveries_per_second"], c["seconds"]
+
+    def cell(f: dict[str, float], digits: int = 0) -> str:
+        return f"{f['median']:.{digits}f} ({f['min']:.{digits}f}-{f['max']:.{digits}f})"
+
+    p99 = c["send_message_p99_ms"]
+    lines = [
+        "",
+        f"## A {p['campaign_recipients']:,}-recipient webhook campaign",
+        "",
+        f"{p['campaign_rounds']} campaigns per configuration, alternating (SendCampaign on the "
+        "first replica; every replica of the configuration delivers from the shared queue). "
+        "Median (min-max); ratio = two / one per pair.",
+        "",
+        "| figure | one replica | two replicas | two / one |",
+        "|---|---:|---:|---:|",
+        f"| deliveries/s | {cell(rate['one'])} | {cell(rate['two'])} | {cell(rate['ratio'], 2)} |",
+        f"| wall time, s | {cell(seconds['one'], 1)} | {cell(seconds['two'], 1)} | |",
+        "| peak RSS per replica, MB | "
+        + " | ".join(
+            ", ".join(f"{b / 1e6:.0f}" for b in c["rss_peak_bytes"][n]) for n in ("one", "two")
+        )
+        + " | |",
+        f"| SendMessage p99 without / during a campaign, ms ({LATENCY_CALLERS} callers on the "
+        f"first replica, {p['latency_rounds']} windows of {p['latency_seconds']:.0f} s each) | "
+        + " | ".join(
+            f"{p99[n]['without']:.1f} / {p99[n]['during']:.1f} ({p99[n]['ratio']:.2f}x)"
+            for n in ("one", "two")
+        )
+        + f" | (target <= {TARGET_P99_RATIO:.0f}x) |",
+        "",
+        "CPU per delivery in the campaigns (µs, median):",
+        "",
+        "| | " + " | ".join(PARTS) + " | total |",
+        "|---|" + "---:|" * (len(PARTS) + 1),
+    ]
+    for name in ("one", "two"):
+        parts = [c["cpu_us_per_delivery"][name][part]["median"] for part in PARTS]
+        lines.append(
+            f"| {name} | " + " | ".join(f"{v:.0f}" for v in parts) + f" | {sum(parts):.0f} |"
+        )
+    lines.append(
+        f"\nEvery campaign recipient sent and counted at the sink: {c['all_delivered']}; "
+        f"SendMessage errors or failed results: {c['send_message_errors']}."
+    )
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small numbers, about 40 s")
+    parser.add_argument("--quick", action="store_true", help="small numbers, about a minute")
     args = parser.parse_args()
-    full = {"rounds": 3, "recipients": 20_000}
-    quick = {"rounds": 1, "recipients": 2_000}
+    full = {
+        "rounds": 3,
+        "recipients": 20_000,
+        "campaign_rounds": 2,
+        "campaign_recipients": 100_000,
+        "latency_rounds": 2,
+        "latency_seconds": 15.0,
+    }
+    quick = {
+        "rounds": 1,
+        "recipients": 2_000,
+        "campaign_rounds": 1,
+        "campaign_recipients": 3_000,
+        "latency_rounds": 1,
+        "latency_seconds": 3.0,
+    }
     for key, value in (quick if args.quick else full).items():
         setattr(args, key, value)
     when = dt.datetime.now(dt.UTC)

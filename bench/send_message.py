@@ -6,7 +6,8 @@ against a bare grpc.aio echo server, measured in the same run, alternating.
 
 Each round also measures two servers in between (bench/partial_server.py): the echo
 server plus the signed webhook POST ("post"), and plus the POST and two SQLite commits
-("post-store"), to show what those parts alone cost against the ceiling.
+("post-store"), to show what those parts alone cost against the ceiling, and every
+server's CPU per request (user and system, all its threads, from /proc) in its rounds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import child, free_port, run_json, summary, write_results
+from bench.notifications import cpu_seconds
 from bench.raw_webhooks import BENCH_SECRET
 from tests.support.auth import JWT_SECRET
 
@@ -65,6 +67,13 @@ def main() -> None:
             ]
         )
 
+    def measured(port: int, pid: int, seconds: float) -> dict[str, float]:
+        """A load round, with the server's CPU (every thread, user and system) per request."""
+        before = cpu_seconds(pid)
+        result = load(port, seconds)
+        result["server_cpu_us"] = 1e6 * (cpu_seconds(pid) - before) / max(result["requests"], 1)
+        return result
+
     echo_runs: list[dict[str, float]] = []
     herald_runs: list[dict[str, float]] = []
     partial_runs: dict[str, list[dict[str, float]]] = {work: [] for work in PARTIAL}
@@ -72,12 +81,16 @@ def main() -> None:
         stack.enter_context(
             child(["-m", "bench.webhook_sink", "--port", str(sink_port)], sink_port)
         )
-        stack.enter_context(child(["-m", "bench.echo_server", "--port", str(echo_port)], echo_port))
-        for work, port in partial_ports.items():
-            stack.enter_context(
+        echo = stack.enter_context(
+            child(["-m", "bench.echo_server", "--port", str(echo_port)], echo_port)
+        )
+        partial_pids = {
+            work: stack.enter_context(
                 child(["-m", "bench.partial_server", "--port", str(port), "--work", work], port)
-            )
-        stack.enter_context(
+            ).pid
+            for work, port in partial_ports.items()
+        }
+        herald = stack.enter_context(
             child(
                 ["-m", "herald", "serve"], herald_port, env=herald_env, log=data_dir / "server.log"
             )
@@ -85,10 +98,10 @@ def main() -> None:
         for port in (echo_port, *partial_ports.values(), herald_port):
             load(port, 1.0)  # warm-up, not recorded
         for _ in range(args.rounds):
-            echo_runs.append(load(echo_port, args.seconds))
+            echo_runs.append(measured(echo_port, echo.pid, args.seconds))
             for work, port in partial_ports.items():
-                partial_runs[work].append(load(port, args.seconds))
-            herald_runs.append(load(herald_port, args.seconds))
+                partial_runs[work].append(measured(port, partial_pids[work], args.seconds))
+            herald_runs.append(measured(herald_port, herald.pid, args.seconds))
             partial_text = "  ".join(
                 f"{work} {runs[-1]['rps']:.0f} rps" for work, runs in partial_runs.items()
             )
@@ -115,6 +128,10 @@ def main() -> None:
         "herald_p99_ms": summary([r["p99_ms"] for r in herald_runs]),
         "echo_p50_ms": summary([r["p50_ms"] for r in echo_runs]),
         "echo_p99_ms": summary([r["p99_ms"] for r in echo_runs]),
+        "server_cpu_us_per_request": {
+            name: summary([r["server_cpu_us"] for r in runs])
+            for name, runs in (("echo", echo_runs), *partial_runs.items(), ("herald", herald_runs))
+        },
         "ratio": summary(ratios),
         "target_ratio": TARGET_RATIO,
         "partial": {
@@ -130,6 +147,7 @@ def main() -> None:
         "runs": {"echo": echo_runs, "herald": herald_runs, **partial_runs},
     }
     r, e, h = document["ratio"], document["echo_rps"], document["herald_rps"]
+    cpu = document["server_cpu_us_per_request"]
     markdown = (
         "# SendMessage vs bare grpc.aio echo (same run, alternating)\n\n"
         f"Command: `{document['command']}`\n\n"
@@ -138,17 +156,22 @@ def main() -> None:
         f"| Herald SendMessage requests/s | {h['median']:.0f} | {h['min']:.0f} | {h['max']:.0f} |\n"
         f"| Herald p50 ms | {document['herald_p50_ms']['median']:.1f} | | |\n"
         f"| Herald p99 ms | {document['herald_p99_ms']['median']:.1f} | | |\n"
-        f"| ratio Herald / echo | {r['median']:.2f} | {r['min']:.2f} | {r['max']:.2f} |\n\n"
+        f"| ratio Herald / echo | {r['median']:.2f} | {r['min']:.2f} | {r['max']:.2f} |\n"
+        f"| server CPU per request, echo µs | {cpu['echo']['median']:.0f} "
+        f"| {cpu['echo']['min']:.0f} | {cpu['echo']['max']:.0f} |\n"
+        f"| server CPU per request, Herald µs | {cpu['herald']['median']:.0f} "
+        f"| {cpu['herald']['min']:.0f} | {cpu['herald']['max']:.0f} |\n\n"
         f"Target: ratio >= {TARGET_RATIO}. Errors: {document['errors']}, "
         f"failed channel results: {document['failed_results']}.\n\n"
         "Part of the work alone, same rounds (bench/partial_server.py: the echo server plus "
         "the signed webhook POST; plus the POST and two SQLite commits; nothing else):\n\n"
-        "| server | requests/s median (min-max) | ratio to echo median (min-max) | errors |\n"
-        "|---|---|---|---|\n"
+        "| server | requests/s median (min-max) | ratio to echo median (min-max) "
+        "| server CPU per request µs | errors |\n"
+        "|---|---|---|---|---|\n"
         + "".join(
             f"| {work} | {p['rps']['median']:.0f} ({p['rps']['min']:.0f}-{p['rps']['max']:.0f}) "
             f"| {p['ratio']['median']:.2f} ({p['ratio']['min']:.2f}-{p['ratio']['max']:.2f}) "
-            f"| {p['errors']} |\n"
+            f"| {cpu[work]['median']:.0f} | {p['errors']} |\n"
             for work, p in document["partial"].items()
         )
     )
