@@ -87,6 +87,10 @@ class Herald:
     settings: Settings
     db: Database
     writer: GroupCommitWriter
+    # A campaign's recipient batches: on PostgreSQL a second writer on its own
+    # connection, so a transactional send's commit never waits behind hundreds of
+    # rows; on SQLite (one write lock) the writer itself.
+    bulk_writer: GroupCommitWriter
     dispatcher: Dispatcher
     adapters: dict[Channel, ChannelAdapter]
     server: grpc.aio.Server
@@ -131,6 +135,10 @@ async def start(settings: Settings) -> Herald:
         await db.migrate()
     writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
     await writer.start()
+    bulk_writer = writer
+    if db.is_postgres:
+        bulk_writer = GroupCommitWriter(db.engine, notify_origin=writer.notify_origin)
+        await bulk_writer.start()
     queue = Queue(db, writer)
     directory = Directory(db)
     templates = TemplateStore(db)
@@ -167,7 +175,7 @@ async def start(settings: Settings) -> Herald:
         active_channels=frozenset(adapters),
     )
     campaigns = Campaigns(
-        CampaignStore(db, writer), dispatcher, templates, settings.delivery_deadline_seconds
+        CampaignStore(db, bulk_writer), dispatcher, templates, settings.delivery_deadline_seconds
     )
 
     authenticator = Authenticator(
@@ -249,6 +257,7 @@ async def start(settings: Settings) -> Herald:
         settings,
         db,
         writer,
+        bulk_writer,
         dispatcher,
         adapters,
         server,
@@ -288,6 +297,8 @@ async def stop(herald: Herald) -> None:
         await herald.sampler.close()
     if herald.metrics is not None:
         herald.metrics.close()
+    if herald.bulk_writer is not herald.writer:
+        await herald.bulk_writer.close()
     await herald.writer.close()
     await herald.db.close()
     if herald.settings.otel:

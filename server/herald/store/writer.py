@@ -47,7 +47,11 @@ class WriterClosedError(RuntimeError):
 
 class GroupCommitWriter:
     def __init__(
-        self, engine: AsyncEngine, max_batch: int = 512, sqlite_path: str | None = None
+        self,
+        engine: AsyncEngine,
+        max_batch: int = 512,
+        sqlite_path: str | None = None,
+        notify_origin: str | None = None,
     ) -> None:
         self._engine = engine
         self._sqlite = SqliteBatchExecutor(sqlite_path) if sqlite_path else None
@@ -56,7 +60,8 @@ class GroupCommitWriter:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._notify = engine.dialect.name == "postgresql"
-        self.notify_origin = uuid.uuid4().hex[:16]  # tells listeners which replica wrote
+        # Tells listeners which replica wrote: a replica's writers share one.
+        self.notify_origin = notify_origin or uuid.uuid4().hex[:16]
 
     @property
     def sqlite(self) -> SqliteBatchExecutor | None:
