@@ -40,16 +40,21 @@ class Echo(delivery_pb2_grpc.DeliveryServiceServicer):
             yield reply
 
 
+async def serve(servicer: delivery_pb2_grpc.DeliveryServiceServicer, port: int) -> None:
+    """Serve `servicer` on 127.0.0.1:port until terminated (also bench/partial_server.py's)."""
+    server = grpc.aio.server()
+    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(servicer, server)
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    print("ready", flush=True)
+    await server.wait_for_termination()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    server = grpc.aio.server()
-    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(Echo(), server)
-    server.add_insecure_port(f"127.0.0.1:{args.port}")
-    await server.start()
-    print("ready", flush=True)
-    await server.wait_for_termination()
+    await serve(Echo(), args.port)
 
 
 if __name__ == "__main__":

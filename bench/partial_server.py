@@ -32,7 +32,7 @@ import grpc
 from herald.v1 import delivery_pb2, delivery_pb2_grpc
 from standardwebhooks import Webhook
 
-from bench.echo_server import REPLY
+from bench.echo_server import REPLY, serve
 from bench.raw_webhooks import BENCH_SECRET, signed_post
 
 SCHEMA = (
@@ -122,12 +122,7 @@ async def main() -> None:
     store = None
     if args.work == "post-store":
         store = Store(Path(tempfile.mkdtemp(prefix="herald-bench-partial-")) / "store.db")
-    server = grpc.aio.server()
-    delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(Partial(store), server)
-    server.add_insecure_port(f"127.0.0.1:{args.port}")
-    await server.start()
-    print("ready", flush=True)
-    await server.wait_for_termination()
+    await serve(Partial(store), args.port)
 
 
 if __name__ == "__main__":

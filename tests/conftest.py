@@ -64,6 +64,16 @@ def store_env(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def database_url(store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The module's backend as a SQLAlchemy URL, for tests of the store itself: its fresh
+    PostgreSQL database, or a SQLite file in a fresh directory."""
+    if "HERALD_DATABASE_URL" in store_env:
+        return store_env["HERALD_DATABASE_URL"]
+    path: Path = tmp_path_factory.mktemp("store") / "herald.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
 def server(
     store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from herald.core.directory import Cluster, User
@@ -15,14 +14,6 @@ from herald.store.database import Database
 from herald.store.directory import Directory
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-
-@pytest.fixture(scope="module")
-def database_url(store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
-    if "HERALD_DATABASE_URL" in store_env:
-        return store_env["HERALD_DATABASE_URL"]
-    path: Path = tmp_path_factory.mktemp("directory") / "herald.db"
-    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,14 +22,6 @@ from herald.store.writer import GroupCommitWriter
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ME, OTHER = "replica-me", "replica-other"
-
-
-@pytest.fixture(scope="module")
-def database_url(store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
-    if "HERALD_DATABASE_URL" in store_env:
-        return store_env["HERALD_DATABASE_URL"]
-    path: Path = tmp_path_factory.mktemp("outcomes") / "herald.db"
-    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture
