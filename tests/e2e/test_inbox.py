@@ -324,9 +324,9 @@ async def test_inbox_watch_sees_a_mark_read(
 def replica(
     backend: str, server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
-    """A second server on the same database (PostgreSQL only: SQLite is one process)."""
-    if backend != "postgres":
-        pytest.skip("several replicas need PostgreSQL")
+    """A second server on the same database (PostgreSQL only: the tests that use it are
+    marked `backends("postgres")`)."""
+    assert backend == "postgres", "several replicas need PostgreSQL"
     process = ServerProcess(
         Path(tmp_path_factory.mktemp("replica")),
         {"HERALD_DATABASE_URL": server.database_url},
@@ -336,6 +336,7 @@ def replica(
     process.stop()
 
 
+@pytest.mark.backends("postgres")
 async def test_watch_on_one_replica_sees_changes_made_on_another(
     replica: ServerProcess,
     inbox: inbox_pb2_grpc.InboxServiceStub,
