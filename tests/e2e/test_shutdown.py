@@ -1,4 +1,5 @@
-"""Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING."""
+"""Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING;
+the process exits 0 having closed its store (on PostgreSQL both its writers)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import signal
 from pathlib import Path
 
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
@@ -13,12 +15,15 @@ from tests.support.auth import authenticated_channel
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 async def test_sigterm_during_a_slow_webhook_lets_it_finish(
-    tmp_path: Path, receiver: WebhookReceiver
+    tmp_path: Path, receiver: WebhookReceiver, store_env: dict[str, str]
 ) -> None:
     server = ServerProcess(
-        tmp_path / "herald", {"HERALD_WEBHOOK_TIMEOUT": "20", "HERALD_SHUTDOWN_DRAIN": "1"}
+        tmp_path / "herald",
+        {**store_env, "HERALD_WEBHOOK_TIMEOUT": "20", "HERALD_SHUTDOWN_DRAIN": "1"},
     ).start()
     try:
         async with authenticated_channel(server.target) as channel:
