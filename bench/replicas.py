@@ -99,6 +99,26 @@ class CpuMeter:
         }
 
 
+def cpu_us_per(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Each part's CPU, in µs per item, between two CpuMeter readings."""
+    return {part: 1e6 * (after[part] - before[part]) / count for part in PARTS}
+
+
+def per_config(runs: dict[str, list[dict[str, Any]]], key: str) -> dict[str, dict[str, float]]:
+    """Each configuration's summary of `key`, and the two / one ratio per pair of rounds."""
+    return {
+        **{name: summary([r[key] for r in side]) for name, side in runs.items()},
+        "ratio": summary([t[key] / o[key] for o, t in zip(runs["one"], runs["two"], strict=True)]),
+    }
+
+
+def cpu_per_config(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {part: summary([r["cpu_us_per_delivery"][part] for r in side]) for part in PARTS}
+        for name, side in runs.items()
+    }
+
+
 async def replica_round(
     servers: list[ServerProcess], sink_port: int, tag: str, total: int, meter: CpuMeter
 ) -> dict[str, Any]:
@@ -145,9 +165,7 @@ async def replica_round(
         "delivered_per_second": calls * BATCH / (done - began),
         "seconds": done - began,
         # CPU per delivered recipient, and cores kept busy, from the first call to the last count.
-        "cpu_us_per_delivery": {
-            part: 1e6 * (cpu_after[part] - cpu_before[part]) / (calls * BATCH) for part in PARTS
-        },
+        "cpu_us_per_delivery": cpu_us_per(cpu_before, cpu_after, calls * BATCH),
         "cores_busy": sum(cpu_after[p] - cpu_before[p] for p in PARTS) / (done - began),
     }
 
@@ -169,9 +187,7 @@ async def campaign_phase(
                 before = meters[name].read()
                 result = await campaign_round(group[0], session, sink, total, f"{name}-{number}")
                 after = meters[name].read()
-                result["cpu_us_per_delivery"] = {
-                    part: 1e6 * (after[part] - before[part]) / total for part in PARTS
-                }
+                result["cpu_us_per_delivery"] = cpu_us_per(before, after, total)
                 result["rss_peak_bytes"] = [server_status(s)["VmHWM"] for s in group]
                 del result["progress"], result["server_cpu_seconds"], result["server_cpu_ms_per_1k"]
                 runs[name].append(result)
@@ -190,19 +206,10 @@ async def campaign_phase(
             LATENCY_CALLERS,
             args.campaign_recipients,
         )
-    rate = "deliveries_per_second"
     return {
-        "deliveries_per_second": {
-            **{name: summary([r[rate] for r in side]) for name, side in runs.items()},
-            "ratio": summary(
-                [t[rate] / o[rate] for o, t in zip(runs["one"], runs["two"], strict=True)]
-            ),
-        },
+        "deliveries_per_second": per_config(runs, "deliveries_per_second"),
         "seconds": {name: summary([r["seconds"] for r in side]) for name, side in runs.items()},
-        "cpu_us_per_delivery": {
-            name: {part: summary([r["cpu_us_per_delivery"][part] for r in side]) for part in PARTS}
-            for name, side in runs.items()
-        },
+        "cpu_us_per_delivery": cpu_per_config(runs),
         "rss_peak_bytes": {name: runs[name][-1]["rss_peak_bytes"] for name in runs},
         "all_delivered": all(
             r["sink_received"] == r["recipients"] == r["sent"]
@@ -217,6 +224,7 @@ async def campaign_phase(
             }
             for name, phase in latency.items()
         },
+        "p99_ratio_target": TARGET_P99_RATIO,
         "send_message_errors": sum(p["errors"] + p["failed_results"] for p in latency.values()),
         "runs": runs,
         "latency": latency,
@@ -264,14 +272,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cluster.stop()
     figures: dict[str, Any] = {"campaign": campaigns}
     for key in ("accepted_per_second", "delivered_per_second"):
-        figures[key] = {name: summary([r[key] for r in side]) for name, side in runs.items()}
-        figures[key]["ratio"] = summary(
-            [t[key] / o[key] for o, t in zip(runs["one"], runs["two"], strict=True)]
-        )
-    figures["cpu_us_per_delivery"] = {
-        name: {part: summary([r["cpu_us_per_delivery"][part] for r in side]) for part in PARTS}
-        for name, side in runs.items()
-    }
+        figures[key] = per_config(runs, key)
+    figures["cpu_us_per_delivery"] = cpu_per_config(runs)
     figures["cores_busy"] = {
         name: summary([r["cores_busy"] for r in side]) for name, side in runs.items()
     }
@@ -279,6 +281,29 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         r["received"] == r["recipients"] for side in runs.values() for r in side
     )
     return {"postgresql_settings": settings, "figures": figures, "runs": runs}
+
+
+def cell(f: dict[str, float], digits: int = 0) -> str:
+    """median (min-max)"""
+    return f"{f['median']:.{digits}f} ({f['min']:.{digits}f}-{f['max']:.{digits}f})"
+
+
+def cpu_table(
+    cpu: dict[str, dict[str, Any]], busy: dict[str, dict[str, float]] | None = None
+) -> list[str]:
+    """The CPU-per-delivery table of each configuration (medians), with cores busy if given."""
+    extra = " | cores busy" if busy else ""
+    lines = [
+        "| | " + " | ".join(PARTS) + f" | total{extra} |",
+        "|---|" + "---:|" * (len(PARTS) + (2 if busy else 1)),
+    ]
+    for name in ("one", "two"):
+        parts = [cpu[name][part]["median"] for part in PARTS]
+        tail = f" | {busy[name]['median']:.2f}" if busy else ""
+        lines.append(
+            f"| {name} | " + " | ".join(f"{v:.0f}" for v in parts) + f" | {sum(parts):.0f}{tail} |"
+        )
+    return lines
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -303,14 +328,7 @@ def markdown(doc: dict[str, Any]) -> str:
         ("delivered_per_second", "recipients/s delivered (sink count)"),
     ):
         f = doc["figures"][key]
-        cells = [
-            f"{f[n]['median']:.0f} ({f[n]['min']:.0f}-{f[n]['max']:.0f})" for n in ("one", "two")
-        ]
-        r = f["ratio"]
-        lines.append(
-            f"| {label} | {cells[0]} | {cells[1]} | "
-            f"{r['median']:.2f} ({r['min']:.2f}-{r['max']:.2f}) |"
-        )
+        lines.append(f"| {label} | {cell(f['one'])} | {cell(f['two'])} | {cell(f['ratio'], 2)} |")
     cpu, busy = doc["figures"]["cpu_us_per_delivery"], doc["figures"]["cores_busy"]
     lines += [
         "",
@@ -318,16 +336,8 @@ def markdown(doc: dict[str, Any]) -> str:
         " /proc (the replicas with their delivery processes; PostgreSQL's postmaster, its"
         " backends and the ones it reaped; the sink; this process):",
         "",
-        "| | " + " | ".join(PARTS) + " | total | cores busy |",
-        "|---|" + "---:|" * (len(PARTS) + 2),
+        *cpu_table(cpu, busy),
     ]
-    for name in ("one", "two"):
-        parts = [cpu[name][p]["median"] for p in PARTS]
-        lines.append(
-            f"| {name} | "
-            + " | ".join(f"{v:.0f}" for v in parts)
-            + f" | {sum(parts):.0f} | {busy[name]['median']:.2f} |"
-        )
     lines.append(f"\nEvery recipient counted at the sink: {doc['figures']['all_delivered']}.")
     lines += campaign_markdown(doc)
     return "\n".join(lines) + "\n"
@@ -336,10 +346,6 @@ def markdown(doc: dict[str, Any]) -> str:
 def campaign_markdown(doc: dict[str, Any]) -> list[str]:
     c, p = doc["figures"]["campaign"], doc["params"]
     rate, seconds = c["deliveries_per_second"], c["seconds"]
-
-    def cell(f: dict[str, float], digits: int = 0) -> str:
-        return f"{f['median']:.{digits}f} ({f['min']:.{digits}f}-{f['max']:.{digits}f})"
-
     p99 = c["send_message_p99_ms"]
     lines = [
         "",
@@ -364,18 +370,12 @@ def campaign_markdown(doc: dict[str, Any]) -> list[str]:
             f"{p99[n]['without']:.1f} / {p99[n]['during']:.1f} ({p99[n]['ratio']:.2f}x)"
             for n in ("one", "two")
         )
-        + f" | (target <= {TARGET_P99_RATIO:.0f}x) |",
+        + f" | (target <= {c['p99_ratio_target']:.0f}x) |",
         "",
         "CPU per delivery in the campaigns (µs, median):",
         "",
-        "| | " + " | ".join(PARTS) + " | total |",
-        "|---|" + "---:|" * (len(PARTS) + 1),
+        *cpu_table(c["cpu_us_per_delivery"]),
     ]
-    for name in ("one", "two"):
-        parts = [c["cpu_us_per_delivery"][name][part]["median"] for part in PARTS]
-        lines.append(
-            f"| {name} | " + " | ".join(f"{v:.0f}" for v in parts) + f" | {sum(parts):.0f} |"
-        )
     lines.append(
         f"\nEvery campaign recipient sent and counted at the sink: {c['all_delivered']}; "
         f"SendMessage errors or failed results: {c['send_message_errors']}."

@@ -333,8 +333,8 @@ def replica_campaign_rows(c: dict[str, Any], recipients: int) -> list[dict[str, 
                 f"{p99['without']:.1f})",
                 p99["during"],
                 ratio=p99["ratio"],
-                target="ratio <= 3.0",
-                met=p99["ratio"] <= 3.0,
+                target=f"ratio <= {c['p99_ratio_target']}",
+                met=p99["ratio"] <= c["p99_ratio_target"],
             )
         )
     return rows
