@@ -36,6 +36,8 @@ from herald.store.pg_listen import PgListener
 from herald.store.queue import HELD, Queue, wake_ops
 from herald.store.writer import NOTIFY, GroupCommitWriter
 
+from tests.support.rows import delivery_row, request_row
+
 LEASE_SECONDS = 60.0
 CONTENT = Content(subject="Deploy", text="Rolling out")
 
@@ -105,36 +107,18 @@ def request_rows(
     """A request and its webhook deliveries: queued for any worker, or leased to one."""
     now = time.time()
     request_id = new_id()
-    request = {
-        "id": request_id,
-        "kind": "notification",
-        "idempotency_key": None,
-        "fingerprint": "f",
-        "caller": "",
-        "brand_id": "",
-        "content": content_codec.encode(CONTENT),
-        "summary": None,
-        "created_at": now,
-    }
+    request = request_row(request_id, now, content_codec.encode(CONTENT))
     rows = [
-        {
-            "id": new_id(),
-            "request_id": request_id,
-            "position": position,
-            "channel": Channel.WEBHOOK.value,
-            "recipient": f"http://127.0.0.1:9/{position}",
-            "user_id": "",
-            "lane": Lane.TRANSACTIONAL.value,
-            "state": (DeliveryState.SENDING if leased_to else DeliveryState.QUEUED).value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "lease_owner": leased_to,
-            "lease_expires_at": now + LEASE_SECONDS if leased_to else None,
-            "deadline_at": now + 3600,
-            "created_at": now,
-            "updated_at": now,
-            "fallback": False,
-        }
+        delivery_row(
+            request_id,
+            position,
+            Channel.WEBHOOK.value,
+            f"http://127.0.0.1:9/{position}",
+            Lane.TRANSACTIONAL.value,
+            now,
+            leased_to,
+            LEASE_SECONDS,
+        )
         for position in range(deliveries)
     ]
     return request, rows

@@ -19,6 +19,8 @@ from herald.store.queue import Outcome, Queue
 from herald.store.schema import deliveries
 from herald.store.writer import GroupCommitWriter
 
+from tests.support.rows import delivery_row, request_row
+
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ME, OTHER = "replica-me", "replica-other"
@@ -40,38 +42,13 @@ async def leased(queue: Queue, owners: list[str | None]) -> list[dict[str, Any]]
     queued); the rows stored."""
     now = time.time()
     request_id = new_id()
-    rows: list[dict[str, Any]] = [
-        {
-            "id": new_id(),
-            "request_id": request_id,
-            "position": position,
-            "channel": Channel.SMS.value,
-            "recipient": "+4520123456",
-            "user_id": "",
-            "lane": Lane.BULK.value,
-            "state": (DeliveryState.SENDING if owner else DeliveryState.QUEUED).value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "lease_owner": owner,
-            "lease_expires_at": now + 60 if owner else None,
-            "deadline_at": now + 3600,
-            "created_at": now,
-            "updated_at": now,
-            "fallback": False,
-        }
+    rows = [
+        delivery_row(
+            request_id, position, Channel.SMS.value, "+4520123456", Lane.BULK.value, now, owner
+        )
         for position, owner in enumerate(owners)
     ]
-    request = {
-        "id": request_id,
-        "kind": "notification",
-        "idempotency_key": None,
-        "fingerprint": "f",
-        "caller": "",
-        "brand_id": "",
-        "content": b"{}",
-        "summary": None,
-        "created_at": now,
-    }
+    request = request_row(request_id, now)
     await queue.enqueue(request, rows)
     return rows
 
