@@ -29,12 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.harness import RESULTS, ROOT
 
 WRITTEN = re.compile(r"written to (\S+?)(?:\.\{md,json\}|\.json)\s*$")
+# A stage name ending in this ran its benchmark with HERALD_DELIVERY_PROCESSES=1.
+ONE_DELIVERY_PROCESS = "+1dp"
+DP1 = ["--delivery-processes", "1"]
 
 
 def stages(quick: bool, scratch: Path, run_label: str) -> list[tuple[str, list[str]]]:
@@ -71,6 +75,14 @@ def stages(quick: bool, scratch: Path, run_label: str) -> list[tuple[str, list[s
         ("apprise", ["-m", "bench.apprise_peer"]),
         ("notifications", ["-m", "bench.notifications"]),
         ("campaign", ["-m", "bench.campaign"]),
+        # The three that deliver through the queue again, with the delivery process
+        # README recommends where a core is spare (PostgreSQL acceptance is not run again).
+        ("apprise" + ONE_DELIVERY_PROCESS, ["-m", "bench.apprise_peer", *DP1]),
+        (
+            "notifications" + ONE_DELIVERY_PROCESS,
+            ["-m", "bench.notifications", "--no-postgres", *DP1],
+        ),
+        ("campaign" + ONE_DELIVERY_PROCESS, ["-m", "bench.campaign", *DP1]),
         ("channels", ["-m", "bench.channels.run", "--channels", "email,webhook"]),
         ("replicas", ["-m", "bench.replicas"]),
     ]
@@ -127,189 +139,236 @@ def row(
     return {"figure": figure, "unit": unit, **values, "ratio": r, "target": target, "met": met}
 
 
-def summarise(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def send_message_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    if d := docs.get("send_message"):
-        rows += [
-            row("bench.send_message: echo requests/s (c=32)", d["echo_rps"], unit="req/s"),
+    rows += [
+        row("bench.send_message: echo requests/s (c=32)", d["echo_rps"], unit="req/s"),
+        row(
+            "bench.send_message: SendMessage requests/s (c=32)",
+            d["herald_rps"],
+            ratio=d["ratio"],
+            target=f"ratio >= {d['target_ratio']}",
+            met=d["ratio"]["median"] >= d["target_ratio"],
+            unit="req/s",
+        ),
+        row("bench.send_message: SendMessage p50", d["herald_p50_ms"], unit="ms"),
+        row("bench.send_message: SendMessage p99", d["herald_p99_ms"], unit="ms"),
+    ]
+    for work, partial in d.get("partial", {}).items():
+        rows.append(
             row(
-                "bench.send_message: SendMessage requests/s (c=32)",
-                d["herald_rps"],
-                ratio=d["ratio"],
-                target=f"ratio >= {d['target_ratio']}",
-                met=d["ratio"]["median"] >= d["target_ratio"],
+                f"bench.send_message: echo + {work} (bench/partial_server.py) requests/s",
+                partial["rps"],
+                ratio=partial["ratio"],
                 unit="req/s",
-            ),
-            row("bench.send_message: SendMessage p50", d["herald_p50_ms"], unit="ms"),
-            row("bench.send_message: SendMessage p99", d["herald_p99_ms"], unit="ms"),
-        ]
-        for work, partial in d.get("partial", {}).items():
+            )
+        )
+    return rows
+
+
+def concurrency_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for level in d["sweep"]:
+        c = level["concurrency"]
+        rows.append(row(f"echo (ceiling) unary requests/s, c={c}", level["echo_rps"]))
+        rows.append(
+            row(
+                f"SendMessage requests/s, c={c}",
+                level["herald_rps"],
+                ratio=level["ratio"],
+                target="ratio >= 0.4" if c == 32 else "",
+                met=level["ratio"]["median"] >= 0.4 if c == 32 else None,
+                unit="req/s",
+            )
+        )
+        rows.append(row(f"SendMessage p50 ms, c={c}", level["herald_p50_ms"]))
+        rows.append(row(f"SendMessage p99 ms, c={c}", level["herald_p99_ms"]))
+    s = d["stream"]
+    rows += [
+        row("echo (ceiling) stream messages/s", s["echo"]["messages_per_second"]),
+        row(
+            "SendMessageStream messages/s",
+            s["herald"]["messages_per_second"],
+            ratio=s["ratio"],
+        ),
+        row("SendMessageStream time to first result p50 ms", s["herald"]["ttfr_p50_ms"]),
+        row("SendMessageStream time to first result p99 ms", s["herald"]["ttfr_p99_ms"]),
+    ]
+    return rows
+
+
+def apprise_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for channel, sides in d["figures"].items():
+        rows.append(
+            row(
+                f"{channel}: Herald SendNotification msg/s delivered",
+                sides["herald"]["per_second"],
+                met=sides["herald"]["received"] == sides["herald"]["messages"],
+                target="all delivered",
+            )
+        )
+        for side, figures in sides.items():
+            if side == "herald":
+                continue
             rows.append(
                 row(
-                    f"bench.send_message: echo + {work} (bench/partial_server.py) requests/s",
-                    partial["rps"],
-                    ratio=partial["ratio"],
-                    unit="req/s",
+                    f"{channel}: Apprise {side.removeprefix('apprise_')} msg/s",
+                    figures["per_second"],
+                    ratio=figures["ratio"],
+                    target=f"Herald >= {d['target_ratio']:.0f}x",
+                    met=figures["met"] and figures["received"] == figures["messages"],
                 )
             )
-    if d := docs.get("concurrency"):
-        for level in d["sweep"]:
-            c = level["concurrency"]
-            rows.append(row(f"echo (ceiling) unary requests/s, c={c}", level["echo_rps"]))
-            rows.append(
-                row(
-                    f"SendMessage requests/s, c={c}",
-                    level["herald_rps"],
-                    ratio=level["ratio"],
-                    target="ratio >= 0.4" if c == 32 else "",
-                    met=level["ratio"]["median"] >= 0.4 if c == 32 else None,
-                    unit="req/s",
-                )
-            )
-            rows.append(row(f"SendMessage p50 ms, c={c}", level["herald_p50_ms"]))
-            rows.append(row(f"SendMessage p99 ms, c={c}", level["herald_p99_ms"]))
-        s = d["stream"]
-        rows += [
-            row("echo (ceiling) stream messages/s", s["echo"]["messages_per_second"]),
+    return rows
+
+
+def notifications_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    target = d["targets"]["accept_recipients_per_second"]
+    for store, figures in d["acceptance"]["stores"].items():
+        rate = figures["recipients_per_second"]
+        rows.append(
             row(
-                "SendMessageStream messages/s",
-                s["herald"]["messages_per_second"],
-                ratio=s["ratio"],
-            ),
-            row("SendMessageStream time to first result p50 ms", s["herald"]["ttfr_p50_ms"]),
-            row("SendMessageStream time to first result p99 ms", s["herald"]["ttfr_p99_ms"]),
-        ]
-    if d := docs.get("apprise"):
-        for channel, sides in d["figures"].items():
-            rows.append(
-                row(
-                    f"{channel}: Herald SendNotification msg/s delivered",
-                    sides["herald"]["per_second"],
-                    met=sides["herald"]["received"] == sides["herald"]["messages"],
-                    target="all delivered",
-                )
+                f"SendNotification recipients/s accepted ({store})",
+                rate,
+                target=f">= {target:.0f}",
+                met=rate["median"] >= target,
             )
-            for side, figures in sides.items():
-                if side == "herald":
-                    continue
-                rows.append(
-                    row(
-                        f"{channel}: Apprise {side.removeprefix('apprise_')} msg/s",
-                        figures["per_second"],
-                        ratio=figures["ratio"],
-                        target=f"Herald >= {d['target_ratio']:.0f}x",
-                        met=figures["met"] and figures["received"] == figures["messages"],
-                    )
-                )
-    if d := docs.get("notifications"):
-        target = d["targets"]["accept_recipients_per_second"]
-        for store, figures in d["acceptance"]["stores"].items():
-            rate = figures["recipients_per_second"]
-            rows.append(
-                row(
-                    f"SendNotification recipients/s accepted ({store})",
-                    rate,
-                    target=f">= {target:.0f}",
-                    met=rate["median"] >= target,
-                )
+        )
+    delivery = d["delivery"]
+    rows += [
+        row("aiohttp (ceiling) signed webhook posts/s", delivery["raw_per_second"]),
+        row(
+            "SendNotification recipients/s delivered (sqlite)",
+            delivery["herald_per_second"],
+            ratio=delivery["ratio"],
+            target=f"ratio >= {d['targets']['delivery_ratio']}",
+            met=d["met"]["delivery_ratio"],
+        ),
+        row(
+            "server peak RSS growth, small to large run",
+            d["rss"]["peak_growth"],
+            target=f"<= {d['targets']['rss_peak_growth']}",
+            met=d["met"]["rss"],
+        ),
+    ]
+    return rows
+
+
+def campaign_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    c = d["delivery"]["campaign"]
+    n = c["recipients"]
+    rows += [
+        row(f"campaign of {n}: wall time s", c["seconds"]),
+        row(
+            f"campaign of {n}: deliveries/s",
+            c["deliveries_per_second"],
+            ratio=d["delivery"]["ratio"],
+            target=f"ratio >= {d['targets']['ratio']}",
+            met=d["met"]["ratio"],
+        ),
+        row(
+            f"campaign of {n}: peak server RSS MB",
+            c["rss_peak_bytes"] / 1e6,
+            target=f"< {d['targets']['rss_peak_bytes'] / 1e6:.0f}",
+            met=d["met"]["rss"],
+        ),
+        row(
+            f"campaign of {n}: delivered (sink count)",
+            c["sink_received"],
+            target=f"= {n}",
+            met=d["met"]["all_delivered"],
+        ),
+        row(
+            "SendMessage p99 ms without a campaign",
+            d["latency"]["pooled"]["without"]["p99_ms"],
+        ),
+        row(
+            "SendMessage p99 ms during a campaign",
+            d["latency"]["pooled"]["during"]["p99_ms"],
+            ratio=d["latency"]["p99_ratio"],
+            target=f"ratio <= {d['targets']['p99_ratio']}",
+            met=d["met"]["p99"],
+        ),
+    ]
+    return rows
+
+
+def channels_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for result in d["results"]:
+        raw = [r["rate"] for r in result["rounds"]["raw"]]
+        herald = [r["rate"] for r in result["rounds"]["herald"]]
+        name = {"email": "aiosmtplib", "webhook": "aiohttp"}.get(
+            result["channel"], result["channel"]
+        )
+        rows.append(
+            row(
+                f"{name} (ceiling) {result['channel']} msg/s, c={result['concurrency']}",
+                {"median": result["raw_per_second"], "min": min(raw), "max": max(raw)},
             )
-        delivery = d["delivery"]
-        rows += [
-            row("aiohttp (ceiling) signed webhook posts/s", delivery["raw_per_second"]),
+        )
+        rows.append(
             row(
-                "SendNotification recipients/s delivered (sqlite)",
-                delivery["herald_per_second"],
-                ratio=delivery["ratio"],
-                target=f"ratio >= {d['targets']['delivery_ratio']}",
-                met=d["met"]["delivery_ratio"],
-            ),
-            row(
-                "server peak RSS growth, small to large run",
-                d["rss"]["peak_growth"],
-                target=f"<= {d['targets']['rss_peak_growth']}",
-                met=d["met"]["rss"],
-            ),
-        ]
-    if d := docs.get("campaign"):
-        c = d["delivery"]["campaign"]
-        n = c["recipients"]
-        rows += [
-            row(f"campaign of {n}: wall time s", c["seconds"]),
-            row(
-                f"campaign of {n}: deliveries/s",
-                c["deliveries_per_second"],
-                ratio=d["delivery"]["ratio"],
-                target=f"ratio >= {d['targets']['ratio']}",
-                met=d["met"]["ratio"],
-            ),
-            row(
-                f"campaign of {n}: peak server RSS MB",
-                c["rss_peak_bytes"] / 1e6,
-                target=f"< {d['targets']['rss_peak_bytes'] / 1e6:.0f}",
-                met=d["met"]["rss"],
-            ),
-            row(
-                f"campaign of {n}: delivered (sink count)",
-                c["sink_received"],
-                target=f"= {n}",
-                met=d["met"]["all_delivered"],
-            ),
-            row(
-                "SendMessage p99 ms without a campaign",
-                d["latency"]["pooled"]["without"]["p99_ms"],
-            ),
-            row(
-                "SendMessage p99 ms during a campaign",
-                d["latency"]["pooled"]["during"]["p99_ms"],
-                ratio=d["latency"]["p99_ratio"],
-                target=f"ratio <= {d['targets']['p99_ratio']}",
-                met=d["met"]["p99"],
-            ),
-        ]
-    if d := docs.get("channels"):
-        for result in d["results"]:
-            raw = [r["rate"] for r in result["rounds"]["raw"]]
-            herald = [r["rate"] for r in result["rounds"]["herald"]]
-            name = {"email": "aiosmtplib", "webhook": "aiohttp"}.get(
-                result["channel"], result["channel"]
+                f"Herald {result['channel']} adapter msg/s, c={result['concurrency']}",
+                {"median": result["herald_per_second"], "min": min(herald), "max": max(herald)},
+                ratio=result["paired_ratio"],
+                target=f"ratio >= {d['target_ratio']}",
+                met=result["paired_ratio"] >= d["target_ratio"],
             )
-            rows.append(
-                row(
-                    f"{name} (ceiling) {result['channel']} msg/s, c={result['concurrency']}",
-                    {"median": result["raw_per_second"], "min": min(raw), "max": max(raw)},
-                )
+        )
+    return rows
+
+
+def replicas_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    f = d["figures"]
+    for key, label in (
+        ("accepted_per_second", "accepted"),
+        ("delivered_per_second", "delivered"),
+    ):
+        rows.append(
+            row(f"SendNotification recipients/s {label}, 1 replica (postgresql)", f[key]["one"])
+        )
+        rows.append(
+            row(
+                f"SendNotification recipients/s {label}, 2 replicas sharing postgresql",
+                f[key]["two"],
+                ratio=f[key]["ratio"],
+                target=f"ratio >= {REPLICAS_TARGET}" if key == "delivered_per_second" else "",
+                met=(f["all_delivered"] and f[key]["ratio"]["median"] >= REPLICAS_TARGET)
+                if key == "delivered_per_second"
+                else None,
             )
-            rows.append(
-                row(
-                    f"Herald {result['channel']} adapter msg/s, c={result['concurrency']}",
-                    {"median": result["herald_per_second"], "min": min(herald), "max": max(herald)},
-                    ratio=result["paired_ratio"],
-                    target=f"ratio >= {d['target_ratio']}",
-                    met=result["paired_ratio"] >= d["target_ratio"],
-                )
-            )
-    if d := docs.get("replicas"):
-        f = d["figures"]
-        for key, label in (
-            ("accepted_per_second", "accepted"),
-            ("delivered_per_second", "delivered"),
-        ):
-            rows.append(
-                row(f"SendNotification recipients/s {label}, 1 replica (postgresql)", f[key]["one"])
-            )
-            rows.append(
-                row(
-                    f"SendNotification recipients/s {label}, 2 replicas sharing postgresql",
-                    f[key]["two"],
-                    ratio=f[key]["ratio"],
-                    target=f"ratio >= {REPLICAS_TARGET}" if key == "delivered_per_second" else "",
-                    met=(f["all_delivered"] and f[key]["ratio"]["median"] >= REPLICAS_TARGET)
-                    if key == "delivered_per_second"
-                    else None,
-                )
-            )
-        if c := f.get("campaign"):
-            rows += replica_campaign_rows(c, d["params"]["campaign_recipients"])
+        )
+    if c := f.get("campaign"):
+        rows += replica_campaign_rows(c, d["params"]["campaign_recipients"])
+    return rows
+
+
+SUMMARIES: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "send_message": send_message_rows,
+    "concurrency": concurrency_rows,
+    "apprise": apprise_rows,
+    "notifications": notifications_rows,
+    "campaign": campaign_rows,
+    "channels": channels_rows,
+    "replicas": replicas_rows,
+}
+
+
+def summarise(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary rows of every benchmark that ran, in the order they ran."""
+    rows: list[dict[str, Any]] = []
+    for name, document in docs.items():
+        benchmark = name.removesuffix(ONE_DELIVERY_PROCESS)
+        stage_rows = SUMMARIES[benchmark](document)
+        if benchmark != name:
+            for stage_row in stage_rows:
+                stage_row["figure"] += ", HERALD_DELIVERY_PROCESSES=1"
+        rows += stage_rows
     return rows
 
 
