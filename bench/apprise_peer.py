@@ -23,6 +23,8 @@ recipients at a time (distinct webhook URLs on the sink, or distinct addresses).
   &to=<address>`; with its defaults (the email plugin waits request_rate_per_sec = 5.5 s
   between two sends of one target; JSON's is 0) and with the throttle disabled
   (request_rate_per_sec = 0 on every target).
+- Apprise, one message per notify() (webhook only): one `json://` target, notify() called
+  once per message, as code that sends each notification as it happens would call it.
 - Apprise, one mailto URL listing the 50 addresses (`to=a,b,...`): one SMTP connection per
   notify() carrying 50 messages, throttle disabled. Apprise's fastest email shape here.
 
@@ -199,6 +201,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     mail_per_target = [f"mailto://127.0.0.1:{smtp_port}?{smtp_query}&to={a}" for a in addresses]
     mail_one_url = [f"mailto://127.0.0.1:{smtp_port}?{smtp_query}&to={','.join(addresses)}"]
     json_per_target = [f"json://127.0.0.1:{hook_port}/p/{i}" for i in range(BATCH)]
+    json_one = json_per_target[:1]
     results: dict[str, Any] = {}
     with (
         child(["-m", "bench.webhook_sink", "--port", str(hook_port)], hook_port),
@@ -219,6 +222,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await herald_round(server, "webhook", hooks, 500, hook_port)
             await herald_round(server, "email", addresses, 200, smtp_count)
             n_hook, n_mail, n_default = args.webhook_messages, args.email_messages, BATCH * 2
+            n_one = n_hook // 5  # one notify() per message: a fifth as many, as slow
             results["webhook"] = await compare(
                 "webhook",
                 {
@@ -229,6 +233,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "apprise_per_target_no_throttle": apprise_round(
                         json_per_target, BATCH, n_hook, False, hook_port
                     ),
+                    "apprise_one_per_notify": apprise_round(json_one, 1, n_one, True, hook_port),
                 },
                 args.rounds,
             )
@@ -283,7 +288,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{doc['params']['rounds']} rounds per side, order alternating; webhook "
         f"{doc['params']['webhook_messages']} and email {doc['params']['email_messages']} "
         f"messages per round ({BATCH} recipients per notification); Apprise email with "
-        f"its defaults {BATCH * 2} per round (its 5.5 s throttle). Rates are messages "
+        f"its defaults {BATCH * 2} per round (its 5.5 s throttle), webhook one per notify() "
+        f"{doc['params']['webhook_messages'] // 5} per round. Rates are messages "
         "counted at the receiver per second; ratio = Herald / Apprise per round, median "
         f"(min-max). Herald: HERALD_DELIVERY_PROCESSES={doc.get('delivery_processes', 0)}.",
         "",
