@@ -131,8 +131,11 @@ def proc_status(pid: int) -> dict[str, int]:
     return values
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User + system CPU of process `pid`, or of its thread `thread` alone (the main
+    thread's id is the pid: the event loop's thread)."""
+    stat = Path(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -303,6 +306,8 @@ async def herald_delivery_round(
                 ids.append(reply.notification_id)
                 accepted += accepted_count(reply)
 
+        pid = pid_of(server)
+        cpu_before, loop_before = server_cpu_seconds(server), cpu_seconds(pid, pid)
         started = time.time()
         await asyncio.gather(*(submitter() for _ in range(SUBMIT_CONCURRENCY)))
         accepted_at = time.time()
@@ -311,6 +316,8 @@ async def herald_delivery_round(
             if await sink_count(session, sink) - before >= accepted:
                 break
             await asyncio.sleep(0.05)
+        cpu = server_cpu_seconds(server) - cpu_before
+        loop_cpu = cpu_seconds(pid, pid) - loop_before
         received = await sink_count(session, sink) - before
         delivered = failed = 0
         completed_at = 0.0
@@ -338,6 +345,9 @@ async def herald_delivery_round(
         "accept_per_second": accepted / (accepted_at - started),
         "seconds": elapsed,
         "deliveries_per_second": delivered / elapsed,
+        # Acceptance included, as in the rate; the event loop's thread is the server's own.
+        "server_cpu_us_per_delivery": 1e6 * cpu / delivered if delivered else 0.0,
+        "event_loop_cpu_us_per_delivery": 1e6 * loop_cpu / delivered if delivered else 0.0,
         "rss_end_bytes": status["VmRSS"],
         "rss_peak_bytes": status["VmHWM"],
     }
@@ -462,6 +472,12 @@ async def delivery_phase(sink: str, rounds: int, total: int, concurrency: int) -
         "herald_workers": 64,
         "raw_per_second": summary([r["deliveries_per_second"] for r in raw_runs]),
         "herald_per_second": summary([r["deliveries_per_second"] for r in herald_runs]),
+        "herald_server_cpu_us_per_delivery": summary(
+            [r["server_cpu_us_per_delivery"] for r in herald_runs]
+        ),
+        "herald_event_loop_cpu_us_per_delivery": summary(
+            [r["event_loop_cpu_us_per_delivery"] for r in herald_runs]
+        ),
         "herald_accept_per_second_while_delivering": summary(
             [r["accept_per_second"] for r in herald_runs]
         ),
@@ -496,6 +512,20 @@ async def rss_phase(sink: str, sizes: list[int]) -> dict[str, Any]:
 
 
 # -- reporting ------------------------------------------------------------------
+
+
+def cpu_rows(delivery: dict[str, Any]) -> list[str]:
+    """The delivery table's CPU rows (results from before they were measured have none)."""
+    rows = []
+    for key, label in (
+        ("herald_server_cpu_us_per_delivery", "Herald CPU per delivery, µs (all its processes)"),
+        ("herald_event_loop_cpu_us_per_delivery", "of which the server's event loop thread, µs"),
+    ):
+        if stat := delivery.get(key):
+            rows.append(
+                f"| {label} | {stat['median']:.0f} | {stat['min']:.0f} | {stat['max']:.0f} |"
+            )
+    return rows
 
 
 def machine() -> dict[str, Any]:
@@ -610,6 +640,7 @@ def markdown(doc: dict[str, Any]) -> str:
         f"| ratio Herald / raw | {ratio['median']:.2f} | {ratio['min']:.2f} | {ratio['max']:.2f} |",
         f"| Herald acceptance while delivering, recipients/s | "
         f"{dlv['herald_accept_per_second_while_delivering']['median']:.0f} | | |",
+        *cpu_rows(dlv),
         "",
         f"Target: ratio >= {TARGET_RATIO:.2f}: "
         f"{'met' if ratio['median'] >= TARGET_RATIO else 'NOT met'}. "
