@@ -140,8 +140,7 @@ def row(
 
 
 def send_message_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    rows += [
+    rows = [
         row("bench.send_message: echo requests/s (c=32)", d["echo_rps"], unit="req/s"),
         row(
             "bench.send_message: SendMessage requests/s (c=32)",
