@@ -23,7 +23,9 @@ webhook URLs on the sink (channels=[CHANNEL_WEBHOOK]), no request_id.
    every notification is complete; rate = N / (last completed_at - first call). Beside it,
    raw aiohttp: N Standard-Webhooks-signed JSON posts (standardwebhooks, the same payload
    shape) to the same sink with 64 workers on one session. Rounds alternate raw / Herald;
-   the ratio is per pair, the median reported.
+   the ratio is per pair, the median reported. Herald's CPU per delivery (all its
+   processes, /proc/<pid>/stat) and the server's event loop thread's share of it
+   (/proc/<pid>/task/<pid>/stat), from the first call until the sink has every post.
 3. RSS (SQLite, default workers): a fresh server per run, N = 10,000 then 100,000 recipients
    accepted and delivered as in 2; peak RSS is /proc/<pid>/status VmHWM at the end.
 """
