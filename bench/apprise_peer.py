@@ -67,6 +67,7 @@ IN_FLIGHT = 16
 SUBJECT = "Scheduled maintenance"
 BODY = "A scheduled maintenance window starts at 22:00 UTC and lasts one hour."
 FROM = "bench@example.com"
+ONE_PER_NOTIFY_SHARE = 5  # Apprise one notify() per message: 1/5 of the webhook count, as slow
 
 
 def count(port: int) -> int:
@@ -222,7 +223,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await herald_round(server, "webhook", hooks, 500, hook_port)
             await herald_round(server, "email", addresses, 200, smtp_count)
             n_hook, n_mail, n_default = args.webhook_messages, args.email_messages, BATCH * 2
-            n_one = n_hook // 5  # one notify() per message: a fifth as many, as slow
+            n_one = n_hook // ONE_PER_NOTIFY_SHARE
             results["webhook"] = await compare(
                 "webhook",
                 {
@@ -289,7 +290,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{doc['params']['webhook_messages']} and email {doc['params']['email_messages']} "
         f"messages per round ({BATCH} recipients per notification); Apprise email with "
         f"its defaults {BATCH * 2} per round (its 5.5 s throttle), webhook one per notify() "
-        f"{doc['params']['webhook_messages'] // 5} per round. Rates are messages "
+        f"{doc['params']['webhook_messages'] // ONE_PER_NOTIFY_SHARE} per round. Rates are "
+        "messages "
         "counted at the receiver per second; ratio = Herald / Apprise per round, median "
         f"(min-max). Herald: HERALD_DELIVERY_PROCESSES={doc.get('delivery_processes', 0)}.",
         "",

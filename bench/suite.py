@@ -36,9 +36,11 @@ from typing import Any
 from bench.harness import RESULTS, ROOT
 
 WRITTEN = re.compile(r"written to (\S+?)(?:\.\{md,json\}|\.json)\s*$")
-# A stage name ending in this ran its benchmark with HERALD_DELIVERY_PROCESSES=1.
+# A stage name ending in this ran its benchmark with HERALD_DELIVERY_PROCESSES=1 (DP1),
+# and its summary rows say so (DP1_LABEL).
 ONE_DELIVERY_PROCESS = "+1dp"
 DP1 = ["--delivery-processes", "1"]
+DP1_LABEL = "HERALD_DELIVERY_PROCESSES=1"
 
 
 def stages(quick: bool, scratch: Path, run_label: str) -> list[tuple[str, list[str]]]:
@@ -366,7 +368,7 @@ def summarise(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         stage_rows = SUMMARIES[benchmark](document)
         if benchmark != name:
             for stage_row in stage_rows:
-                stage_row["figure"] += ", HERALD_DELIVERY_PROCESSES=1"
+                stage_row["figure"] += f", {DP1_LABEL}"
         rows += stage_rows
     return rows
 
