@@ -14,7 +14,7 @@ from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
 from herald.store.database import Database
 from herald.store.queue import wake_ops
-from herald.store.schema import campaign_sends, campaigns, deliveries, requests
+from herald.store.schema import QUEUED, campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
 
@@ -167,7 +167,7 @@ class CampaignStore:
                 deliveries.update()
                 .where(
                     deliveries.c.request_id == send_id,
-                    deliveries.c.state == DeliveryState.QUEUED.value,
+                    QUEUED,
                 )
                 .values(
                     state=DeliveryState.CANCELLED.value,

@@ -14,7 +14,7 @@ from herald.core.channel import DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
-from herald.store.schema import deliveries, inbox_messages, requests
+from herald.store.schema import LEASED, QUEUED, deliveries, inbox_messages, requests
 from herald.store.writer import NOTIFY, GroupCommitWriter, Op
 
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
@@ -131,7 +131,7 @@ class Queue:
         self._claims = [
             self._claim_statement(
                 sa.and_(
-                    deliveries.c.state == DeliveryState.QUEUED.value,
+                    QUEUED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
                     deliveries.c.next_attempt_at <= sa.bindparam("b_now"),
                 ),
@@ -139,9 +139,9 @@ class Queue:
             ),
             self._claim_statement(
                 sa.and_(
-                    deliveries.c.state == DeliveryState.SENDING.value,
-                    deliveries.c.lease_expires_at < sa.bindparam("b_now"),
+                    LEASED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
+                    deliveries.c.lease_expires_at < sa.bindparam("b_now"),
                 ),
                 deliveries.c.lease_expires_at,
             ),
@@ -227,7 +227,7 @@ class Queue:
         lease the next delivery to `owner` so it runs next."""
         later = sa.and_(
             deliveries.c.request_id == request_id,
-            deliveries.c.state == DeliveryState.QUEUED.value,
+            QUEUED,
             deliveries.c.next_attempt_at == HELD,
         )
         if delivered:
@@ -259,8 +259,8 @@ class Queue:
     ) -> list[Mapping[str, Any]]:
         """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
 
-        Two statements, each walking its own index in order (ix_deliveries_due,
-        ix_deliveries_lease): one query with an OR of the two made the engine gather
+        Two statements, each walking its own partial index in order (ix_deliveries_queued,
+        ix_deliveries_leased): one query with an OR of the two made the engine gather
         and sort every due row, 45 ms per claim with 100,000 queued on SQLite
         (bench/results/notifications-20261125T133552Z.md). On SQLite they run on the
         writer's thread in one hop (SQLAlchemy's async path cost about 0.8 ms a claim)."""
@@ -287,7 +287,7 @@ class Queue:
         statement = (
             deliveries.update()
             .where(deliveries.c.lease_owner == owner)
-            .where(deliveries.c.state == DeliveryState.SENDING.value)
+            .where(LEASED)
             .values(
                 state=DeliveryState.QUEUED.value,
                 lease_owner=None,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from herald.core.channel import DeliveryState
 from herald.store.database import Database
 from herald.store.queue import HELD
-from herald.store.schema import deliveries
+from herald.store.schema import QUEUED, deliveries
 
 _QUERY = (
     sa.select(deliveries.c.lane, sa.func.count(), sa.func.min(deliveries.c.created_at))
-    .where(deliveries.c.state == DeliveryState.QUEUED.value)
+    .where(QUEUED)
     # A fallback delivery waiting for the one before it is not queued work yet.
     .where(deliveries.c.next_attempt_at < HELD)
     .group_by(deliveries.c.lane)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from herald.core.channel import DeliveryState
+
 metadata = sa.MetaData()
 
 # One row per accepted send (SendMessage, SendMessageStream, SendNotification).
@@ -55,9 +57,33 @@ deliveries = sa.Table(
     sa.Column("fallback", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_deliveries_request", deliveries.c.request_id, deliveries.c.position)
-# The claim query: queued (or leased-and-expired) rows by lane and due time.
-sa.Index("ix_deliveries_due", deliveries.c.state, deliveries.c.lane, deliveries.c.next_attempt_at)
-sa.Index("ix_deliveries_lease", deliveries.c.state, deliveries.c.lease_expires_at)
+
+
+def _state_is(state: DeliveryState) -> sa.ColumnElement[bool]:
+    # The state inline, not a bound parameter: a query saying "state = ?" cannot use the
+    # partial indexes below (SQLite's planner, PostgreSQL's generic plans).
+    return deliveries.c.state == sa.literal_column(f"'{state.value}'")
+
+
+QUEUED = _state_is(DeliveryState.QUEUED)
+LEASED = _state_is(DeliveryState.SENDING)
+# The claim queries (queue.py): queued rows by lane and due time, and leases by expiry.
+# Partial, so each holds only the rows it serves: finished deliveries, almost all of the
+# table, are in neither, and the update recording an outcome writes no entry in either.
+sa.Index(
+    "ix_deliveries_queued",
+    deliveries.c.lane,
+    deliveries.c.next_attempt_at,
+    sqlite_where=QUEUED,
+    postgresql_where=QUEUED,
+)
+sa.Index(
+    "ix_deliveries_leased",
+    deliveries.c.lane,
+    deliveries.c.lease_expires_at,
+    sqlite_where=LEASED,
+    postgresql_where=LEASED,
+)
 
 inbox_messages = sa.Table(
     "inbox_messages",
