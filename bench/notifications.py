@@ -172,10 +172,11 @@ def store_rows(server: ServerProcess) -> int:
         return int(db.execute("SELECT count(*) FROM deliveries").fetchone()[0])
 
 
-def start_postgres() -> tuple[Any, dict[str, str]]:
+def start_postgres(extra: dict[str, str] | None = None) -> tuple[Any, dict[str, str]]:
+    """A throwaway cluster with durable commits; `extra`: more postgresql.conf settings."""
     from tests.support.postgres import PostgresCluster  # noqa: PLC0415 - only this phase
 
-    cluster = PostgresCluster().start()
+    cluster = PostgresCluster(extra).start()
     for setting in ("fsync", "full_page_writes", "synchronous_commit"):
         cluster.psql(f"ALTER SYSTEM SET {setting} = on")
     cluster.psql("SELECT pg_reload_conf()")

@@ -64,7 +64,9 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        """`settings`: postgresql.conf lines beyond the defaults below (and overriding them)."""
+        self.settings = settings or {}
         self.bin_dir = find_bin_dir()
         self.base = Path(tempfile.mkdtemp(prefix="herald-pg-"))
         self.data_dir = self.base / "data"
@@ -116,6 +118,7 @@ class PostgresCluster:
             "full_page_writes": "off",
             "max_connections": "300",
             "shared_buffers": "32MB",
+            **self.settings,
         }
         with open(self.data_dir / "postgresql.conf", "a") as conf:
             conf.writelines(f"{key} = '{value}'\n" for key, value in options.items())
