@@ -158,6 +158,24 @@ async def test_webhook_client_error_is_permanent(
     assert result.error_code == "WEBHOOK_HTTP_STATUS"
 
 
+async def test_a_cookie_one_delivery_is_given_never_goes_with_another(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    """Each delivery stands alone: a receiver's Set-Cookie is not kept (nor would
+    a receiver setting ever new cookies grow the server's memory). By name, since
+    aiohttp's cookie jar would keep nothing for an IP address anyway."""
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    host = f"http://localhost:{receiver.port}"
+
+    for path in ("/cookie/session", "/ok"):
+        reply = await stub.SendMessage(message(host + path, channels=[WEBHOOK]), timeout=10)
+        assert reply.results[0].success
+
+    setting, later = receiver.received
+    assert setting.path == "/cookie/session"
+    assert "cookie" not in later.headers
+
+
 async def test_unconfigured_channel_reports_not_configured(
     channel: grpc.aio.Channel, receiver: WebhookReceiver
 ) -> None:

@@ -1,10 +1,10 @@
 """A real HTTP receiver for webhooks on 127.0.0.1 that verifies Standard
 Webhooks signatures and can answer slowly, with an error, or on a signal.
 
-Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>,
-/hold/<name> (answers once release(name) is called),
-/redirect/<code>/<path...> (answers <code> with Location: /<path...>), and
-/flaky/<n>/<code>[/<retry-after>]: the first n requests to that path answer
+Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>, /hold/<name>
+(answers once release(name) is called), /redirect/<code>/<path...> (answers <code>
+with Location: /<path...>), /cookie/<name> (sets a cookie <name> for the whole host),
+and /flaky/<n>/<code>[/<retry-after>]: the first n requests to that path answer
 <code> (with a Retry-After header when given), later ones succeed."""
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ class WebhookReceiver:
         if parts[0] == "redirect":
             location = "/" + "/".join(parts[2:])
             return web.Response(status=int(parts[1]), headers={"Location": location})
+        if parts[0] == "cookie":
+            return web.Response(
+                status=204, headers={"Set-Cookie": f"{parts[1]}=from-the-receiver; Path=/"}
+            )
         if parts[0] == "status":
             return web.Response(status=int(parts[1]))
         if parts[0] == "flaky":

@@ -92,6 +92,8 @@ class WebhookChannel:
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=self._timeout,
+            # No state between deliveries: a receiver's cookies are not kept or sent on.
+            cookie_jar=aiohttp.DummyCookieJar(),
             headers={"User-Agent": USER_AGENT},
         )
 
