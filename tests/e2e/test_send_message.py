@@ -176,6 +176,19 @@ async def test_a_cookie_one_delivery_is_given_never_goes_with_another(
     assert "cookie" not in later.headers
 
 
+async def test_an_endless_answer_is_cut_short_and_the_delivery_counts(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    """The receiver's 200 decides; its body is read only so far (reading it all
+    would take the server's memory, or the whole timeout and a retry)."""
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(message(receiver.url("/endless"), channels=[WEBHOOK]), timeout=8)
+
+    [result] = reply.results
+    assert (result.success, result.attempts, result.error_code) == (True, 1, "")
+    assert [hit.path for hit in receiver.received] == ["/endless"]
+
+
 async def test_unconfigured_channel_reports_not_configured(
     channel: grpc.aio.Channel, receiver: WebhookReceiver
 ) -> None:

@@ -4,12 +4,14 @@ Webhooks signatures and can answer slowly, with an error, or on a signal.
 Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>, /hold/<name>
 (answers once release(name) is called), /redirect/<code>/<path...> (answers <code>
 with Location: /<path...>), /cookie/<name> (sets a cookie <name> for the whole host),
-and /flaky/<n>/<code>[/<retry-after>]: the first n requests to that path answer
-<code> (with a Retry-After header when given), later ones succeed."""
+/endless (answers 200 with a body that never ends), and /flaky/<n>/<code>[/<retry-
+after>]: the first n requests to that path answer <code> (with a Retry-After header
+when given), later ones succeed."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import defaultdict
@@ -31,6 +33,17 @@ class Received:
     @property
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+async def endless(request: web.Request) -> web.StreamResponse:
+    """200, then a body written until the client goes away."""
+    response = web.StreamResponse(status=200)
+    await response.prepare(request)
+    chunk = b"x" * 65536
+    with contextlib.suppress(ConnectionError):
+        while True:
+            await response.write(chunk)
+            await asyncio.sleep(0)
 
 
 class WebhookReceiver:
@@ -90,6 +103,8 @@ class WebhookReceiver:
             return web.Response(
                 status=204, headers={"Set-Cookie": f"{parts[1]}=from-the-receiver; Path=/"}
             )
+        if parts[0] == "endless":
+            return await endless(request)
         if parts[0] == "status":
             return web.Response(status=int(parts[1]))
         if parts[0] == "flaky":

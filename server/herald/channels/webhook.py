@@ -33,6 +33,8 @@ from herald.core.channel import Channel
 TRANSIENT_STATUSES = {408, 425, 429}
 USER_AGENT = "Herald-Webhooks/1"
 HOST_VERDICTS = 4096  # hosts whose verdict is kept before the cache starts again
+# Of a receiver's answer, read and dropped; a longer one is left unread and its connection closed.
+ANSWER_BYTES = 64 * 1024
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -47,6 +49,18 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+async def drop_answer(content: aiohttp.StreamReader) -> None:
+    """Read the answer's body up to ANSWER_BYTES, so its connection can carry the next
+    delivery. Past that it is left unread (aiohttp then closes the connection rather
+    than reuse it): an endless or huge answer costs neither memory nor the timeout."""
+    left = ANSWER_BYTES
+    while left > 0 and not content.at_eof():
+        chunk = await content.read(left)
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def payload_of(message: OutboundMessage, timestamp: datetime) -> str:
@@ -144,7 +158,7 @@ class WebhookChannel:
             async with self._session.post(
                 url, data=body.encode(), headers=headers, allow_redirects=False
             ) as response:
-                await response.read()
+                await drop_answer(response.content)
                 status = response.status
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         except TimeoutError:
