@@ -311,7 +311,7 @@ async def webhook_sides(port: int, concurrency: int) -> tuple[Any, Any]:
         )
 
     adapter = WebhookChannel(
-        secret=WEBHOOK_SECRET, timeout=10.0, allow=(ipaddress.ip_network("127.0.0.0/8"),)
+        secrets=[WEBHOOK_SECRET], timeout=10.0, allow=(ipaddress.ip_network("127.0.0.0/8"),)
     )
     await adapter.start()
 

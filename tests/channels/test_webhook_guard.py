@@ -22,6 +22,8 @@ from herald.core.channel import Channel
 
 from tests.channels.conftest import outbound
 
+SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZA=="
+
 REFUSED = [
     "10.0.0.1",
     "10.255.255.53",
@@ -178,7 +180,7 @@ async def no_dns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_literal_urls_are_refused_before_resolving_or_connecting(
     sockets: list[tuple[Any, ...]], no_dns: list[str], url: str
 ) -> None:
-    channel = WebhookChannel("whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZA==", timeout=2)
+    channel = WebhookChannel([SECRET], timeout=2)
     await channel.start()
     try:
         result = await channel.send(outbound(Channel.WEBHOOK, url))
@@ -192,9 +194,7 @@ async def test_literal_urls_are_refused_before_resolving_or_connecting(
 async def test_a_deny_all_policy_refuses_names_without_resolving_them(
     sockets: list[tuple[Any, ...]], no_dns: list[str]
 ) -> None:
-    channel = WebhookChannel(
-        "whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZA==", timeout=2, allow_public=False
-    )
+    channel = WebhookChannel([SECRET], timeout=2, allow_public=False)
     await channel.start()
     try:
         for url in ("https://example.com/hook", "http://93.184.216.34/", "http://localhost/"):
@@ -211,7 +211,7 @@ async def test_a_name_that_resolves_inward_is_refused_after_resolution(
 ) -> None:
     # localhost comes from /etc/hosts (no DNS server is asked); it resolves to
     # loopback, which the guard refuses at the socket.
-    channel = WebhookChannel("whsec_" + "dGVzdC1zZWNyZXQtZm9yLWhlcmFsZA==", timeout=2)
+    channel = WebhookChannel([SECRET], timeout=2)
     await channel.start()
     try:
         result = await channel.send(outbound(Channel.WEBHOOK, "http://localhost:9/hook"))

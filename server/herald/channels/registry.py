@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -20,11 +21,30 @@ from herald.core.channel import Channel
 log = structlog.get_logger("herald.channels")
 
 
-def webhook_secret(settings: Settings) -> str:
-    """HERALD_WEBHOOK_SECRET, or one generated once and kept in the data directory."""
-    if settings.webhook_secret:
-        return settings.webhook_secret
-    path = Path(settings.data_dir) / "webhook-secret"
+# Standard Webhooks' bounds for a signing key, in bytes (whsec_ + its base64).
+WEBHOOK_KEY_BYTES = (24, 64)
+
+
+def webhook_secrets(settings: Settings) -> list[str]:
+    """HERALD_WEBHOOK_SECRET's secrets (several, newest first, while receivers move to
+    a new one: each delivery carries a signature by each), or one generated once and
+    kept in the data directory."""
+    source = "HERALD_WEBHOOK_SECRET"
+    raw = settings.webhook_secret
+    if not raw:
+        path = Path(settings.data_dir) / "webhook-secret"
+        raw, source = _generated_secret(path), str(path)
+    secrets_ = raw.replace(",", " ").split()
+    if not secrets_:
+        raise ConfigError(f"{source}: no secret (whsec_<base64>)")
+    for position, secret in enumerate(secrets_, 1):
+        problem = _key_problem(secret)
+        if problem is not None:  # never the secret itself: the message is logged
+            raise ConfigError(f"{source}: secret {position} of {len(secrets_)} {problem}")
+    return secrets_
+
+
+def _generated_secret(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -32,14 +52,25 @@ def webhook_secret(settings: Settings) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secret + "\n")
         log.warning("webhook_secret_generated", path=str(path))
-    return path.read_text().strip()
+    return path.read_text()
+
+
+def _key_problem(secret: str) -> str | None:
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except binascii.Error:
+        return "is not whsec_ followed by base64"
+    low, high = WEBHOOK_KEY_BYTES
+    if not low <= len(key) <= high:
+        return f"is a {len(key)}-byte key; a signing key has {low} to {high} bytes"
+    return None
 
 
 def build_adapters(settings: Settings, write_inbox: InboxWriter) -> dict[Channel, ChannelAdapter]:
     adapters: dict[Channel, ChannelAdapter] = {
         Channel.IN_APP: InAppChannel(write_inbox),
         Channel.WEBHOOK: WebhookChannel(
-            secret=webhook_secret(settings),
+            secrets=webhook_secrets(settings),
             timeout=settings.webhook_timeout,
             allow=settings.webhook_allow_cidrs,
             allow_public=settings.webhook_allow_public,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -83,13 +84,14 @@ class WebhookChannel:
 
     def __init__(
         self,
-        secret: str,
+        secrets: Sequence[str],
         timeout: float,
         allow: tuple[IPNetwork, ...] = (),
         max_connections: int = 256,
         allow_public: bool = True,
     ) -> None:
-        self._signer = Webhook(secret)
+        # Each secret signs every delivery (rotation: receivers verify with any one).
+        self._signers = [Webhook(secret) for secret in secrets]
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._allow = allow
         self._public = allow_public
@@ -152,7 +154,9 @@ class WebhookChannel:
             "content-type": "application/json",
             "webhook-id": message.delivery_id,
             "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": self._signer.sign(message.delivery_id, now, body),
+            "webhook-signature": " ".join(
+                signer.sign(message.delivery_id, now, body) for signer in self._signers
+            ),
         }
         try:
             async with self._session.post(
