@@ -354,3 +354,120 @@ def test_from_settings(tmp_path: Path) -> None:
     assert channel is not None
     assert [r.label for r in channel.relays] == ["smtp://a:1025", "smtps://u@b:465"]
     assert channel.pool_size == 3
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "smtp://mailer:Tr0ub4dor/3xyz@127.0.0.1:2525",  # a "/" ends the authority
+        "smtp://mailer:Tr0ub4dor#3xyz@127.0.0.1:2525",
+        "smtp://mailer:Tr0ub4dor?3xyz@127.0.0.1:2525",
+        "smtp://mailer:Tr0ub4dor@[::1@127.0.0.1:2525",
+    ],
+)
+def test_a_url_the_parser_misreads_never_shows_the_password(raw: str) -> None:
+    with pytest.raises(SmtpUrlError) as caught:
+        from_settings(Settings(smtp_urls=(raw,), email_from="x@example.com"))
+
+    error = caught.value
+    assert str(error).startswith("HERALD_SMTP_URL, relay 1: SMTP URL ")
+    assert "percent-encode" in str(error)
+    assert "Tr0ub4dor" not in str(error)
+    # Nothing chained either: a traceback would print the library's message.
+    assert error.__cause__ is None and error.__suppress_context__
+
+
+async def test_a_temporary_auth_failure_is_transient_and_the_next_relay_takes_the_message(
+    certificate: PeerCertificate, smtp_peer: SmtpPeer
+) -> None:
+    busy = await SmtpPeer(  # its user database is down: every AUTH answers 454
+        starttls=certificate.server_context(),
+        users={},
+        auth_reply="454 4.7.0 Temporary authentication failure",
+    ).start()
+    auth = url(busy, auth="user:pw@", query=f"starttls=true&cafile={certificate.certfile}")
+    try:
+        alone = adapter(auth)
+        deferred = await alone.send(outbound(Channel.EMAIL, "lena@example.com"))
+        await alone.close()
+        with_backup = adapter(auth, url(smtp_peer))
+        delivered = await with_backup.send(outbound(Channel.EMAIL, "lena@example.com"))
+        await with_backup.close()
+    finally:
+        await busy.close()
+    assert (deferred.ok, deferred.permanent, deferred.error_code) == (
+        False,
+        False,
+        "SMTP_TRANSIENT",
+    )
+    assert "454" in deferred.error and "pw@" not in deferred.error
+    assert delivered.ok, delivered
+    assert [m.rcpt_tos for m in smtp_peer.messages] == [["lena@example.com"]]
+
+
+@pytest.mark.parametrize(
+    ("refusing", "code", "permanent"),
+    [
+        ({"greeting": "554 5.7.1 Client host blocked"}, "SMTP_RELAY_REFUSED", True),
+        ({"ehlo_reply": "550 5.7.1 Go away"}, "SMTP_RELAY_REFUSED", True),
+        ({"ehlo_reply": "421 4.3.2 Too busy, try later"}, "SMTP_TRANSIENT", False),
+        ({"greeting": "421 4.3.2 Too busy, try later"}, "SMTP_TRANSIENT", False),
+    ],
+)
+async def test_a_relay_refusing_this_client_hands_the_message_to_the_next(
+    smtp_peer: SmtpPeer, refusing: dict[str, str], code: str, permanent: bool
+) -> None:
+    refuser = await SmtpPeer(**refusing).start()  # type: ignore[arg-type]
+    try:
+        alone = adapter(url(refuser))
+        refused = await alone.send(outbound(Channel.EMAIL, "milo@example.com"))
+        await alone.close()
+        with_backup = adapter(url(refuser), url(smtp_peer))
+        delivered = await with_backup.send(outbound(Channel.EMAIL, "milo@example.com"))
+        await with_backup.close()
+    finally:
+        await refuser.close()
+    assert (refused.ok, refused.permanent, refused.error_code) == (False, permanent, code)
+    assert delivered.ok, delivered
+    assert refuser.messages == []
+    assert [m.rcpt_tos for m in smtp_peer.messages] == [["milo@example.com"]]
+
+
+async def test_an_internationalised_domain_goes_out_in_its_ascii_form(
+    smtp_peer: SmtpPeer,
+) -> None:
+    channel = adapter(url(smtp_peer))
+    result = await channel.send(outbound(Channel.EMAIL, "nina@bücher.de"))
+    await channel.close()
+
+    assert result.ok, result
+    [received] = smtp_peer.messages
+    assert received.rcpt_tos == ["nina@xn--bcher-kva.de"]
+    assert received.message["To"] == "nina@xn--bcher-kva.de"
+
+
+async def test_a_non_ascii_mailbox_goes_out_with_smtputf8_or_to_a_relay_that_has_it(
+    smtp_peer: SmtpPeer,
+) -> None:
+    ascii_only = await SmtpPeer(smtputf8=False).start()
+    try:
+        alone = adapter(url(ascii_only))
+        refused = await alone.send(outbound(Channel.EMAIL, "josé@example.com"))
+        await alone.close()
+        with_backup = adapter(url(ascii_only), url(smtp_peer))
+        delivered = await with_backup.send(outbound(Channel.EMAIL, "josé@example.com"))
+        await with_backup.close()
+    finally:
+        await ascii_only.close()
+
+    assert (refused.ok, refused.permanent, refused.error_code) == (
+        False,
+        True,
+        "SMTP_RELAY_REFUSED",
+    )
+    assert "SMTPUTF8" in refused.error
+    assert ascii_only.rcpt_attempts == []
+    assert delivered.ok, delivered
+    [received] = smtp_peer.messages
+    assert received.rcpt_tos == ["josé@example.com"]
+    assert b"\r\nTo: jos\xc3\xa9@example.com\r\n" in received.raw

@@ -6,7 +6,11 @@ AUTH LOGIN/PLAIN, and answers on demand:
 
 - a recipient whose local part contains ``+451`` gets ``451`` (transient), ``+550``
   gets ``550`` (permanent), ``+stall`` gets no answer for ``stall_seconds``;
-- ``rcpt_reply`` (e.g. "451 4.3.0 Try later") answers every RCPT that way.
+- ``rcpt_reply`` (e.g. "451 4.3.0 Try later") answers every RCPT that way;
+- ``ehlo_reply`` answers EHLO and HELO that way, ``auth_reply`` every AUTH attempt;
+- ``greeting`` replaces the 220 greeting (e.g. "554 5.7.1 client host blocked": the
+  server then answers nothing else but QUIT);
+- ``smtputf8=False`` leaves the SMTPUTF8 extension out of EHLO.
 
 Every accepted message is recorded (envelope, raw bytes, parsed EmailMessage, TLS and
 AUTH state) unless ``record=False``.
@@ -78,6 +82,27 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        if self.peer.ehlo_reply:
+            return [self.peer.ehlo_reply]
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str
+    ) -> str:
+        if self.peer.ehlo_reply:
+            return self.peer.ehlo_reply
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         peer = self.peer
         peer.count += 1
@@ -99,6 +124,28 @@ class _Handler:
         return f"250 2.0.0 OK queued as {peer.count}"
 
 
+class _Refusing(asyncio.Protocol):
+    """A server whose greeting refuses the client: it answers QUIT, and 503 to the rest."""
+
+    def __init__(self, greeting: str) -> None:
+        self._greeting = greeting
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        transport.write(f"{self._greeting}\r\n".encode())
+
+    def data_received(self, data: bytes) -> None:
+        assert self._transport is not None
+        for line in data.splitlines():
+            if line.strip().upper() == b"QUIT":
+                self._transport.write(b"221 2.0.0 Bye\r\n")
+                self._transport.close()
+                return
+            self._transport.write(b"503 5.5.1 Bad sequence of commands\r\n")
+
+
 @dataclass
 class SmtpPeer:
     """``await SmtpPeer(...).start()``; ``port`` once started; ``await close()``."""
@@ -109,6 +156,10 @@ class SmtpPeer:
     require_starttls: bool = False
     stall_seconds: float = 30.0
     rcpt_reply: str | None = None
+    ehlo_reply: str | None = None
+    auth_reply: str | None = None
+    greeting: str | None = None
+    smtputf8: bool = True
     record: bool = True
     messages: list[Received] = field(default_factory=list)
     rcpt_attempts: list[str] = field(default_factory=list)
@@ -129,10 +180,14 @@ class SmtpPeer:
         ):
             return AuthResult(success=True, auth_data=data)
         self.auth_failures += 1
+        if self.auth_reply:
+            return AuthResult(success=False, handled=False, message=self.auth_reply)
         return AuthResult(success=False, handled=False)
 
-    def _protocol(self) -> SMTP:
+    def _protocol(self) -> asyncio.Protocol:
         self.connections += 1
+        if self.greeting:
+            return _Refusing(self.greeting)
         kwargs: dict[str, Any] = {}
         if self.users is not None:
             kwargs["authenticator"] = self._authenticate
@@ -144,7 +199,7 @@ class SmtpPeer:
             tls_context=self.starttls,
             require_starttls=self.require_starttls,
             data_size_limit=50 * 1024 * 1024,
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=self.smtputf8,
             **kwargs,
         )
         self._protocols.append(protocol)

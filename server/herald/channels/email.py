@@ -10,8 +10,8 @@ multipart/mixed. Subjects and bodies are UTF-8. The Message-ID is
 ``<{delivery_id}@herald>`` on every attempt, so a receiver can drop a duplicate sent
 again after a crash.
 
-A relay failing transiently (or refusing our credentials) hands the message to the
-next relay; a permanent answer about the message itself ends the attempt at once.
+A relay failing transiently, refusing our credentials or refusing us outright hands
+the message to the next relay; a permanent answer about the message itself ends the attempt at once.
 When every relay failed, the result is transient if any failure was transient.
 
 Failure codes:
@@ -20,6 +20,11 @@ Failure codes:
 - SMTP_TRANSIENT (transient): the relay answered 4xx (e.g. 451, 421).
 - INVALID_CREDENTIALS (permanent): the relay refused the configured user/password, or
   offers no AUTH; fix the configuration.
+- SMTP_RELAY_REFUSED (permanent): the relay refused this client (5xx greeting or EHLO), or
+  lacks SMTPUTF8 for an address with a non-ASCII local part.
+
+A recipient whose domain is internationalised is sent in its ASCII (IDNA) form; one
+whose local part is not ASCII needs a relay offering SMTPUTF8, and goes out with it.
 - CONNECTION_FAILED (transient): connection refused, reset or closed by the relay.
 - TIMEOUT (transient): no answer within HERALD_SMTP_TIMEOUT.
 - TLS_FAILED (transient): the TLS handshake or certificate check failed.
@@ -31,6 +36,7 @@ from __future__ import annotations
 import io
 import re
 import ssl
+from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.encoders import encode_base64
 from email.generator import BytesGenerator
@@ -44,9 +50,17 @@ from email.policy import compat32
 from email.utils import formataddr, formatdate, getaddresses, parseaddr
 
 import aiosmtplib
+from email_validator import validate_email
 
 from herald.channels.base import DeliveryResult, OutboundMessage
-from herald.channels.smtp_pool import SmtpAuthError, SmtpPool, SmtpRelay, parse_smtp_url
+from herald.channels.smtp_pool import (
+    SmtpAuthError,
+    SmtpPool,
+    SmtpRelay,
+    SmtpRelayRefusedError,
+    SmtpUrlError,
+    parse_smtp_url,
+)
 from herald.config import Settings
 from herald.core.addresses import email_problem
 from herald.core.channel import Channel
@@ -57,6 +71,34 @@ _LINE_BREAKS = re.compile(r"[\r\n]+")
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP  # readable and 7-bit safe (the default for utf-8 is base64)
 SMTP_POLICY = compat32.clone(linesep="\r\n")
+
+
+# Permanent for this relay only: the next relay is tried.
+RELAY_LEVEL = frozenset({"INVALID_CREDENTIALS", "SMTP_RELAY_REFUSED"})
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpRecipient:
+    address: str  # for RCPT TO
+    header: str  # for the To header
+    smtputf8: bool  # the address needs the relay's SMTPUTF8
+
+
+def smtp_recipient(address: str) -> SmtpRecipient:
+    """The recipient as sent: its ASCII form when it has one (an internationalised
+    domain in IDNA), else UTF-8 under SMTPUTF8. ValueError: not an address."""
+    problem = email_problem(address)
+    if problem:
+        raise ValueError(problem)
+    if address.isascii():
+        return SmtpRecipient(address, address, smtputf8=False)
+    valid = validate_email(address, check_deliverability=False, globally_deliverable=False)
+    if valid.ascii_email:
+        return SmtpRecipient(valid.ascii_email, valid.ascii_email, smtputf8=False)
+    # RFC 6532: the header carries the address as UTF-8 (compat32 writes surrogate-escaped
+    # bytes back as they were; a str would become an encoded word, wrong in an address).
+    raw_header = valid.normalized.encode("utf-8").decode("ascii", "surrogateescape")
+    return SmtpRecipient(valid.normalized, raw_header, smtputf8=True)
 
 
 def message_id_for(delivery_id: str) -> str:
@@ -87,8 +129,11 @@ def _text_part(content: str, subtype: str) -> MIMEText:
     return MIMEText(content, subtype, _UTF8)  # type: ignore[arg-type]  # a Charset works
 
 
-def build_email(message: OutboundMessage, sender: str, reply_to: str = "") -> Message:
-    """The MIME message (built with the email package's fast compat32 classes)."""
+def build_email(
+    message: OutboundMessage, sender: str, reply_to: str = "", to: str | None = None
+) -> Message:
+    """The MIME message (built with the email package's fast compat32 classes); `to`:
+    the To header when it differs from the recipient (smtp_recipient)."""
     body: Message
     if message.html is not None:
         text = message.text or html_to_text(message.html)
@@ -119,7 +164,7 @@ def build_email(message: OutboundMessage, sender: str, reply_to: str = "") -> Me
                 part.add_header("Content-Disposition", "attachment")
             mail.attach(part)
     mail["From"] = _address(sender)
-    mail["To"] = message.recipient
+    mail["To"] = message.recipient if to is None else to
     if reply_to:
         mail["Reply-To"] = _address(reply_to)
     mail["Subject"] = _header(message.subject)  # type: ignore[assignment]  # Header works
@@ -144,6 +189,15 @@ def classify(relay: SmtpRelay, exc: BaseException) -> DeliveryResult:
     where = relay.label
     if isinstance(exc, SmtpAuthError):
         return DeliveryResult.permanent_failure("INVALID_CREDENTIALS", f"{where}: {exc}")
+    if isinstance(exc, SmtpRelayRefusedError):
+        return DeliveryResult.permanent_failure("SMTP_RELAY_REFUSED", f"{where}: {exc}")
+    if (
+        isinstance(exc, aiosmtplib.SMTPConnectResponseError | aiosmtplib.SMTPHeloError)
+        and exc.code >= 500
+    ):
+        return DeliveryResult.permanent_failure(
+            "SMTP_RELAY_REFUSED", f"{where}: relay refused this client: {_reply_text(exc)}"
+        )
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         refusals = exc.recipients
         codes = [r.code for r in refusals]
@@ -211,22 +265,25 @@ class EmailChannel:
         self._pools = [SmtpPool(relay, self.pool_size, self.timeout) for relay in self.relays]
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
-        problem = email_problem(message.recipient)
-        if problem:
+        try:
+            recipient = smtp_recipient(message.recipient)
+        except ValueError as exc:
             return DeliveryResult.permanent_failure(
-                "INVALID_ADDRESS", f"recipient {message.recipient!r} {problem}"
+                "INVALID_ADDRESS", f"recipient {message.recipient!r} {exc}"
             )
         if not self._pools:
             await self.start()
-        mail = build_email(message, self.sender, self.reply_to)
+        mail = build_email(message, self.sender, self.reply_to, recipient.header)
         raw = flatten(mail)
         failures: list[DeliveryResult] = []
         for pool in self._pools:
             try:
-                refused = await pool.send(raw, self._envelope_from, [message.recipient])
+                refused = await pool.send(
+                    raw, self._envelope_from, [recipient.address], recipient.smtputf8
+                )
             except Exception as exc:
                 result = classify(pool.relay, exc)
-                if result.permanent and result.error_code != "INVALID_CREDENTIALS":
+                if result.permanent and result.error_code not in RELAY_LEVEL:
                     return result
                 failures.append(result)
                 continue
@@ -254,7 +311,12 @@ def from_settings(settings: Settings) -> EmailChannel | None:
     """The email adapter, or None when no HERALD_SMTP_URL is set (channel off)."""
     if not settings.smtp_urls:
         return None
-    relays = [parse_smtp_url(url) for url in settings.smtp_urls]
+    relays = []
+    for position, url in enumerate(settings.smtp_urls, 1):
+        try:
+            relays.append(parse_smtp_url(url))
+        except SmtpUrlError as exc:
+            raise SmtpUrlError(f"HERALD_SMTP_URL, relay {position}: {exc}") from None
     return EmailChannel(
         relays,
         sender=settings.email_from,

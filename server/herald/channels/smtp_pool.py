@@ -5,7 +5,8 @@ URL format (HERALD_SMTP_URL, several comma-separated in priority order)::
     smtp://[user[:password]@]host[:port][?options]     plain, port 25 by default
     smtps://[user[:password]@]host[:port][?options]    implicit TLS, port 465 by default
 
-User and password are URL-decoded (write ``@`` as ``%40``). Options:
+User and password are URL-decoded: percent-encode ``@ : / ? # ,`` and ``%`` in them
+(``%40 %3A %2F %3F %23 %2C %25``; a comma would split the list). Options:
 
 - ``starttls=true``: require STARTTLS (fail if the relay does not offer it);
   ``starttls=false``: never upgrade. Unset: upgrade when the relay offers it.
@@ -30,16 +31,23 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 from aiosmtplib.errors import SMTPServerDisconnected
 
+from herald.config import ConfigError
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-class SmtpUrlError(ValueError):
+class SmtpUrlError(ConfigError):
     """An SMTP relay URL Herald cannot use (the message never contains the password)."""
 
 
 class SmtpAuthError(Exception):
     """The relay refused our credentials, or offers no AUTH while credentials are configured."""
+
+
+class SmtpRelayRefusedError(Exception):
+    """The relay refused this client or session (a 5xx greeting or EHLO, no SMTPUTF8 for an
+    address that needs it): another relay may take the message."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,19 @@ def _flag(name: str, values: list[str]) -> bool:
 
 
 def parse_smtp_url(url: str) -> SmtpRelay:
+    # The library's own messages may quote the URL's parts (a password read as a port):
+    # never chained into a traceback, only ours.
+    try:
+        return _parse_smtp_url(url)
+    except SmtpUrlError:
+        raise
+    except ValueError:
+        raise SmtpUrlError(
+            "SMTP URL cannot be parsed (percent-encode @ : / ? # , in user and password)"
+        ) from None
+
+
+def _parse_smtp_url(url: str) -> SmtpRelay:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("smtp", "smtps"):
         raise SmtpUrlError(f"SMTP URL must start with smtp:// or smtps://, got {parts.scheme!r}")
@@ -86,8 +107,10 @@ def parse_smtp_url(url: str) -> SmtpRelay:
         raise SmtpUrlError("SMTP URL must name a host")
     try:
         port = parts.port
-    except ValueError as exc:
-        raise SmtpUrlError("SMTP URL has an invalid port") from exc
+    except ValueError:
+        raise SmtpUrlError(
+            "SMTP URL has an invalid port (percent-encode @ : / ? # , in user and password)"
+        ) from None
     use_tls = parts.scheme == "smtps"
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = set(query) - {"starttls", "cafile", "verify"}
@@ -159,8 +182,13 @@ class SmtpPool:
                         "relay does not offer AUTH on this connection (it may require TLS first)"
                     )
                 await client.login(relay.username, relay.password or "")
-            except aiosmtplib.SMTPAuthenticationError as exc:
+            except aiosmtplib.SMTPResponseException as exc:
                 client.close()
+                # 4xx is the relay failing for now (454 temporary authentication failure,
+                # 421 on EHLO): transient, as the caller classifies any other 4xx. A 5xx
+                # EHLO refuses this client; a 5xx AUTH reply refuses the credentials.
+                if exc.code < 500 or isinstance(exc, aiosmtplib.SMTPHeloError):
+                    raise
                 raise SmtpAuthError(f"authentication failed: {exc.code} {exc.message}") from None
             except aiosmtplib.SMTPException as exc:
                 client.close()
@@ -187,12 +215,15 @@ class SmtpPool:
             self._idle.append(client)
 
     async def send(
-        self, message: bytes, sender: str, recipients: list[str]
+        self, message: bytes, sender: str, recipients: list[str], smtputf8: bool = False
     ) -> dict[str, aiosmtplib.SMTPResponse]:
-        """Send one message; returns per-recipient refusals (empty when all accepted).
+        """Send one message (`smtputf8`: its addresses need the SMTPUTF8 extension);
+        returns per-recipient refusals (empty when all accepted).
 
-        Raises aiosmtplib errors, SmtpAuthError, or OSError for the caller to classify.
+        Raises aiosmtplib errors, SmtpAuthError, SmtpRelayRefusedError, or OSError for the
+        caller to classify.
         """
+        options = ["SMTPUTF8"] if smtputf8 else None
         async with self._slots:
             client = self._checkout()
             reused = client is not None
@@ -201,7 +232,9 @@ class SmtpPool:
                 client = await self._connect()
             try:
                 try:
-                    errors, _ = await client.sendmail(sender, recipients, message)
+                    errors, _ = await client.sendmail(
+                        sender, recipients, message, mail_options=options
+                    )
                 except (SMTPServerDisconnected, ConnectionError):
                     if not reused:
                         raise
@@ -211,7 +244,12 @@ class SmtpPool:
                     if remaining <= 0:
                         raise
                     client = await self._connect()
-                    errors, _ = await client.sendmail(sender, recipients, message)
+                    errors, _ = await client.sendmail(
+                        sender, recipients, message, mail_options=options
+                    )
+            except aiosmtplib.SMTPNotSupported as exc:  # raised before MAIL FROM: in step
+                self._checkin(client)
+                raise SmtpRelayRefusedError(str(exc)) from None
             except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
                 # The conversation is still in step (aiosmtplib sent RSET): keep it.
                 self._checkin(client)
