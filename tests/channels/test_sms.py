@@ -6,6 +6,7 @@ import asyncio
 import base64
 import time
 
+import pytest
 from herald.channels.base import SmsInfo
 from herald.channels.sms import SmsChannel, from_settings
 from herald.config import Settings
@@ -16,6 +17,9 @@ from tests.peers.twilio import TwilioPeer
 
 FROM = "+15005550006"
 SERVICE_SID = "MG" + "a" * 32
+# Twilio's legacy error body (twilio raises TwilioRestException) and RFC 9457 problem
+# details (twilio raises TwilioServiceException, not a TwilioRestException subclass).
+ERROR_FORMS = pytest.mark.parametrize("error_form", ["legacy", "problem"])
 
 
 def adapter(peer: TwilioPeer, timeout: float = 5.0, **kwargs: str) -> SmsChannel:
@@ -59,7 +63,9 @@ async def test_invalid_e164_is_permanent_without_calling_twilio(twilio_peer: Twi
     assert twilio_peer.requests == []
 
 
-async def test_twilio_errors_are_classified(twilio_peer: TwilioPeer) -> None:
+@ERROR_FORMS
+async def test_twilio_errors_are_classified(twilio_peer: TwilioPeer, error_form: str) -> None:
+    twilio_peer.error_form = error_form
     channel = adapter(twilio_peer)
     invalid = await channel.send(outbound(Channel.SMS, "+15005550001"))
     limited = await channel.send(outbound(Channel.SMS, "+15005550429"))
@@ -73,10 +79,15 @@ async def test_twilio_errors_are_classified(twilio_peer: TwilioPeer) -> None:
         7.0,
     )
     assert (failing.permanent, failing.error_code) == (False, "PROVIDER_UNAVAILABLE")
+    assert "20500" in failing.error
     assert len(twilio_peer.requests) == 3  # no hidden retries: the dispatcher owns them
 
 
-async def test_retry_after_is_per_call_under_concurrency(twilio_peer: TwilioPeer) -> None:
+@ERROR_FORMS
+async def test_retry_after_is_per_call_under_concurrency(
+    twilio_peer: TwilioPeer, error_form: str
+) -> None:
+    twilio_peer.error_form = error_form
     channel = adapter(twilio_peer)
     numbers = ["+15005550429" if n % 2 else f"+1415555{n:04d}" for n in range(20)]
     results = await asyncio.gather(*(channel.send(outbound(Channel.SMS, n)) for n in numbers))
@@ -88,7 +99,11 @@ async def test_retry_after_is_per_call_under_concurrency(twilio_peer: TwilioPeer
             assert result.ok and result.retry_after is None
 
 
-async def test_bad_credentials_are_permanent_and_not_leaked(twilio_peer: TwilioPeer) -> None:
+@ERROR_FORMS
+async def test_bad_credentials_are_permanent_and_not_leaked(
+    twilio_peer: TwilioPeer, error_form: str
+) -> None:
+    twilio_peer.error_form = error_form
     channel = adapter(twilio_peer, auth_token="not-the-token-xyz")
     result = await channel.send(outbound(Channel.SMS, "+14155552671"))
     await channel.close()

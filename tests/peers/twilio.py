@@ -10,6 +10,11 @@ Answers 201 with a Twilio-shaped message resource, or Twilio JSON errors:
 - ``To`` in ``failing_numbers`` (default +15005550500): 500, 20500
 - ``To`` in ``stalled_numbers`` (default +15005550999): no answer for ``stall_seconds``
 
+Errors are in Twilio's legacy form (``{"code", "message", "more_info", "status"}``), or
+with ``error_form="problem"`` in RFC 9457 problem-details form
+(``{"type", "title", "status", "code", "detail"}``), which twilio raises as a
+TwilioServiceException rather than a TwilioRestException.
+
 Requests are recorded (form fields and headers) unless ``record=False``.
 
 As a process: ``python -m tests.peers.twilio --port N --account-sid AC.. --auth-token ..``;
@@ -51,6 +56,7 @@ class TwilioPeer:
     retry_after: str = "7"
     stall_seconds: float = 30.0
     record: bool = True
+    error_form: str = "legacy"  # or "problem" (RFC 9457 problem details)
     requests: list[TwilioRequest] = field(default_factory=list)
     count: int = 0
     port: int = 0
@@ -60,8 +66,19 @@ class TwilioPeer:
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    @staticmethod
-    def _error(status: int, code: int, message: str, **headers: str) -> web.Response:
+    def _error(self, status: int, code: int, message: str, **headers: str) -> web.Response:
+        body: dict[str, object]
+        if self.error_form == "problem":
+            body = {
+                "type": f"https://www.twilio.com/docs/errors/{code}",
+                "title": message,
+                "status": status,
+                "code": code,
+                "detail": f"Twilio error {code}",
+            }
+            return web.json_response(
+                body, status=status, headers=headers, content_type="application/problem+json"
+            )
         body = {
             "code": code,
             "message": message,

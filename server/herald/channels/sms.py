@@ -22,6 +22,11 @@ Failure codes:
 - TIMEOUT (transient): no answer within HERALD_TWILIO_TIMEOUT.
 - CONNECTION_FAILED (transient): could not reach the API.
 - PROVIDER_ERROR (transient): an unexpected answer (e.g. not JSON).
+
+Twilio answers errors in two JSON forms, classified alike: the legacy one
+(``{"code", "message", ...}``, raised by twilio as TwilioRestException) and RFC 9457
+problem details (``{"type", "title", "status", "code", ...}``, raised as
+TwilioServiceException, which is not a TwilioRestException).
 """
 
 from __future__ import annotations
@@ -35,7 +40,11 @@ from typing import Any
 import aiohttp
 import phonenumbers
 from aiohttp.helpers import sentinel
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -118,6 +127,7 @@ class _HeraldTwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
             text = await response.text()
         capture = _CURRENT.get()
         if capture is not None:
+            capture.status = response.status
             capture.headers = response.headers
         return Response(response.status, text, response.headers)
 
@@ -126,30 +136,53 @@ class _HeraldTwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
 
 
 class _Capture:
-    """The last response's headers, for the exception twilio raises without them."""
+    """The last response's status and headers, for the exception twilio raises without
+    them."""
 
+    status: int | None = None
     headers: Mapping[str, str] | None = None
 
 
 _CURRENT: ContextVar[_Capture | None] = ContextVar("herald_twilio_capture", default=None)
 
 
-def classify(exc: BaseException, retry_after: float | None = None) -> DeliveryResult:
+def _as_int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def classify_api_error(
+    status: int | None, code: object, message: str, retry_after: float | None = None
+) -> DeliveryResult:
+    """An error answer of the Twilio API, whichever form its body took."""
+    code = _as_int(code)
+    message = message.replace("\r", " ").replace("\n", " ")
+    text = f"Twilio HTTP {status}, code {code}: {message}"
+    if code in INVALID_NUMBER_CODES:
+        return DeliveryResult.permanent_failure("INVALID_PHONE", text)
+    if status == 401 or code == 20003:
+        return DeliveryResult.permanent_failure("INVALID_CREDENTIALS", text)
+    if status == 429 or code == 20429:
+        return DeliveryResult.transient_failure("RATE_LIMITED", text, retry_after)
+    if status is not None and status >= 500:
+        return DeliveryResult.transient_failure("PROVIDER_UNAVAILABLE", text, retry_after)
+    if status is not None and 400 <= status < 500:
+        return DeliveryResult.permanent_failure("PROVIDER_REJECTED", text)
+    return DeliveryResult.transient_failure("PROVIDER_ERROR", text, retry_after)
+
+
+def classify(
+    exc: BaseException, retry_after: float | None = None, http_status: int | None = None
+) -> DeliveryResult:
     if isinstance(exc, TwilioRestException):
-        status, code = int(exc.status), exc.code
-        msg = str(exc.msg).replace("\n", " ")
-        text = f"Twilio HTTP {status}, code {code}: {msg}"
-        if code in INVALID_NUMBER_CODES:
-            return DeliveryResult.permanent_failure("INVALID_PHONE", text)
-        if status == 401 or code == 20003:
-            return DeliveryResult.permanent_failure("INVALID_CREDENTIALS", text)
-        if status == 429 or code == 20429:
-            return DeliveryResult.transient_failure("RATE_LIMITED", text, retry_after)
-        if status >= 500:
-            return DeliveryResult.transient_failure("PROVIDER_UNAVAILABLE", text, retry_after)
-        if 400 <= status < 500:
-            return DeliveryResult.permanent_failure("PROVIDER_REJECTED", text)
-        return DeliveryResult.transient_failure("PROVIDER_ERROR", text, retry_after)
+        return classify_api_error(int(exc.status), exc.code, str(exc.msg), retry_after)
+    if isinstance(exc, TwilioServiceException):
+        # RFC 9457: the body's status is advisory, the HTTP status is authoritative.
+        status = http_status if http_status is not None else _as_int(exc.status)
+        message = f"{exc.title} - {exc.detail}" if exc.detail else str(exc.title)
+        return classify_api_error(status, exc.code, message, retry_after)
     if isinstance(exc, TimeoutError):
         return DeliveryResult.transient_failure("TIMEOUT", "Twilio did not answer in time")
     if isinstance(exc, aiohttp.ClientConnectionError | OSError):
@@ -224,9 +257,10 @@ class SmsChannel:
         capture = _Capture()
         try:
             created = await self._create(message, sender, capture)
-        except TwilioRestException as exc:
+        except (TwilioRestException, TwilioServiceException) as exc:
             headers = capture.headers or {}
-            result = classify(exc, retry_after_seconds(headers.get("Retry-After")))
+            retry_after = retry_after_seconds(headers.get("Retry-After"))
+            result = classify(exc, retry_after, capture.status)
             return _with_sms(result, info)
         except Exception as exc:
             return _with_sms(classify(exc), info)
