@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -145,6 +148,97 @@ async def test_unreachable_fcm_is_transient(
     result = await channel.send(outbound(Channel.PUSH, "good-token"))
     await channel.close()
     assert (result.ok, result.permanent, result.error_code) == (False, False, "CONNECTION_FAILED")
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[socket.socket]:
+    """A loopback port that accepts connections (the kernel completes them into the
+    listen backlog) but never answers; closing it resets those connections."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def silent_account(silent_listener: socket.socket, tmp_path: Path) -> ServiceAccount:
+    """A service account whose token_uri is the silent listener."""
+    port = silent_listener.getsockname()[1]
+    return write_service_account(tmp_path / "silent.json", f"http://127.0.0.1:{port}/token")
+
+
+async def test_silent_token_endpoint_cannot_hold_up_start(
+    fcm_peer: FcmPeer, silent_account: ServiceAccount
+) -> None:
+    # google-auth's own timeout for a token request is 120 s; HERALD_FCM_TIMEOUT bounds it.
+    channel = PushChannel(str(silent_account.path), base_url=fcm_peer.base_url, timeout=1)
+    before = len(fcm_peer.sends)
+    try:
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(20):
+                await channel.start()
+        except TimeoutError:
+            pytest.fail("start() still waiting on the token endpoint after 20 s")
+        start_took = time.monotonic() - started
+        started = time.monotonic()
+        result = await channel.send(outbound(Channel.PUSH, "good-token"))
+        send_took = time.monotonic() - started
+    finally:
+        await channel.close()
+    assert start_took < 10
+    assert (result.ok, result.permanent, result.error_code) == (False, False, "TIMEOUT")
+    assert send_took < 10
+    assert len(fcm_peer.sends) == before
+
+
+async def test_silent_token_endpoint_does_not_pile_up_threads(
+    fcm_peer: FcmPeer, silent_listener: socket.socket, silent_account: ServiceAccount
+) -> None:
+    channel = PushChannel(str(silent_account.path), base_url=fcm_peer.base_url, timeout=0.5)
+    try:
+        with contextlib.suppress(TimeoutError):  # start()'s own bound is tested above
+            async with asyncio.timeout(5):
+                await channel.start()
+        results = [await channel.send(outbound(Channel.PUSH, "good-token-0"))]
+        threads = threading.active_count()
+        for i in range(1, 9):
+            results.append(await channel.send(outbound(Channel.PUSH, f"good-token-{i}")))
+        results += await asyncio.gather(
+            *(channel.send(outbound(Channel.PUSH, f"good-token-{i}")) for i in range(9, 17))
+        )
+        after = threading.active_count()
+    finally:
+        silent_listener.close()  # frees any refresh still blocked on it, so close() is quick
+        await channel.close()
+    assert {(r.ok, r.permanent, r.error_code) for r in results} == {(False, False, "TIMEOUT")}
+    # Each timed-out send used to leave its own refresh thread blocked for 120 s.
+    assert after <= threads, (threads, after)
+
+
+async def test_failed_token_refresh_at_start_is_retried_on_send(
+    fcm_peer: FcmPeer, service_account: ServiceAccount
+) -> None:
+    channel = PushChannel(str(service_account.path), base_url=fcm_peer.base_url, timeout=1)
+    before = fcm_peer.token_requests
+    fcm_peer.token_delay = 30  # the first token request gets no answer in time
+    try:
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(20):
+                await channel.start()
+        except TimeoutError:
+            pytest.fail("start() still waiting on the token endpoint after 20 s")
+        start_took = time.monotonic() - started
+        fcm_peer.token_delay = 0.0
+        result = await channel.send(outbound(Channel.PUSH, "after-slow-start"))
+    finally:
+        fcm_peer.token_delay = 0.0
+        await channel.close()
+    assert start_took < 10
+    assert result.ok, result
+    assert fcm_peer.token_requests - before >= 1
 
 
 def test_from_settings(tmp_path: Path) -> None:

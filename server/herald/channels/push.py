@@ -14,9 +14,11 @@ How Herald drives firebase-admin (7.x), which offers no option for any of this:
   fails loudly instead of silently sending elsewhere);
 - the HTTP client: the service's httpx client is replaced by one without firebase-admin's
   own retries on 500/503 (the dispatcher retries) and with Herald's timeout;
-- the OAuth2 token: google-auth refreshes synchronously (a blocking HTTP call). Herald
-  refreshes it in a worker thread before it expires and on a 401, so the event loop
-  never blocks on the token endpoint.
+- the OAuth2 token: google-auth refreshes synchronously (a blocking HTTP call, with a
+  120 s default timeout). Herald refreshes it in its own worker thread, one refresh at a
+  time (concurrent sends wait for the same one), before it expires and on a 401, so the
+  event loop never blocks on the token endpoint; each token request is bounded by
+  HERALD_FCM_TIMEOUT, and so is the first refresh in start().
 
 Failure codes:
 - INVALID_TOKEN (permanent): the recipient is not a plausible registration token; nothing sent.
@@ -29,7 +31,7 @@ Failure codes:
   UNAUTHENTICATED/PERMISSION_DENIED, or APNs/Web Push third-party auth errors).
 - RATE_LIMITED (transient): QUOTA_EXCEEDED / RESOURCE_EXHAUSTED, with the Retry-After given.
 - PROVIDER_UNAVAILABLE (transient): UNAVAILABLE or INTERNAL (5xx), Retry-After honoured.
-- TIMEOUT (transient): no answer within HERALD_FCM_TIMEOUT.
+- TIMEOUT (transient): no answer (from FCM or the token endpoint) within HERALD_FCM_TIMEOUT.
 - CONNECTION_FAILED (transient): FCM or the token endpoint could not be reached.
 - PROVIDER_REJECTED (permanent): another 4xx answer.
 - PROVIDER_ERROR (transient): anything else unexpected.
@@ -39,10 +41,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import warnings
 from collections.abc import AsyncGenerator, Generator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -52,6 +56,7 @@ import firebase_admin
 import google.auth.exceptions
 import google.auth.transport.requests
 import httpx
+import requests
 from firebase_admin import _http_client, credentials, exceptions, messaging
 from firebase_admin._retry import HttpxRetry
 
@@ -81,24 +86,64 @@ def retry_after_seconds(response: Any) -> float | None:
 
 
 class TokenKeeper:
-    """Keeps the service account's OAuth2 token fresh, refreshing it in a thread."""
+    """Keeps the service account's OAuth2 token fresh, refreshing it in a thread.
 
-    def __init__(self, credential: Any) -> None:
+    At most one refresh runs at a time, in the keeper's own single worker thread: a
+    caller that finds one under way waits for it (shielded, so a caller that gives up
+    leaves it running for the others) rather than starting another. Each token request
+    gives up after ``timeout`` seconds (google-auth's default is 120 s).
+    """
+
+    def __init__(self, credential: Any, timeout: float) -> None:
         self.credential = credential
-        self._lock = asyncio.Lock()
-        self._request = google.auth.transport.requests.Request()
+        self._request = functools.partial(google.auth.transport.requests.Request(), timeout=timeout)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="herald-fcm-token")
+        self._started = 0  # refreshes started so far
+        self._refreshing: tuple[int, asyncio.Future[None]] | None = None
+
+    def _fresh(self, stale_token: str | None) -> bool:
+        return bool(self.credential.valid) and (
+            stale_token is None or self.credential.token != stale_token
+        )
+
+    def _start_refresh(self) -> tuple[int, asyncio.Future[None]]:
+        future = asyncio.get_running_loop().run_in_executor(
+            self._executor, self.credential.refresh, self._request
+        )
+        self._started += 1
+        refreshing = self._refreshing = (self._started, future)
+
+        def finished(done: asyncio.Future[None]) -> None:
+            if self._refreshing is refreshing:
+                self._refreshing = None
+            if not done.cancelled():
+                done.exception()  # retrieved: whoever waited has seen it, or nobody did
+
+        future.add_done_callback(finished)
+        return refreshing
 
     async def ensure(self, stale_token: str | None = None) -> None:
         """Refresh when the token is missing or near expiry, or equals ``stale_token``
-        (one the server refused), unless another task already replaced it."""
-        if self.credential.valid and (stale_token is None or self.credential.token != stale_token):
-            return
-        async with self._lock:
-            if self.credential.valid and (
-                stale_token is None or self.credential.token != stale_token
-            ):
+        (one the server refused), unless another task already replaced it.
+
+        A refresh that was already under way when this call began only counts if it
+        succeeds (then the token is checked again); otherwise this call waits for (or
+        starts) a refresh begun after it, and that one's outcome is final."""
+        entered = self._started
+        while not self._fresh(stale_token):
+            number, future = self._refreshing or self._start_refresh()
+            try:
+                await asyncio.shield(future)
+            except Exception:
+                if number > entered:
+                    raise
+                continue
+            if number > entered:
                 return
-            await asyncio.to_thread(self.credential.refresh, self._request)
+
+    def close(self) -> None:
+        """Stop the worker thread (a refresh under way finishes within its timeout)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class _ThreadRefreshAuth(httpx.Auth):
@@ -176,6 +221,10 @@ def classify(exc: BaseException) -> DeliveryResult:
             "INVALID_CREDENTIALS", f"the service account was refused a token: {_first_line(exc)}"
         )
     if isinstance(exc, google.auth.exceptions.TransportError):
+        if isinstance(exc.__cause__, requests.exceptions.Timeout):
+            return DeliveryResult.transient_failure(
+                "TIMEOUT", "the OAuth2 token endpoint did not answer in time"
+            )
         return DeliveryResult.transient_failure(
             "CONNECTION_FAILED", "could not reach the OAuth2 token endpoint"
         )
@@ -242,7 +291,7 @@ class PushChannel:
                     f"firebase-admin {firebase_admin.__version__} has no messaging "
                     f"service {attribute}; Herald's push adapter needs updating"
                 )
-        keeper = TokenKeeper(service._credential)
+        keeper = TokenKeeper(service._credential, self.timeout)
         client = _http_client.HttpxAsyncClient(
             credential=None,
             retry_config=HttpxRetry(max_retries=0, status_forcelist=[]),
@@ -255,8 +304,11 @@ class PushChannel:
         if self.base_url != DEFAULT_BASE_URL:
             service._fcm_url = f"{self.base_url}/v1/projects/{app.project_id}/messages:send"
         self._app, self._client, self.keeper = app, client, keeper
-        with contextlib.suppress(Exception):  # a first token now; failures surface on send
-            await keeper.ensure()
+        # A first token now, but never holding up the server's start beyond the timeout:
+        # failures surface on send, which refreshes again.
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(self.timeout):
+                await keeper.ensure()
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         problem = push_token_problem(message.recipient)
@@ -277,8 +329,10 @@ class PushChannel:
         return classify(response.exception)
 
     async def close(self) -> None:
-        app, client = self._app, self._client
+        app, client, keeper = self._app, self._client, self.keeper
         self._app = self._client = self.keeper = None
+        if keeper is not None:
+            keeper.close()
         if client is not None:
             await client.aclose()
         if app is not None:
