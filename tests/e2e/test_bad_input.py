@@ -50,6 +50,7 @@ CASES: list[tuple[str, dict[str, object], set[str]]] = [
     ("webhook without host", {"webhook_url": "http:///path"}, {"webhook_url"}),
     ("subject with line break", {"subject": "Hi\r\nBcc: x@y.com"}, {"subject"}),
     ("request id too long", {"request_id": "r" * 129}, {"request_id"}),
+    ("unknown dispatch mode", {"mode": 99}, {"mode"}),
     (
         "several problems at once",
         {"subject": "", "channels": [EMAIL, SMS], "email_address": "nope", "phone_number": "123"},
@@ -91,7 +92,10 @@ async def test_bad_send_message_is_invalid_argument_and_changes_nothing(
             delivery_pb2.SendMessageStreamRequest(message=request), timeout=10
         ):
             pass
-    assert rich_error(streamed.value).violations == error.violations
+    # The same problems, under the stream request's `message` field.
+    assert rich_error(streamed.value).violations == {
+        f"message.{field}": description for field, description in error.violations.items()
+    }
 
     assert receiver.received == []
     assert count(server, "requests") == requests_before

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -272,9 +274,50 @@ async def test_campaign_ids_lists_and_sends_refuse_bad_input(
             break
     assert len(seen) == len(set(seen))
     assert seen[:5] == list(reversed(created))  # newest first
+    for forged in ("forged", *(token_of(["campaigns", key]) for key in FORGED_KEYS)):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.ListCampaigns(S.ListCampaignsRequest(page_token=forged), timeout=10)
+        assert rich_error(caught.value).violations.keys() == {"page_token"}, forged
+
+
+# Keys of the right listing but the wrong shape (it is [created_at, id]).
+FORGED_KEYS = (["x", "y"], [1], [[1], "id"], [1.5, 2], [True, "id"], [1.5, "id", 3])
+
+
+def token_of(document: object) -> str:
+    raw = json.dumps(document).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def test_a_request_id_used_for_another_campaign_is_already_exists(
+    stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
+) -> None:
+    first = await create(stub, id=f"reuse-{uuid.uuid4().hex[:6]}")
+    second = await create(stub, id=f"reuse-{uuid.uuid4().hex[:6]}")
+    request_id = f"r-{uuid.uuid4().hex[:6]}"
+    sent = await stub.SendCampaign(
+        S.SendCampaignRequest(
+            id=first.id, recipients=recipients(receiver, "/ok", 1), request_id=request_id
+        ),
+        timeout=10,
+    )
+
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.ListCampaigns(S.ListCampaignsRequest(page_token="forged"), timeout=10)
-    assert rich_error(caught.value).violations.keys() == {"page_token"}
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=second.id, recipients=recipients(receiver, "/ok", 1), request_id=request_id
+            ),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "REQUEST_ID_REUSED")
+    # Nothing of the refused send was kept: the second campaign can still be sent.
+    later = await stub.SendCampaign(
+        S.SendCampaignRequest(id=second.id, recipients=recipients(receiver, "/ok", 1)),
+        timeout=10,
+    )
+    assert later.send.id != sent.send.id
+    assert [(await watch(stub, s.send.id))[-1].sent for s in (sent, later)] == [1, 1]
 
 
 async def test_a_template_campaign_sends_each_channel_its_own_part(

@@ -103,9 +103,9 @@ class CampaignService(campaign_pb2_grpc.CampaignServiceServicer):
         self, request: campaign_pb2.ListCampaignsRequest, context: Context
     ) -> campaign_pb2.ListCampaignsResponse:
         size = pagination.page_size(request.page_size)
-        after = pagination.decode_token("campaigns", request.page_token)
+        after = pagination.decode_key("campaigns", request.page_token, ((int, float), str))
         rows = await self.campaigns.store.list_campaigns(
-            current().brand_id, (float(after[0]), str(after[1])) if after else None, size + 1
+            current().brand_id, (float(after[0]), after[1]) if after else None, size + 1
         )
         page, more = rows[:size], len(rows) > size
         # An empty page (a brand with no campaigns) has no next page.

@@ -39,7 +39,7 @@ STATE_TO_PROTO: dict[DeliveryState, int] = {
     DeliveryState.CANCELLED: common_pb2.DELIVERY_STATE_CANCELLED,
 }
 
-_MODES = {
+MODES = {
     delivery_pb2.DISPATCH_MODE_UNSPECIFIED: DispatchMode.ALL,
     delivery_pb2.DISPATCH_MODE_ALL: DispatchMode.ALL,
     delivery_pb2.DISPATCH_MODE_FALLBACK: DispatchMode.FALLBACK,
@@ -94,7 +94,7 @@ def message_request(request: delivery_pb2.SendMessageRequest) -> MessageRequest:
             for a in request.attachments
         ),
         push_data=dict(request.push_data),
-        mode=_MODES.get(request.mode, DispatchMode.ALL),
+        mode=MODES[request.mode],
         delivery_method=DELIVERY_METHODS.get(request.delivery_method),
         template_id=request.communication_template_id,
         message_type=MESSAGE_TYPES.get(request.message_type, ""),

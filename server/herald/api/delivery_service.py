@@ -25,9 +25,13 @@ def _time_left(context: Context) -> float | None:
 
 def _check_enums(request: delivery_pb2.SendMessageRequest) -> None:
     """Enum values this server does not know (a newer client's) are refused."""
-    if not (request.delivery_method or request.message_type):
+    if not (request.delivery_method or request.message_type or request.mode):
         return
     problems = []
+    if request.mode not in convert.MODES:
+        problems.append(
+            FieldViolation("mode", "must be DISPATCH_MODE_ALL or DISPATCH_MODE_FALLBACK")
+        )
     if request.delivery_method and request.delivery_method not in convert.DELIVERY_METHODS:
         problems.append(FieldViolation("delivery_method", "must be sms, email or both"))
     if request.message_type and request.message_type not in convert.MESSAGE_TYPES:
@@ -36,6 +40,15 @@ def _check_enums(request: delivery_pb2.SendMessageRequest) -> None:
         )
     if problems:
         raise InvalidArgumentError(problems)
+
+
+def within(parent: str, exc: InvalidArgumentError) -> InvalidArgumentError:
+    """The same error with each violation's field path under `parent`."""
+    violations = [
+        FieldViolation(f"{parent}.{v.field}" if v.field else parent, v.description)
+        for v in exc.violations
+    ]
+    return InvalidArgumentError(violations, exc.reason)
 
 
 class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
@@ -69,12 +82,17 @@ class DeliveryService(delivery_pb2_grpc.DeliveryServiceServicer):
         if not request.HasField("message"):
             raise InvalidArgumentError([FieldViolation("message", "is required")])
         message = request.message
-        _check_enums(message)
-        domain = convert.message_request(message)
         caller = current()
-        accepted = await self.sender.send_message(
-            domain, convert.fingerprint(message), caller.subject, caller.brand_id
-        )
+        try:
+            _check_enums(message)
+            accepted = await self.sender.send_message(
+                convert.message_request(message),
+                convert.fingerprint(message),
+                caller.subject,
+                caller.brand_id,
+            )
+        except InvalidArgumentError as exc:  # the fields are the message's
+            raise within("message", exc) from None
         succeeded = failed = 0
         async for view in self.sender.completions(accepted, _time_left(context)):
             if view.success:

@@ -72,11 +72,7 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
         user_id = _user_id(request.user_id)
         size = pagination.page_size(request.page_size)
         listing = _listing(request)
-        last = pagination.decode_token(listing, request.page_token)
-        if last is not None and not (len(last) == 1 and isinstance(last[0], str)):
-            raise InvalidArgumentError(
-                [FieldViolation("page_token", "is not a token this listing returned")]
-            )
+        last = pagination.decode_key(listing, request.page_token, (str,))
         # One more than the page: whether there is a next page.
         rows, unread = await self.inbox.list_messages(
             user_id,

@@ -42,3 +42,21 @@ def decode_token(listing: str, token: str) -> list[Any] | None:
             [FieldViolation("page_token", "is not a token this listing returned")]
         )
     return last_key
+
+
+def decode_key(
+    listing: str, token: str, shape: tuple[type | tuple[type, ...], ...]
+) -> list[Any] | None:
+    """decode_token, and the key must be one value of each type in `shape`, in order
+    (a forged token gets the same INVALID_ARGUMENT as a foreign one)."""
+    key = decode_token(listing, token)
+    if key is None:
+        return None
+    if len(key) != len(shape) or not all(
+        isinstance(part, kind) and not isinstance(part, bool)
+        for part, kind in zip(key, shape, strict=True)
+    ):
+        raise InvalidArgumentError(
+            [FieldViolation("page_token", "is not a token this listing returned")]
+        )
+    return key

@@ -248,8 +248,8 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         self, request: template_pb2.ListTemplatesRequest, context: Context
     ) -> template_pb2.ListTemplatesResponse:
         size = pagination.page_size(request.page_size)
-        last = pagination.decode_token(LISTING, request.page_token)
-        after = str(last[0]) if last else None
+        last = pagination.decode_key(LISTING, request.page_token, (str,))
+        after = last[0] if last else None
         found = await self.store.list(current().brand_id, size + 1, after)
         page = found[:size]
         token = pagination.encode_token(LISTING, [page[-1].id]) if len(found) > size else ""

@@ -203,7 +203,10 @@ class Campaigns:
                 },
             )
             existing = await self.store.find_send(brand_id, campaign_id)
-            assert existing is not None
+            if existing is None:  # not this campaign's send: the key is another send's
+                raise AlreadyExistsError(
+                    "request_id was already used for a different request", "REQUEST_ID_REUSED"
+                )
             if created:
                 await self._store_recipients(existing, campaign, recipients, 0)
                 return await self.get_send(brand_id, send_id)
