@@ -15,7 +15,8 @@ class RetryPolicy:
     def delay(
         self, attempts: int, retry_after: float | None, rng: random.Random | None = None
     ) -> float:
-        """Exponential backoff with full jitter; a provider's Retry-After is a floor."""
+        """Exponential backoff with full jitter; a provider's Retry-After is a floor, up to
+        max_seconds (a webhook receiver is not trusted to park a delivery for days)."""
         ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(0, attempts - 1)))
         jittered = (rng or random).uniform(ceiling / 2, ceiling)
         if retry_after is not None:
