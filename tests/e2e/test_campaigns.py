@@ -374,3 +374,45 @@ async def test_a_template_campaign_sends_each_channel_its_own_part(
     [hit] = receiver.received
     assert hit.json["data"]["subject"] == "Spring news for R&D"
     assert hit.json["data"]["html"] == "<p>Hello R&amp;D</p>"  # HTML parts escape data
+
+
+async def test_a_template_that_no_longer_renders_the_campaigns_data_is_a_failed_precondition(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+) -> None:
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"changing-{uuid.uuid4().hex[:6]}"
+    content = template_pb2.TemplateContent(email_subject="For {{ team }}", email_text="Hi")
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(id=template_id, display_name="T", content=content)
+        ),
+        timeout=10,
+    )
+    data = struct_pb2.Struct()
+    data.update({"team": "R&D"})
+    campaign = await create(stub, subject="", body="", template_id=template_id, data=data)
+    # The template changes after the campaign was made: it now needs a variable the
+    # campaign's data does not have.
+    content.email_subject = "For {{ team }} in {{ region }}"
+    await templates.UpdateTemplate(
+        template_pb2.UpdateTemplateRequest(
+            template=template_pb2.Template(id=template_id, content=content)
+        ),
+        timeout=10,
+    )
+
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id=campaign.id, recipients=recipients(receiver, "/ok", 1)),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "TEMPLATE_RENDER_FAILED",
+    )
+    assert error.preconditions == [("TEMPLATE_RENDER_FAILED", f"template:{template_id}")]
+    assert error.violations == {}
+    assert receiver.received == []

@@ -22,7 +22,13 @@ from herald.core.campaign import (
     validate_send,
 )
 from herald.core.channel import Channel, DeliveryState, Lane
-from herald.core.errors import AlreadyExistsError, FailedPreconditionError, NotFoundError
+from herald.core.errors import (
+    AlreadyExistsError,
+    FailedPreconditionError,
+    InvalidArgumentError,
+    NotFoundError,
+    PreconditionViolation,
+)
 from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher
@@ -231,9 +237,24 @@ class Campaigns:
     async def _content(self, brand_id: str, campaign: Any) -> Content:
         stored = json.loads(campaign.content)
         if campaign.template_id:
-            return await self.templates.content(
-                brand_id, campaign.template_id, stored.get("data") or {}
-            )
+            try:
+                return await self.templates.content(
+                    brand_id, campaign.template_id, stored.get("data") or {}
+                )
+            except InvalidArgumentError as exc:
+                # The campaign's own data against its template, as they are now: nothing
+                # in the SendCampaign request to correct.
+                raise FailedPreconditionError(
+                    f"the campaign's template {campaign.template_id!r} does not render "
+                    "with the campaign's data",
+                    exc.reason,
+                    [
+                        PreconditionViolation(
+                            exc.reason, f"template:{campaign.template_id}", v.description
+                        )
+                        for v in exc.violations
+                    ],
+                ) from None
         return Content(
             subject=stored["subject"], text=stored["body"], html=stored["body_html"] or None
         )
