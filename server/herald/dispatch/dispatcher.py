@@ -40,6 +40,8 @@ REFILL_WAIT = 0.01  # seconds a claim loop under a backlog waits for more free s
 TRANSACTIONAL_QUIET = 0.5  # seconds without a transactional send before bulk work speeds up
 TRANSACTIONAL_IDLE = 5.0  # seconds without one before bulk work may use nearly every worker
 CONTENT_CACHE = 2048
+# The error code of a delivery not made by its deadline_at: failed, permanently, unsent.
+DEADLINE_EXCEEDED = "DELIVERY_DEADLINE_EXCEEDED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class Leased:
     created_at: float
     lane: Lane = Lane.TRANSACTIONAL
     fallback: bool = False
+    lease_expires_at: float = 0.0  # as the lease was taken (0: unknown, renew before sending)
 
     @classmethod
     def from_row(cls, row: Any) -> Leased:
@@ -74,6 +77,7 @@ class Leased:
             created_at=get("created_at"),
             lane=Lane(get("lane")),
             fallback=bool(get("fallback")),
+            lease_expires_at=get("lease_expires_at") or 0.0,
         )
 
 
@@ -87,6 +91,38 @@ class _Recorded:
 
 def _never() -> bool:
     return False
+
+
+def _late() -> DeliveryResult:
+    return DeliveryResult.permanent_failure(
+        DEADLINE_EXCEEDED, "the delivery deadline passed before it could be sent"
+    )
+
+
+def _unrecorded(delivery: Leased) -> DeliveryView:
+    """Where an attempt that lost its lease leaves its delivery: still sending (under
+    another worker's lease); nothing recorded, nothing published."""
+    now = time.time()
+    return DeliveryView(
+        id=delivery.id,
+        request_id=delivery.request_id,
+        position=delivery.position,
+        channel=delivery.channel,
+        recipient=delivery.recipient,
+        user_id=delivery.user_id,
+        state=DeliveryState.SENDING,
+        attempts=delivery.attempts,
+        error_code="",
+        error="",
+        permanent=False,
+        provider_message_id="",
+        sms_encoding="",
+        sms_segments=0,
+        created_at=delivery.created_at,
+        updated_at=now,
+        next_attempt_at=now,
+        completed_at=None,
+    )
 
 
 class Dispatcher:
@@ -125,6 +161,10 @@ class Dispatcher:
             for c, n in (concurrency or {}).items()
         }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
+        # The deliveries whose attempt runs here, and when their lease expires: a claim
+        # that takes one of them back (its lease ran out while it waited for a slot or
+        # a token) starts no second attempt; the running one keeps the new lease.
+        self._running: dict[str, float] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()
@@ -178,7 +218,13 @@ class Dispatcher:
         for hook in self._transactional_hooks:
             hook()
         self.remember(deliveries[0].request_id if deliveries else "", content)
-        return [self._spawn(self._attempt(d, content)) for d in deliveries]
+        return [self._start_attempt(d, content) for d in deliveries]
+
+    def _start_attempt(
+        self, delivery: Leased, content: Content, bulk: bool = False
+    ) -> asyncio.Task[DeliveryView]:
+        self._running[delivery.id] = delivery.lease_expires_at
+        return self._spawn(self._attempt(delivery, content), bulk)
 
     def _spawn(self, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
         task: asyncio.Task[DeliveryView] = asyncio.create_task(coro)
@@ -195,6 +241,12 @@ class Dispatcher:
         self._slot_free.set()
 
     async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
+        try:
+            return await self._traced_attempt(delivery, content)
+        finally:
+            self._running.pop(delivery.id, None)
+
+    async def _traced_attempt(self, delivery: Leased, content: Content) -> DeliveryView:
         tracer = tracing.TRACER
         if tracer is None:
             return await self._run_attempt(delivery, content)
@@ -220,6 +272,10 @@ class Dispatcher:
     async def _run_attempt(self, delivery: Leased, content: Content) -> DeliveryView:
         attempt = delivery.attempts + 1
         adapter = self.adapters.get(delivery.channel)
+        if time.time() > delivery.deadline_at:
+            # Queued past it, an orphaned lease taken over late, a fallback step after
+            # it: too late to send at all.
+            return await self._publish(delivery, content, await self._record(delivery, _late()))
         if adapter is None:
             result = DeliveryResult.permanent_failure(
                 "CHANNEL_NOT_CONFIGURED", f"the {delivery.channel.value} channel is not configured"
@@ -254,14 +310,23 @@ class Dispatcher:
         try:
             if bucket is not None:
                 await bucket.acquire(delivery.lane)
-            sending = time.monotonic()
             if isinstance(adapter, InAppChannel):
                 # Delivering In-App is a write to our own store: the inbox row
                 # commits in the same transaction as the outcome.
+                sending = time.monotonic()
                 inbox = self.queue.inbox_op(adapter.inbox_row(message))
                 recorded = await self._record(delivery, adapter.delivered(message), [inbox])
                 result = recorded.result
+                CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
+            elif time.time() > delivery.deadline_at:  # it passed while the delivery waited
+                result = _late()
+            elif not await self._keep_lease(delivery):
+                # The lease ran out while the delivery waited for its turn, and another
+                # worker claimed the row: that attempt sends and records, not this one.
+                log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
+                return _unrecorded(delivery)
             else:
+                sending = time.monotonic()
                 try:
                     result = await adapter.send(message)
                 except Exception as exc:  # an adapter bug must not lose the delivery
@@ -271,7 +336,7 @@ class Dispatcher:
                     result = DeliveryResult.transient_failure(
                         "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
                     )
-            CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
+                CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
         finally:
             if slots is not None:
                 slots.release(delivery.lane)
@@ -296,6 +361,20 @@ class Dispatcher:
             seconds=round(time.monotonic() - started, 4),
         )
         return await self._publish(delivery, content, recorded)
+
+    async def _keep_lease(self, delivery: Leased) -> bool:
+        """Whether this process still holds the delivery's lease, renewing it first if
+        less than half of it is left (the time it waited for a slot or a token counts
+        against it), so the send runs under a whole lease. No write while enough is left."""
+        now = time.time()
+        expires = self._running.get(delivery.id, delivery.lease_expires_at)
+        if expires - now >= self.lease_seconds / 2:
+            return True
+        if not await self.queue.renew(delivery.id, self.owner, now, self.lease_seconds):
+            return False
+        if delivery.id in self._running:
+            self._running[delivery.id] = now + self.lease_seconds
+        return True
 
     async def _record(
         self, delivery: Leased, result: DeliveryResult, staged: Sequence[Op] = ()
@@ -373,7 +452,8 @@ class Dispatcher:
             if view.state is DeliveryState.SKIPPED:
                 self.hub.publish(view)
             elif view.state is DeliveryState.SENDING and row.lease_owner == self.owner:
-                self._spawn(self._attempt(Leased.from_row(row), content))
+                if row.id not in self._running:
+                    self._start_attempt(Leased.from_row(row), content)
                 return
 
     def _outcome(
@@ -459,9 +539,13 @@ class Dispatcher:
                     claimed = [Leased.from_row(row) for row in rows]
                     contents = await self._contents_for({d.request_id for d in claimed})
                     for leased in claimed:
-                        self._spawn(
-                            self._attempt(leased, contents[leased.request_id]),
-                            bulk=leased.lane is Lane.BULK,
+                        if leased.id in self._running:
+                            # Its lease ran out while its attempt here waited for a slot
+                            # or a token: that attempt goes on, under the lease just taken.
+                            self._running[leased.id] = leased.lease_expires_at
+                            continue
+                        self._start_attempt(
+                            leased, contents[leased.request_id], bulk=leased.lane is Lane.BULK
                         )
                     continue
             except Exception:

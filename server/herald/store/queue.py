@@ -147,6 +147,16 @@ class Queue:
             ),
         ]
 
+        # A lease renewed by its holder, if it still holds it: RETURNING says whether it did.
+        self._renew = (
+            deliveries.update()
+            .where(deliveries.c.id == sa.bindparam("b_id"))
+            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
+            .where(deliveries.c.state == DeliveryState.SENDING.value)
+            .values(lease_expires_at=sa.bindparam("b_expires"))
+            .returning(deliveries.c.id)
+        )
+
     def _claim_statement(
         self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
     ) -> sa.Update:
@@ -281,6 +291,18 @@ class Queue:
                 result = await connection.execute(statement, {**params, "b_limit": wanted})
                 claimed.extend(dict(row._mapping) for row in result.fetchall())
         return claimed
+
+    async def renew(self, delivery_id: str, owner: str, now: float, lease_seconds: float) -> bool:
+        """Extend `owner`'s lease on a delivery it is about to send to now + lease_seconds;
+        False if it no longer holds it (the lease expired and another worker claimed the
+        row): the caller must then neither send nor record. A statement of its own, as a
+        claim (on SQLite on the writer's thread, in one hop), since it must see the row."""
+        params = {"b_id": delivery_id, "b_owner": owner, "b_expires": now + lease_seconds}
+        if self.writer.sqlite is not None:
+            return bool(await self.writer.sqlite.claim([self._renew], params, 1))
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(self._renew, params)
+            return result.first() is not None
 
     async def release(self, owner: str, now: float) -> int:
         """Hand back every lease this owner holds (graceful shutdown)."""
