@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-_TOKEN = re.compile(r"^[A-Za-z0-9_:\-\.]{1,4096}$")
-_USER_ID = re.compile(r"^[^\s\x00-\x1f\x7f]{1,200}$")
+# Whole values only: use fullmatch (re.match with `$` lets a trailing newline through).
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_TOKEN = re.compile(r"[A-Za-z0-9_:\-\.]{1,4096}")
+_USER_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,200}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def email_problem(address: str) -> str | None:
@@ -23,19 +25,19 @@ def email_problem(address: str) -> str | None:
 
 
 def phone_problem(number: str) -> str | None:
-    if not E164.match(number):
+    if not E164.fullmatch(number):
         return "must be an E.164 number such as +97455555555"
     return None
 
 
 def push_token_problem(token: str) -> str | None:
-    if not _TOKEN.match(token):
+    if not _TOKEN.fullmatch(token):
         return "must be 1-4096 characters of letters, digits, '_', ':', '-' or '.'"
     return None
 
 
 def user_id_problem(user_id: str) -> str | None:
-    if not _USER_ID.match(user_id):
+    if not _USER_ID.fullmatch(user_id):
         return "must be 1-200 characters without spaces or control characters"
     return None
 
@@ -43,6 +45,8 @@ def user_id_problem(user_id: str) -> str | None:
 def webhook_url_problem(url: str) -> str | None:
     if len(url) > 2048:
         return "must be at most 2048 characters"
+    if _CONTROL.search(url):  # urlsplit drops some (tabs, line breaks) silently
+        return "must not contain control characters"
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from herald.core.channel import Channel
 from herald.core.notification import Reason, Rejection
 
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9-]{1,63}\.)+[a-z]{2,63}")  # fullmatch
 EVERY_BRAND = "*"
 
 
@@ -46,7 +46,7 @@ def parse_allow_list(text: str) -> dict[str, AllowRule]:
         if brand in rules:
             raise AllowListSyntaxError(f"brand {brand!r} is listed twice")
         domains = frozenset(d.strip().lower() for d in domain_list.split(",") if d.strip())
-        bad = sorted(d for d in domains if not _DOMAIN.match(d))
+        bad = sorted(d for d in domains if not _DOMAIN.fullmatch(d))
         if bad:
             raise AllowListSyntaxError(f"{', '.join(bad)} is not a domain name")
         if state == "off" and domains:

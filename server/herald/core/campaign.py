@@ -17,11 +17,17 @@ from herald.core.addresses import (
     webhook_url_problem,
 )
 from herald.core.channel import Channel
-from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.errors import (
+    NUL_PROBLEM,
+    FieldViolation,
+    InvalidArgumentError,
+    has_nul,
+    without_nul,
+)
 from herald.core.message import MAX_BODY, MAX_REQUEST_ID, MAX_SUBJECT, distinct_channels
 from herald.core.notification import HTML_CHANNELS
 
-ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")  # fullmatch
 MAX_RECIPIENTS = 1_000_000
 
 
@@ -56,7 +62,7 @@ def validate_campaign(spec: CampaignSpec) -> None:
     def bad(path: str, description: str) -> None:
         violations.append(FieldViolation(f"campaign.{path}", description))
 
-    if spec.id and not ID.match(spec.id):
+    if spec.id and not ID.fullmatch(spec.id):
         bad("id", "must be 1-200 letters, digits, '.', '_' or '-', starting with a letter or digit")
     if not spec.display_name.strip():
         bad("display_name", "is required")
@@ -81,8 +87,11 @@ def validate_campaign(spec: CampaignSpec) -> None:
             plain = [c.value for c in seen if c not in HTML_CHANNELS]
             if plain:
                 bad("body_html", f"is only for email and webhook, not {', '.join(plain)}")
-    if violations:
-        raise InvalidArgumentError(violations)
+    texts = ("id", "display_name", "template_id", "subject", "body", "body_html", "data")
+    if problems := without_nul(
+        [(f"campaign.{name}", getattr(spec, name)) for name in texts], violations
+    ):
+        raise InvalidArgumentError(problems)
 
 
 def validate_send(recipients: Sequence[Recipient], request_id: str) -> None:
@@ -94,13 +103,18 @@ def validate_send(recipients: Sequence[Recipient], request_id: str) -> None:
             FieldViolation("recipients", f"at most {MAX_RECIPIENTS} recipients per send")
         )
     for index, r in enumerate(recipients):
-        if not r.person_id:
+        # Not without_nul(): this runs for up to a million recipients.
+        if has_nul(r.person_id):
+            violations.append(FieldViolation(f"recipients[{index}].person_id", NUL_PROBLEM))
+        elif not r.person_id:
             violations.append(FieldViolation(f"recipients[{index}].person_id", "is required"))
         elif len(r.person_id) > 200:
             violations.append(
                 FieldViolation(f"recipients[{index}].person_id", "must be at most 200 characters")
             )
-        if not r.recipient:
+        if has_nul(r.recipient):
+            violations.append(FieldViolation(f"recipients[{index}].recipient", NUL_PROBLEM))
+        elif not r.recipient:
             violations.append(FieldViolation(f"recipients[{index}].recipient", "is required"))
         if len(violations) >= 100:  # enough to act on; do not build a megabyte of errors
             break
@@ -108,8 +122,8 @@ def validate_send(recipients: Sequence[Recipient], request_id: str) -> None:
         violations.append(
             FieldViolation("request_id", f"must be at most {MAX_REQUEST_ID} characters")
         )
-    if violations:
-        raise InvalidArgumentError(violations)
+    if problems := without_nul([("request_id", request_id)], violations):
+        raise InvalidArgumentError(problems)
 
 
 _CHECKS: dict[Channel, Callable[[str], str | None]] = {

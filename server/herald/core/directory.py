@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from herald.core import addresses
-from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
 
 MAX_DISPLAY_NAME = 1000
 MAX_PUSH_TOKENS = 100
@@ -19,14 +19,15 @@ MAX_LOCALE = 35  # the users.locale column
 # BCP 47, loosely: language, optional script, optional region, variants and
 # extensions ("en", "en-GB", "zh-Hant-TW", "sr-Latn-RS", "es-419", "de-CH-1996",
 # "en-US-u-ca-gregory", "x-private").
+# Matched with fullmatch (re.match with `$` lets a trailing newline through).
 _LOCALE = re.compile(
-    r"^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # language (2-3 letters: every real one) + extlang
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # language (2-3 letters: every real one) + extlang
     r"(?:-[A-Za-z]{4})?"  # script
     r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
     r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
     r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"  # extensions
-    r"(?:-x(?:-[A-Za-z0-9]{1,8})+)?$"  # private use
-    r"|^x(?:-[A-Za-z0-9]{1,8})+$"
+    r"(?:-x(?:-[A-Za-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[A-Za-z0-9]{1,8})+"
 )
 
 # Fields a caller may set, in proto order (the paths UpdateUser's mask may name).
@@ -82,7 +83,7 @@ def _zones() -> frozenset[str]:
 
 
 def locale_problem(locale: str) -> str | None:
-    if len(locale) > MAX_LOCALE or not _LOCALE.match(locale):
+    if len(locale) > MAX_LOCALE or not _LOCALE.fullmatch(locale):
         return "must be a BCP 47 language tag such as en-GB or zh-Hant-TW"
     return None
 
@@ -106,10 +107,6 @@ def user_violations(
     a user need not have every contact point)."""
     wanted = set(fields)
     found: list[FieldViolation] = []
-    for name in USER_FIELDS:  # PostgreSQL text cannot hold NUL
-        if name in wanted and name != "push_tokens" and "\x00" in getattr(user, name):
-            found.append(FieldViolation(prefix + name, "must not contain NUL characters"))
-    wanted -= {v.field.removeprefix(prefix) for v in found}
     if "display_name" in wanted and len(user.display_name) > MAX_DISPLAY_NAME:
         found.append(
             FieldViolation(
@@ -139,6 +136,17 @@ def user_violations(
                 found.append(FieldViolation(path, f"repeats push_tokens[{seen[token]}]"))
             else:
                 seen[token] = index
+    return without_nul(_text_fields(user, wanted, prefix), found)
+
+
+def _text_fields(user: User, wanted: set[str], prefix: str) -> list[tuple[str, object]]:
+    """The named fields' values by field path, each push token on its own."""
+    found: list[tuple[str, object]] = []
+    for name in USER_FIELDS:
+        if name == "push_tokens" and name in wanted:
+            found += [(f"{prefix}push_tokens[{i}]", t) for i, t in enumerate(user.push_tokens)]
+        elif name in wanted:
+            found.append((prefix + name, getattr(user, name)))
     return found
 
 
@@ -157,6 +165,7 @@ def validate_new_user(user: User) -> None:
     if id_issue:
         problems.append(FieldViolation("user.id", id_issue))
     problems += user_violations(user, USER_FIELDS)
+    problems = without_nul([("user.id", user.id)], problems)
     if problems:
         raise InvalidArgumentError(problems)
 
@@ -189,6 +198,7 @@ def user_patch(user: User, mask: Sequence[str]) -> UserPatch:
                 FieldViolation(f"update_mask.paths[{index}]", f"{path!r} is not a field of User")
             )
     problems += user_violations(user, fields)
+    problems = without_nul([("user.id", user.id)], problems)
     if problems:
         raise InvalidArgumentError(problems)
     return UserPatch(user, frozenset(fields))
@@ -199,11 +209,12 @@ def validate_new_cluster(cluster: Cluster) -> None:
     id_issue = id_problem(cluster.id)
     if id_issue:
         problems.append(FieldViolation("cluster.id", id_issue))
-    if "\x00" in cluster.display_name:
-        problems.append(FieldViolation("cluster.display_name", "must not contain NUL characters"))
-    elif len(cluster.display_name) > MAX_DISPLAY_NAME:
+    if len(cluster.display_name) > MAX_DISPLAY_NAME:
         problems.append(
             FieldViolation("cluster.display_name", f"must be at most {MAX_DISPLAY_NAME} characters")
         )
+    problems = without_nul(
+        [("cluster.id", cluster.id), ("cluster.display_name", cluster.display_name)], problems
+    )
     if problems:
         raise InvalidArgumentError(problems)

@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+NUL_PROBLEM = "must not contain NUL characters"
 
 
 @dataclass(frozen=True, slots=True)
 class FieldViolation:
     field: str  # proto field path, e.g. "channels[1]" or "email_address"
     description: str
+
+
+def has_nul(value: object) -> bool:
+    """Whether a string, or any string key or value inside lists, tuples and
+    mappings (Struct data), holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    stack = [value]
+    while stack:  # not recursive: data may nest deeply
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
+def without_nul(
+    values: Iterable[tuple[str, object]], violations: Iterable[FieldViolation] = ()
+) -> list[FieldViolation]:
+    """PostgreSQL text cannot hold NUL, so no caller-supplied string may: one
+    violation for each (field path, value) in `values` whose value has a NUL
+    (see has_nul), followed by `violations` on the other fields (a value with a
+    NUL is reported for that alone, not also for what the NUL made it fail)."""
+    found = [FieldViolation(path, NUL_PROBLEM) for path, value in values if has_nul(value)]
+    named = {v.field for v in found}
+    return found + [v for v in violations if v.field not in named]
 
 
 class HeraldError(Exception):

@@ -15,14 +15,14 @@ from herald.core.addresses import (
     webhook_url_problem,
 )
 from herald.core.channel import Channel
-from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
 from herald.core.text import html_to_text
 
 MAX_SUBJECT = 998  # RFC 5322's line limit
 MAX_BODY = 1_000_000
 MAX_REQUEST_ID = 128
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all of a message's attachments together
-_CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+_CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")  # fullmatch
 
 
 class DispatchMode(enum.StrEnum):
@@ -121,6 +121,39 @@ class MessageRequest:
         """The content comes from a template, a message type or message_body."""
         return bool(self.template_id or self.message_type or self.message_body)
 
+    def __post_init__(self) -> None:
+        # Checked here, not in validate(): a request naming a user or a template
+        # is looked up in the store before it is validated, and a NUL there is a
+        # store error (PostgreSQL text cannot hold one), not INVALID_ARGUMENT.
+        if violations := without_nul(self.text_fields()):
+            raise InvalidArgumentError(violations)
+
+    def text_fields(self) -> list[tuple[str, object]]:
+        """The caller's strings that are stored or looked up as text, by request
+        field (template `data`: its values are rendered into the message)."""
+        found: list[tuple[str, object]] = [
+            (path, getattr(self, name))
+            for path, name in (
+                ("subject", "subject"),
+                ("body", "body"),
+                ("email_address", "email_address"),
+                ("phone_number", "phone_number"),
+                ("user_id", "user_id"),
+                ("push_token", "push_token"),
+                ("webhook_url", "webhook_url"),
+                ("request_id", "request_id"),
+                ("communication_template_id", "template_id"),
+                ("data", "data"),
+            )
+        ]
+        if self.message_body is not None:
+            found += [
+                ("message_body.subject", self.message_body.subject),
+                ("message_body.text", self.message_body.text),
+                ("message_body.html", self.message_body.html),
+            ]
+        return found
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedDelivery:
@@ -216,7 +249,7 @@ def check_attachments(
             bad(f"{where}.filename", "is required")
         elif any(c in name for c in "\r\n\0/\\") or len(name) > 255:
             bad(f"{where}.filename", "must be a plain file name of at most 255 characters")
-        if not _CONTENT_TYPE.match(attachment.content_type):
+        if not _CONTENT_TYPE.fullmatch(attachment.content_type):
             bad(f"{where}.content_type", "must be a MIME type such as application/pdf")
         total += len(attachment.content)
         if total > max_bytes:

@@ -25,6 +25,7 @@ from herald.core.errors import (
     FieldViolation,
     InvalidArgumentError,
     PreconditionViolation,
+    without_nul,
 )
 from herald.core.message import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -308,9 +309,31 @@ def validate(
                 "body_html",
                 f"is only for channels that render HTML (email, webhook), not {', '.join(plain)}",
             )
-    if violations:
-        raise InvalidArgumentError(violations)
+    if problems := without_nul(_text_fields(request), violations):
+        raise InvalidArgumentError(problems)
     return tuple(channels)
+
+
+def _text_fields(request: NotificationRequest) -> list[tuple[str, object]]:
+    """The caller's strings that are stored or looked up as text, by request field
+    (`data`: its values are rendered into the message). `to` and `recipients`
+    entries are screened one by one instead: a NUL there is a rejection."""
+    found: list[tuple[str, object]] = [
+        (name, getattr(request, name))
+        for name in (
+            "subject",
+            "body",
+            "body_html",
+            "request_id",
+            "message_title",
+            "message_content",
+            "template_id",
+            "data",
+        )
+    ]
+    found += [(f"clusters[{i}]", cluster) for i, cluster in enumerate(request.clusters)]
+    found += [(f"email_attachments[{i}]", n) for i, n in enumerate(request.email_attachments)]
+    return found
 
 
 def _check_content(request: NotificationRequest, bad: Callable[[str, str], None]) -> None:

@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from herald.core.channel import Channel
-from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
 from herald.core.message import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
     Attachment,
@@ -54,9 +54,10 @@ MAX_RENDER_SECONDS = 0.5
 _SIZED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _SIZED_FILTERS = frozenset({"center", "indent"})
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
+# Matched with fullmatch (re.match with `$` lets a trailing newline through).
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]*")
 # BCP 47, pragmatically: a 2-3 letter language and subtags of 1-8 letters or digits.
-_LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 MAX_LOCALE = 35
 _HUGE_NUMBER = re.compile(r"\d{7,}")  # a width or precision in a format string
 _LINE_BREAKS = re.compile(r"[\r\n]+")
@@ -157,7 +158,7 @@ def normalize_locale(tag: str) -> str:
 
 
 def locale_problem(tag: str) -> str | None:
-    if len(tag) > MAX_LOCALE or not _LOCALE.match(tag):
+    if len(tag) > MAX_LOCALE or not _LOCALE.fullmatch(tag):
         return 'must be a BCP 47 language tag such as "da" or "en-GB"'
     return None
 
@@ -367,7 +368,7 @@ def validate(
     def bad(path: str, description: str) -> None:
         violations.append(FieldViolation(f"{prefix}.{path}", description))
 
-    if len(template.id) > MAX_ID or not _ID.match(template.id):
+    if len(template.id) > MAX_ID or not _ID.fullmatch(template.id):
         bad(
             "id",
             f"must be 1-{MAX_ID} characters: letters, digits and . _ : @ -, "
@@ -393,8 +394,17 @@ def validate(
             bad(f"{where}.content", "at least one part is required")
         _check_content(variant.content, f"{where}.content", bad)
     check_attachments(template.attachments, max_attachment_bytes, bad)
-    if violations:
-        raise InvalidArgumentError(violations)
+    texts: list[tuple[str, object]] = [("id", template.id), ("display_name", template.display_name)]
+    texts += [(f"content.{part}", source) for part, source in template.content.parts().items()]
+    for index, variant in enumerate(template.variants):
+        texts.append((f"variants[{index}].locale", variant.locale))
+        texts += [
+            (f"variants[{index}].content.{part}", source)
+            for part, source in variant.content.parts().items()
+        ]
+    texts = [(f"{prefix}.{path}", value) for path, value in texts]
+    if problems := without_nul(texts, violations):
+        raise InvalidArgumentError(problems)
 
 
 def _check_content(content: TemplateContent, where: str, bad: Callable[[str, str], None]) -> None:
