@@ -282,9 +282,20 @@ async def stop(herald: Herald) -> None:
     await asyncio.sleep(herald.settings.shutdown_drain)
     if herald.inbox is not None:
         herald.inbox.close()  # inbox watch streams end rather than hold up the grace period
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + grace
+
+    async def api_then_dispatcher() -> None:
+        # The calls in flight may still store a send and start its deliveries
+        # (Dispatcher.run): the dispatcher hands leases back only once none can, so
+        # it waits for the server's stop (the calls done, or cancelled at the end of
+        # the grace period), then for its attempts until the same deadline.
+        herald.dispatcher.stop_claiming()
+        await herald.server.stop(grace)
+        await herald.dispatcher.stop(max(0.0, deadline - loop.time()))
+
     await asyncio.gather(
-        herald.server.stop(grace),
-        herald.dispatcher.stop(grace),
+        api_then_dispatcher(),
         *([herald.pool.stop(grace)] if herald.pool is not None else []),
     )
     if herald.listener is not None:

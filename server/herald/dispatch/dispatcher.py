@@ -125,6 +125,10 @@ def _unrecorded(delivery: Leased) -> DeliveryView:
     )
 
 
+async def _not_started(delivery: Leased) -> DeliveryView:
+    return _unrecorded(delivery)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -173,6 +177,7 @@ class Dispatcher:
         self._transactional_hooks: list[Callable[[], None]] = []
         self._elsewhere: dict[Lane, Callable[[], bool]] = {}
         self._stopping = False
+        self._stopped = False  # stop() is handing leases back, or has: start nothing
 
     async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
         """Claim due deliveries of `lanes` from the queue (and run what `run` is given)."""
@@ -223,6 +228,11 @@ class Dispatcher:
     def _start_attempt(
         self, delivery: Leased, content: Content, bulk: bool = False
     ) -> asyncio.Task[DeliveryView]:
+        if self._stopped:
+            # Too late: stop() has handed the leases back (or is about to), so nothing
+            # here may send or record; the delivery is claimed and sent elsewhere.
+            log.warning("attempt_after_stop", delivery_id=delivery.id)
+            return self._spawn(_not_started(delivery))
         self._running[delivery.id] = delivery.lease_expires_at
         return self._spawn(self._attempt(delivery, content), bulk)
 
@@ -385,14 +395,7 @@ class Dispatcher:
         outcome = self._outcome(delivery, delivery.attempts + 1, result, now)
         chain = []
         if delivery.fallback and outcome.state.final:
-            chain = self.queue.fallback_ops(
-                delivery.request_id,
-                delivery.position,
-                outcome.state is DeliveryState.DELIVERED,
-                self.owner,
-                now,
-                self.lease_seconds,
-            )
+            chain = self.queue.fallback_ops(outcome, delivery.position, now, self.lease_seconds)
         try:
             await self.queue.record(outcome, now, [*staged, *chain])
         except Exception as exc:
@@ -572,18 +575,34 @@ class Dispatcher:
 
     # -- shutdown -----------------------------------------------------------
 
-    async def stop(self, grace: float) -> None:
-        """Stop claiming, let in-flight deliveries finish within grace, hand back the rest."""
+    def stop_claiming(self) -> None:
+        """The first step of `stop`: claim nothing more. Attempts already running, and
+        any `run` or a fallback chain starts until `stop` ends, still go ahead."""
         self._stopping = True
         self._wake.set()
         self._slot_free.set()
         for loop_task in self._loops:
             loop_task.cancel()
+
+    async def stop(self, grace: float) -> None:
+        """Stop claiming, let in-flight deliveries finish within grace, hand back the rest.
+
+        Waits for every attempt running here until one deadline, including those
+        started meanwhile (a fallback chain's next step, a send RPC still in flight):
+        a lease is handed back only once nothing here runs on it any more. Attempts
+        still running at the deadline are cancelled (their deliveries are sent again
+        by whoever claims them). The caller stops whatever calls `run` first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        self.stop_claiming()
         await asyncio.gather(*self._loops, return_exceptions=True)
-        if self._inflight:
-            _, pending = await asyncio.wait(set(self._inflight), timeout=grace)
+        while self._inflight and (remaining := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._inflight), timeout=remaining)
+        while self._inflight:  # past the deadline (cancelled ones start nothing new)
+            pending = set(self._inflight)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        self._stopped = True
         released = await self.queue.release(self.owner, time.time())
         log.info("dispatcher_stopped", leases_released=released)

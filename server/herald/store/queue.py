@@ -225,22 +225,38 @@ class Queue:
         await self.writer.write(ops)
 
     def fallback_ops(
-        self,
-        request_id: str,
-        position: int,
-        delivered: bool,
-        owner: str,
-        now: float,
-        lease_seconds: float,
+        self, outcome: Outcome, position: int, now: float, lease_seconds: float
     ) -> list[Op]:
-        """After a fallback delivery's final outcome: skip the rest of the chain, or
-        lease the next delivery to `owner` so it runs next."""
+        """After a fallback delivery's final outcome (recorded at `now`, in the same
+        transaction, before these ops): skip the rest of the chain if it was delivered,
+        or lease the next delivery to the outcome's owner so it runs next.
+
+        Only if that record applied: a worker whose lease was taken over is fenced out
+        of recording, and must not move the chain on either (it would send the next
+        channel while the new holder may deliver this one). The step's UPDATE matches
+        only while the delivery holds exactly the outcome just recorded: its state,
+        its attempts, no lease, and updated_at = `now` (a float no other write shares)."""
+        if not outcome.state.final:
+            return []
+        recorded = (
+            sa.select(sa.literal(1))
+            .select_from(previous := deliveries.alias("recorded"))
+            .where(
+                previous.c.id == outcome.delivery_id,
+                previous.c.state == outcome.state.value,
+                previous.c.lease_owner.is_(None),
+                previous.c.attempts == outcome.attempts,
+                previous.c.updated_at == now,
+            )
+            .exists()
+        )
         later = sa.and_(
-            deliveries.c.request_id == request_id,
+            deliveries.c.request_id == outcome.request_id,
             QUEUED,
             deliveries.c.next_attempt_at == HELD,
+            recorded,
         )
-        if delivered:
+        if outcome.state is DeliveryState.DELIVERED:
             statement = (
                 deliveries.update()
                 .where(later, deliveries.c.position > position)
@@ -253,12 +269,13 @@ class Queue:
                 .values(
                     state=DeliveryState.SENDING.value,
                     next_attempt_at=now,
-                    lease_owner=owner,
+                    lease_owner=outcome.lease_owner,
                     lease_expires_at=now + lease_seconds,
                     updated_at=now,
                 )
             )
-        # Compiled per call (rare path), so it never shares an executemany group.
+        # Compiled per call (rare path), so it never shares an executemany group; the
+        # group commit runs it after the batch's records (groups keep first-seen order).
         return [(statement, {})]
 
     def inbox_op(self, row: dict[str, Any]) -> Op:
