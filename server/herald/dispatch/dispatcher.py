@@ -178,11 +178,39 @@ class Dispatcher:
         self._elsewhere: dict[Lane, Callable[[], bool]] = {}
         self._stopping = False
         self._stopped = False  # stop() is handing leases back, or has: start nothing
+        # The deliveries whose adapter call is under way here (monotonic start): a send
+        # may outlast a lease (an SMTP conversation is several timeouts long), so the
+        # keeper renews theirs while it runs.
+        self._sending: dict[str, float] = {}
+        self._keeper: asyncio.Task[None] | None = None
 
     async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
         """Claim due deliveries of `lanes` from the queue (and run what `run` is given)."""
         for lane in lanes:
             self._loops.append(asyncio.create_task(self._claim_loop(lane), name=f"claim-{lane}"))
+        if self._keeper is None:
+            self._keeper = asyncio.create_task(self._keep_sending_leases(), name="lease-keeper")
+
+    async def _keep_sending_leases(self) -> None:
+        """Every third of a lease, renew the leases of sends under way that have run for
+        that long (most sends end sooner, and cost this nothing)."""
+        period = self.lease_seconds / 3
+        while True:
+            await asyncio.sleep(period)
+            started_before = time.monotonic() - period
+            for delivery_id in [d for d, t in self._sending.items() if t <= started_before]:
+                now = time.time()
+                if self._running.get(delivery_id, 0.0) - now >= self.lease_seconds / 2:
+                    continue
+                try:
+                    kept = await self.queue.renew(delivery_id, self.owner, now, self.lease_seconds)
+                except Exception:
+                    log.exception("lease_renewal_failed", delivery_id=delivery_id)
+                    continue
+                if kept and delivery_id in self._running:
+                    self._running[delivery_id] = now + self.lease_seconds
+                elif not kept:
+                    log.warning("lease_lost_while_sending", delivery_id=delivery_id)
 
     def wake(self) -> None:
         """Work was queued: claim it now, here and wherever else `also_wake` says."""
@@ -336,7 +364,7 @@ class Dispatcher:
                 log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
                 return _unrecorded(delivery)
             else:
-                sending = time.monotonic()
+                sending = self._sending[delivery.id] = time.monotonic()
                 try:
                     result = await adapter.send(message)
                 except Exception as exc:  # an adapter bug must not lose the delivery
@@ -346,6 +374,8 @@ class Dispatcher:
                     result = DeliveryResult.transient_failure(
                         "INTERNAL_ERROR", f"adapter error: {type(exc).__name__}"
                     )
+                finally:
+                    self._sending.pop(delivery.id, None)
                 CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
         finally:
             if slots is not None:
@@ -604,5 +634,8 @@ class Dispatcher:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         self._stopped = True
+        if self._keeper is not None:
+            self._keeper.cancel()
+            await asyncio.gather(self._keeper, return_exceptions=True)
         released = await self.queue.release(self.owner, time.time())
         log.info("dispatcher_stopped", leases_released=released)
