@@ -99,10 +99,8 @@ def _late() -> DeliveryResult:
     )
 
 
-def _unrecorded(delivery: Leased) -> DeliveryView:
-    """Where an attempt that lost its lease leaves its delivery: still sending (under
-    another worker's lease); nothing recorded, nothing published."""
-    now = time.time()
+def _view(delivery: Leased, outcome: Outcome, now: float) -> DeliveryView:
+    """What watchers see of a delivery after `outcome`, as of `now`."""
     return DeliveryView(
         id=delivery.id,
         request_id=delivery.request_id,
@@ -110,19 +108,27 @@ def _unrecorded(delivery: Leased) -> DeliveryView:
         channel=delivery.channel,
         recipient=delivery.recipient,
         user_id=delivery.user_id,
-        state=DeliveryState.SENDING,
-        attempts=delivery.attempts,
-        error_code="",
-        error="",
-        permanent=False,
-        provider_message_id="",
-        sms_encoding="",
-        sms_segments=0,
+        state=outcome.state,
+        attempts=outcome.attempts,
+        error_code=outcome.error_code,
+        error=outcome.error,
+        permanent=outcome.permanent,
+        provider_message_id=outcome.provider_message_id,
+        sms_encoding=outcome.sms_encoding,
+        sms_segments=outcome.sms_segments,
         created_at=delivery.created_at,
         updated_at=now,
-        next_attempt_at=now,
-        completed_at=None,
+        next_attempt_at=outcome.next_attempt_at,
+        completed_at=outcome.completed_at,
     )
+
+
+def _unrecorded(delivery: Leased) -> DeliveryView:
+    """Where an attempt that lost its lease leaves its delivery: still sending (under
+    another worker's lease); nothing recorded, nothing published."""
+    now = time.time()
+    still = Outcome(delivery.id, "", DeliveryState.SENDING, delivery.attempts, now)
+    return _view(delivery, still, now)
 
 
 async def _not_started(delivery: Leased) -> DeliveryView:
@@ -199,17 +205,12 @@ class Dispatcher:
             await asyncio.sleep(period)
             started_before = time.monotonic() - period
             for delivery_id in [d for d, t in self._sending.items() if t <= started_before]:
-                now = time.time()
-                if self._running.get(delivery_id, 0.0) - now >= self.lease_seconds / 2:
-                    continue
                 try:
-                    kept = await self.queue.renew(delivery_id, self.owner, now, self.lease_seconds)
+                    kept = await self._hold_lease(delivery_id)
                 except Exception:
                     log.exception("lease_renewal_failed", delivery_id=delivery_id)
                     continue
-                if kept and delivery_id in self._running:
-                    self._running[delivery_id] = now + self.lease_seconds
-                elif not kept:
+                if not kept:
                     log.warning("lease_lost_while_sending", delivery_id=delivery_id)
 
     def wake(self) -> None:
@@ -358,7 +359,9 @@ class Dispatcher:
                 CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
             elif time.time() > delivery.deadline_at:  # it passed while the delivery waited
                 result = _late()
-            elif not await self._keep_lease(delivery):
+            # The time it waited for a slot or a token counts against the lease: the
+            # send runs under a whole one.
+            elif not await self._hold_lease(delivery.id, delivery.lease_expires_at):
                 # The lease ran out while the delivery waited for its turn, and another
                 # worker claimed the row: that attempt sends and records, not this one.
                 log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
@@ -402,18 +405,17 @@ class Dispatcher:
         )
         return await self._publish(delivery, content, recorded)
 
-    async def _keep_lease(self, delivery: Leased) -> bool:
+    async def _hold_lease(self, delivery_id: str, expires_at: float = 0.0) -> bool:
         """Whether this process still holds the delivery's lease, renewing it first if
-        less than half of it is left (the time it waited for a slot or a token counts
-        against it), so the send runs under a whole lease. No write while enough is left."""
+        less than half of it is left (`expires_at`: as claimed, when it is not running
+        here). No write while enough is left."""
         now = time.time()
-        expires = self._running.get(delivery.id, delivery.lease_expires_at)
-        if expires - now >= self.lease_seconds / 2:
+        if self._running.get(delivery_id, expires_at) - now >= self.lease_seconds / 2:
             return True
-        if not await self.queue.renew(delivery.id, self.owner, now, self.lease_seconds):
+        if not await self.queue.renew(delivery_id, self.owner, now, self.lease_seconds):
             return False
-        if delivery.id in self._running:
-            self._running[delivery.id] = now + self.lease_seconds
+        if delivery_id in self._running:
+            self._running[delivery_id] = now + self.lease_seconds
         return True
 
     async def _record(
@@ -446,26 +448,7 @@ class Dispatcher:
     ) -> DeliveryView:
         """Publish a recorded outcome to the watchers; schedule what follows it."""
         outcome, now = recorded.outcome, recorded.now
-        view = DeliveryView(
-            id=delivery.id,
-            request_id=delivery.request_id,
-            position=delivery.position,
-            channel=delivery.channel,
-            recipient=delivery.recipient,
-            user_id=delivery.user_id,
-            state=outcome.state,
-            attempts=outcome.attempts,
-            error_code=outcome.error_code,
-            error=outcome.error,
-            permanent=outcome.permanent,
-            provider_message_id=outcome.provider_message_id,
-            sms_encoding=outcome.sms_encoding,
-            sms_segments=outcome.sms_segments,
-            created_at=delivery.created_at,
-            updated_at=now,
-            next_attempt_at=outcome.next_attempt_at,
-            completed_at=outcome.completed_at,
-        )
+        view = _view(delivery, outcome, now)
         self.hub.publish(view)
         if outcome.state is DeliveryState.QUEUED:  # a retry is due then: claim it on time
             asyncio.get_running_loop().call_later(
