@@ -11,10 +11,8 @@ import ipaddress
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from herald.channels.webhook import WebhookChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
@@ -24,10 +22,7 @@ from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.hub import Hub
 from herald.dispatch.retry import RetryPolicy
-from herald.store.database import Database
 from herald.store.queue import HELD, Queue
-from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -48,12 +43,7 @@ class Rig:
 
 
 @pytest.fixture
-async def rig(database_url: str, receiver: WebhookReceiver) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    queue = Queue(db, writer)
+async def rig(queue: Queue, receiver: WebhookReceiver) -> AsyncIterator[Rig]:
     webhook = WebhookChannel(
         [WEBHOOK_SECRET],
         timeout=WEBHOOK_TIMEOUT,
@@ -67,18 +57,6 @@ async def rig(database_url: str, receiver: WebhookReceiver) -> AsyncIterator[Rig
     yield Rig(queue, dispatcher, receiver)
     await dispatcher.stop(1)
     await webhook.close()
-    await writer.close()
-    await db.close()
-
-
-async def stored(queue: Queue, request_id: str) -> list[Any]:
-    async with queue.db.engine.connect() as connection:
-        result = await connection.execute(
-            sa.select(deliveries)
-            .where(deliveries.c.request_id == request_id)
-            .order_by(deliveries.c.position)
-        )
-        return list(result.fetchall())
 
 
 async def final_views(updates: asyncio.Queue[DeliveryView], count: int) -> list[DeliveryView]:
@@ -117,7 +95,7 @@ async def test_queued_and_orphaned_deliveries_past_their_deadline_are_not_sent(
     assert {(v.state, v.error_code, v.permanent) for v in views} == {
         (DeliveryState.FAILED, "DELIVERY_DEADLINE_EXCEEDED", True)
     }
-    rows = await stored(rig.queue, request_id)
+    rows = await rig.queue.request_deliveries(request_id)
     assert [(r.state, r.error_code, r.permanent, r.lease_owner) for r in rows] == [
         ("failed", "DELIVERY_DEADLINE_EXCEEDED", True, None)
     ] * 2
@@ -161,7 +139,7 @@ async def test_a_fallback_step_leased_after_the_deadline_is_not_sent(rig: Rig) -
         "DELIVERY_DEADLINE_EXCEEDED",
         True,
     )
-    rows = await stored(rig.queue, request_id)
+    rows = await rig.queue.request_deliveries(request_id)
     assert [(r.state, r.error_code) for r in rows] == [
         ("failed", views[0].error_code),
         ("failed", "DELIVERY_DEADLINE_EXCEEDED"),

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from herald.channels.webhook import WebhookChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
@@ -24,10 +22,7 @@ from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.hub import Hub
 from herald.dispatch.retry import RetryPolicy
-from herald.store.database import Database
 from herald.store.queue import HELD, Outcome, Queue
-from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -39,17 +34,6 @@ OLD, NEW = "old-holder", "new-holder"
 LEASE = 30.0
 CONTENT = Content(subject="s", text="t")
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
-
-
-@pytest.fixture
-async def queue(database_url: str) -> AsyncIterator[Queue]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    yield Queue(db, writer)
-    await writer.close()
-    await db.close()
 
 
 async def chain(queue: Queue, holder: str, recipients: list[str], lease: float = 60.0) -> str:
@@ -76,20 +60,10 @@ async def chain(queue: Queue, holder: str, recipients: list[str], lease: float =
     return request_id
 
 
-async def stored(queue: Queue, request_id: str) -> list[Any]:
-    async with queue.db.engine.connect() as connection:
-        result = await connection.execute(
-            sa.select(deliveries)
-            .where(deliveries.c.request_id == request_id)
-            .order_by(deliveries.c.position)
-        )
-        return list(result.fetchall())
-
-
 async def record(queue: Queue, request_id: str, owner: str, delivered: bool) -> None:
     """`owner` records the first delivery's final outcome with the chain's step, as the
     dispatcher does."""
-    first = (await stored(queue, request_id))[0]
+    first = (await queue.request_deliveries(request_id))[0]
     now = time.time()
     outcome = Outcome(
         delivery_id=first.id,
@@ -112,7 +86,7 @@ def states(rows: list[Any]) -> list[tuple[str, str | None]]:
 async def test_the_lease_holders_failure_leases_the_next_channel_to_it(queue: Queue) -> None:
     request_id = await chain(queue, NEW, ["a", "b", "c"])
     await record(queue, request_id, NEW, delivered=False)
-    assert states(await stored(queue, request_id)) == [
+    assert states(await queue.request_deliveries(request_id)) == [
         ("failed", None),
         ("sending", NEW),
         ("queued", None),
@@ -122,12 +96,12 @@ async def test_the_lease_holders_failure_leases_the_next_channel_to_it(queue: Qu
 async def test_a_fenced_out_failure_leases_nothing(queue: Queue) -> None:
     request_id = await chain(queue, NEW, ["a", "b", "c"])
     await record(queue, request_id, OLD, delivered=False)
-    rows = await stored(queue, request_id)
+    rows = await queue.request_deliveries(request_id)
     assert states(rows) == [("sending", NEW), ("queued", None), ("queued", None)]
     assert rows[1].next_attempt_at == HELD  # still held: no claim runs it
     # The holder then delivers: the rest is skipped, no second channel goes out.
     await record(queue, request_id, NEW, delivered=True)
-    assert states(await stored(queue, request_id)) == [
+    assert states(await queue.request_deliveries(request_id)) == [
         ("delivered", None),
         ("skipped", None),
         ("skipped", None),
@@ -137,9 +111,15 @@ async def test_a_fenced_out_failure_leases_nothing(queue: Queue) -> None:
 async def test_a_fenced_out_success_skips_nothing(queue: Queue) -> None:
     request_id = await chain(queue, NEW, ["a", "b"])
     await record(queue, request_id, OLD, delivered=True)
-    assert states(await stored(queue, request_id)) == [("sending", NEW), ("queued", None)]
+    assert states(await queue.request_deliveries(request_id)) == [
+        ("sending", NEW),
+        ("queued", None),
+    ]
     await record(queue, request_id, NEW, delivered=False)
-    assert states(await stored(queue, request_id)) == [("failed", None), ("sending", NEW)]
+    assert states(await queue.request_deliveries(request_id)) == [
+        ("failed", None),
+        ("sending", NEW),
+    ]
 
 
 @pytest.mark.parametrize("old_first", [True, False])
@@ -149,7 +129,10 @@ async def test_both_outcomes_in_one_group_commit(queue: Queue, old_first: bool) 
     request_id = await chain(queue, NEW, ["a", "b"])
     writes = [record(queue, request_id, OLD, False), record(queue, request_id, NEW, True)]
     await asyncio.gather(*(writes if old_first else writes[::-1]))
-    assert states(await stored(queue, request_id)) == [("delivered", None), ("skipped", None)]
+    assert states(await queue.request_deliveries(request_id)) == [
+        ("delivered", None),
+        ("skipped", None),
+    ]
 
 
 async def test_a_replica_that_lost_its_lease_mid_send_does_not_send_the_next_channel(
@@ -176,19 +159,19 @@ async def test_a_replica_that_lost_its_lease_mid_send_does_not_send_the_next_cha
         request_id = await chain(
             queue, old.owner, [receiver.url("/delay/3.5"), receiver.url("/second")], lease=1.0
         )
-        first = (await stored(queue, request_id))[0]
+        first = (await queue.request_deliveries(request_id))[0]
         (attempt,) = old.run([Leased.from_row(first)], CONTENT)
         await asyncio.wait_for(receiver.arrived["/delay/3.5"].wait(), 5)
         await asyncio.sleep(max(0.0, first.lease_expires_at - time.time()) + 0.1)
         await new.start([Lane.TRANSACTIONAL])  # takes over the expired lease at once
         assert (await attempt).state is DeliveryState.FAILED  # timed out: fenced out
         for _ in range(200):  # the new holder's attempt answers 3.5 s after it began
-            if (await stored(queue, request_id))[0].state == "delivered":
+            if (await queue.request_deliveries(request_id))[0].state == "delivered":
                 break
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)  # a second channel on its way would arrive by now
         assert [r.path for r in receiver.received] == ["/delay/3.5", "/delay/3.5"]
-        rows = await stored(queue, request_id)
+        rows = await queue.request_deliveries(request_id)
         assert states(rows) == [("delivered", None), ("skipped", None)]
         assert rows[0].attempts == 1  # the new holder's attempt alone
     finally:

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-import sqlalchemy as sa
 from herald.channels.webhook import WebhookChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
@@ -22,10 +21,7 @@ from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.hub import Hub
 from herald.dispatch.retry import RetryPolicy
-from herald.store.database import Database
 from herald.store.queue import Queue
-from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -36,17 +32,6 @@ pytestmark = pytest.mark.backends("sqlite", "postgres")
 CONTENT = Content(subject="s", text="t")
 LEASE = 1.0
 ANSWER_AFTER = 3 * LEASE
-
-
-@pytest.fixture
-async def queue(database_url: str) -> AsyncIterator[Queue]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    yield Queue(db, writer)
-    await writer.close()
-    await db.close()
 
 
 @pytest.fixture
@@ -103,12 +88,5 @@ async def test_a_send_longer_than_its_lease_is_not_taken_over(
         f"/delay/{ANSWER_AFTER}": 1
     }
     assert taken_over == []
-    async with queue.db.engine.connect() as connection:
-        stored = (
-            await connection.execute(
-                sa.select(
-                    deliveries.c.state, deliveries.c.attempts, deliveries.c.lease_owner
-                ).where(deliveries.c.request_id == request_id)
-            )
-        ).fetchall()
-    assert [tuple(r) for r in stored] == [("delivered", 1, None)]
+    stored = await queue.request_deliveries(request_id)
+    assert [(r.state, r.attempts, r.lease_owner) for r in stored] == [("delivered", 1, None)]

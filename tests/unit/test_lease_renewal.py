@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 from herald.channels.webhook import WebhookChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
@@ -25,10 +24,7 @@ from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
 from herald.dispatch.retry import RetryPolicy
-from herald.store.database import Database
 from herald.store.queue import Queue
-from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -45,17 +41,6 @@ COUNT = 6
 class Replica:
     dispatcher: Dispatcher
     webhook: WebhookChannel
-
-
-@pytest.fixture
-async def queue(database_url: str) -> AsyncIterator[Queue]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    yield Queue(db, writer)
-    await writer.close()
-    await db.close()
 
 
 @pytest.fixture
@@ -145,12 +130,7 @@ async def test_an_attempt_that_lost_its_lease_while_waiting_neither_sends_nor_re
     assert {v.id for v in views if v.state is DeliveryState.SENDING} == taken
     assert {v.id for v in recorded["slow"]}.isdisjoint(taken)
     assert len(recorded["slow"]) + len(taken) == COUNT
-    async with queue.db.engine.connect() as connection:
-        stored = (
-            await connection.execute(
-                sa.select(
-                    deliveries.c.state, deliveries.c.attempts, deliveries.c.lease_owner
-                ).where(deliveries.c.request_id == request_id)
-            )
-        ).fetchall()
-    assert [tuple(r) for r in stored] == [("delivered", 1, None)] * COUNT
+    stored = await queue.request_deliveries(request_id)
+    assert [(r.state, r.attempts, r.lease_owner) for r in stored] == [
+        ("delivered", 1, None)
+    ] * COUNT

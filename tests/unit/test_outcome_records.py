@@ -7,34 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.ids import new_id
-from herald.store.database import Database
 from herald.store.queue import Outcome, Queue
 from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ME, OTHER = "replica-me", "replica-other"
-
-
-@pytest.fixture
-async def queue(database_url: str) -> AsyncIterator[Queue]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    yield Queue(db, writer)
-    await writer.close()
-    await db.close()
 
 
 async def leased(queue: Queue, owners: list[str | None]) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from herald.channels.webhook import WebhookChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
@@ -24,10 +23,7 @@ from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.hub import Hub
 from herald.dispatch.retry import RetryPolicy
-from herald.store.database import Database
 from herald.store.queue import HELD, Queue
-from herald.store.schema import deliveries
-from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -47,12 +43,7 @@ class Rig:
 
 
 @pytest.fixture
-async def rig(database_url: str, receiver: WebhookReceiver) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    queue = Queue(db, writer)
+async def rig(queue: Queue, receiver: WebhookReceiver) -> AsyncIterator[Rig]:
     webhook = WebhookChannel([WEBHOOK_SECRET], timeout=20, allow=LOOPBACK, allow_public=False)
     await webhook.start()
     dispatcher = Dispatcher(
@@ -61,8 +52,6 @@ async def rig(database_url: str, receiver: WebhookReceiver) -> AsyncIterator[Rig
     yield Rig(queue, dispatcher, receiver)
     await dispatcher.stop(1)
     await webhook.close()
-    await writer.close()
-    await db.close()
 
 
 async def store(rig: Rig, urls: list[str], fallback: bool = False) -> list[dict[str, Any]]:
@@ -90,13 +79,8 @@ async def store(rig: Rig, urls: list[str], fallback: bool = False) -> list[dict[
 
 
 async def stored(queue: Queue, request_id: str) -> list[tuple[str, str | None, int]]:
-    async with queue.db.engine.connect() as connection:
-        result = await connection.execute(
-            sa.select(deliveries.c.state, deliveries.c.lease_owner, deliveries.c.attempts)
-            .where(deliveries.c.request_id == request_id)
-            .order_by(deliveries.c.position)
-        )
-        return [tuple(row) for row in result]
+    rows = await queue.request_deliveries(request_id)
+    return [(row.state, row.lease_owner, row.attempts) for row in rows]
 
 
 async def test_a_fallback_step_started_during_stop_is_recorded_before_leases_go_back(
