@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from herald.channels.base import AttachmentData
+from herald.channels.base import AttachmentData, DeliveryResult
 from herald.channels.email import EmailChannel, from_settings, message_id_for
 from herald.channels.smtp_pool import SmtpUrlError, parse_smtp_url
 from herald.config import Settings
@@ -28,6 +28,19 @@ def adapter(*urls: str, timeout: float = 5.0, pool_size: int = 2) -> EmailChanne
         timeout=timeout,
         pool_size=pool_size,
     )
+
+
+async def alone_then_with_backup(
+    first: str, backup: str, recipient: str
+) -> tuple[DeliveryResult, DeliveryResult]:
+    """The same message through relay `first` alone, then through `first` with `backup`
+    after it."""
+    results = []
+    for urls in ([first], [first, backup]):
+        channel = adapter(*urls)
+        results.append(await channel.send(outbound(Channel.EMAIL, recipient)))
+        await channel.close()
+    return results[0], results[1]
 
 
 def url(peer: SmtpPeer, scheme: str = "smtp", auth: str = "", query: str = "") -> str:
@@ -387,12 +400,7 @@ async def test_a_temporary_auth_failure_is_transient_and_the_next_relay_takes_th
     ).start()
     auth = url(busy, auth="user:pw@", query=f"starttls=true&cafile={certificate.certfile}")
     try:
-        alone = adapter(auth)
-        deferred = await alone.send(outbound(Channel.EMAIL, "lena@example.com"))
-        await alone.close()
-        with_backup = adapter(auth, url(smtp_peer))
-        delivered = await with_backup.send(outbound(Channel.EMAIL, "lena@example.com"))
-        await with_backup.close()
+        deferred, delivered = await alone_then_with_backup(auth, url(smtp_peer), "lena@example.com")
     finally:
         await busy.close()
     assert (deferred.ok, deferred.permanent, deferred.error_code) == (
@@ -419,12 +427,9 @@ async def test_a_relay_refusing_this_client_hands_the_message_to_the_next(
 ) -> None:
     refuser = await SmtpPeer(**refusing).start()  # type: ignore[arg-type]
     try:
-        alone = adapter(url(refuser))
-        refused = await alone.send(outbound(Channel.EMAIL, "milo@example.com"))
-        await alone.close()
-        with_backup = adapter(url(refuser), url(smtp_peer))
-        delivered = await with_backup.send(outbound(Channel.EMAIL, "milo@example.com"))
-        await with_backup.close()
+        refused, delivered = await alone_then_with_backup(
+            url(refuser), url(smtp_peer), "milo@example.com"
+        )
     finally:
         await refuser.close()
     assert (refused.ok, refused.permanent, refused.error_code) == (False, permanent, code)
@@ -451,12 +456,9 @@ async def test_a_non_ascii_mailbox_goes_out_with_smtputf8_or_to_a_relay_that_has
 ) -> None:
     ascii_only = await SmtpPeer(smtputf8=False).start()
     try:
-        alone = adapter(url(ascii_only))
-        refused = await alone.send(outbound(Channel.EMAIL, "josé@example.com"))
-        await alone.close()
-        with_backup = adapter(url(ascii_only), url(smtp_peer))
-        delivered = await with_backup.send(outbound(Channel.EMAIL, "josé@example.com"))
-        await with_backup.close()
+        refused, delivered = await alone_then_with_backup(
+            url(ascii_only), url(smtp_peer), "josé@example.com"
+        )
     finally:
         await ascii_only.close()
 
