@@ -7,10 +7,9 @@ from typing import Any, TypeAlias
 
 from herald.api.convert import timestamp
 from herald.api.errors import unary
-from herald.api.pagination import decode_token, encode_token, page_size
+from herald.api.pagination import bad_token, decode_key, encode_token, page_size
 from herald.auth.caller import current
 from herald.core import directory
-from herald.core.errors import FieldViolation, InvalidArgumentError
 from herald.store.directory import Directory, cluster_not_found, user_not_found
 from herald.v1 import directory_pb2, directory_pb2_grpc
 
@@ -59,23 +58,14 @@ def cluster_to_proto(cluster: directory.Cluster) -> directory_pb2.Cluster:
     )
 
 
-def _bad_token() -> InvalidArgumentError:
-    return InvalidArgumentError(
-        [FieldViolation("page_token", "is not a token this listing returned")]
-    )
-
-
 def _after(listing: str, token: str, scope: str | None = None) -> str | None:
     """The last id a page token carries; `scope` (a cluster id) must match the
     one the token was issued for."""
-    key = decode_token(listing, token)
+    key = decode_key(listing, token, (str,) if scope is None else (str, str))
     if key is None:
         return None
-    expected = 1 if scope is None else 2
-    if len(key) != expected or not all(isinstance(part, str) for part in key):
-        raise _bad_token()
     if scope is not None and key[0] != scope:
-        raise _bad_token()
+        raise bad_token()
     return str(key[-1])
 
 

@@ -21,6 +21,13 @@ def page_size(requested: int) -> int:
     return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
+def bad_token() -> InvalidArgumentError:
+    """A page token this listing did not return (foreign, forged or of another shape)."""
+    return InvalidArgumentError(
+        [FieldViolation("page_token", "is not a token this listing returned")]
+    )
+
+
 def encode_token(listing: str, last_key: list[Any]) -> str:
     """A token for the page after `last_key` in the listing named `listing`."""
     raw = json.dumps([listing, last_key], separators=(",", ":")).encode()
@@ -38,9 +45,7 @@ def decode_token(listing: str, token: str) -> list[Any] | None:
     except (binascii.Error, ValueError, TypeError):
         kind, last_key = None, None
     if kind != listing or not isinstance(last_key, list):
-        raise InvalidArgumentError(
-            [FieldViolation("page_token", "is not a token this listing returned")]
-        )
+        raise bad_token()
     return last_key
 
 
@@ -56,7 +61,5 @@ def decode_key(
         isinstance(part, kind) and not isinstance(part, bool)
         for part, kind in zip(key, shape, strict=True)
     ):
-        raise InvalidArgumentError(
-            [FieldViolation("page_token", "is not a token this listing returned")]
-        )
+        raise bad_token()
     return key
