@@ -14,12 +14,11 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/herald-dispatch/herald/gateway/heraldv1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
-
-	// ErrorInfo, BadRequest, RetryInfo, ... resolve when error details are rendered.
-	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
 )
 
 // MaxBodyBytes is the largest request body accepted (the server's default largest message).
@@ -40,6 +39,7 @@ func New(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 		runtime.WithForwardResponseOption(forwardResponse),
 		runtime.WithForwardResponseRewriter(rewriteResponse),
 		runtime.WithHealthzEndpoint(grpc_health_v1.NewHealthClient(conn)),
+		runtime.WithMiddlewares(requireCredentials),
 	)
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		heraldv1.RegisterDeliveryServiceHandler,
@@ -56,6 +56,26 @@ func New(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 		return nil, err
 	}
 	return http.MaxBytesHandler(mux, MaxBodyBytes), nil
+}
+
+// openPaths are served without credentials: the backend's health and the API's description.
+var openPaths = map[string]bool{"/healthz": true, "/openapi.json": true}
+
+// requireCredentials answers 401 for an API call without an Authorization header rather
+// than pass it on without one: with mutual TLS to the server, a call without credentials
+// would be served as the gateway's own certificate, so an anonymous HTTP client would get
+// whatever that certificate is allowed.
+func requireCredentials(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if openPaths[r.URL.Path] || r.Header.Get("Authorization") != "" {
+			next(w, r, params)
+			return
+		}
+		st, _ := status.New(codes.Unauthenticated,
+			"this method needs credentials: Authorization: Bearer <token or API key>",
+		).WithDetails(&errdetails.ErrorInfo{Reason: "CREDENTIALS_MISSING", Domain: "herald"})
+		handleError(r.Context(), nil, nil, w, r, st.Err())
+	}
 }
 
 func serveOpenAPI(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
