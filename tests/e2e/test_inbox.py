@@ -5,12 +5,14 @@ marked and watched."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import pytest
+from herald.dispatch.inbox import OVERLAP_SECONDS
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
 
 from tests.support.auth import authenticated_channel
@@ -313,6 +315,37 @@ async def test_inbox_watch_sees_a_mark_read(
         event = await next_event(call)
         assert (event.message_updated.id, event.message_updated.state) == (first, ARCHIVED)
         assert event.unread_count == 1
+    finally:
+        call.cancel()
+
+
+@pytest.mark.backends("sqlite")
+async def test_inbox_watch_sees_a_mark_that_waited_for_the_write_lock(
+    server: ServerProcess,
+    inbox: inbox_pb2_grpc.InboxServiceStub,
+    delivery: delivery_pb2_grpc.DeliveryServiceStub,
+) -> None:
+    """A mark that waits longer than the watch's overlap for SQLite's write lock is
+    still seen: its time is taken when it writes, not when it was asked for."""
+    user = new_user()
+    sent = await send(delivery, user, "one")
+    call = inbox.WatchInbox(inbox_pb2.WatchInboxRequest(user_id=user))
+    try:
+        assert (await next_event(call)).unread_count == 1
+        holder = sqlite3.connect(server.data_dir / "herald.db", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            marking = asyncio.ensure_future(mark(inbox, user, [sent], READ))
+            await asyncio.sleep(OVERLAP_SECONDS + 2)
+            assert not marking.done()
+            holder.execute("COMMIT")
+        finally:
+            holder.close()
+        assert (await marking).updated_count == 1
+        event = await next_event(call)
+        assert event.WhichOneof("event") == "message_updated"
+        assert (event.message_updated.id, event.message_updated.state) == (sent, READ)
+        assert event.unread_count == 0
     finally:
         call.cancel()
 

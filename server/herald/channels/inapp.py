@@ -10,7 +10,6 @@ caller that only knows the ChannelAdapter Protocol.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 
 from herald.channels.base import DeliveryResult, OutboundMessage
@@ -34,7 +33,8 @@ class InAppChannel:
     @staticmethod
     def inbox_row(message: OutboundMessage) -> dict[str, object]:
         # The inbox message takes the delivery's id: a redelivery after a crash
-        # adds no second message.
+        # adds no second message. Its created_at is the store's, taken as the row is
+        # written (Queue.inbox_op).
         return {
             "id": message.delivery_id,
             "user_id": message.recipient,
@@ -44,7 +44,6 @@ class InAppChannel:
             "body": message.text,
             "data": json.dumps(dict(message.data)).encode() if message.data else b"{}",
             "state": "unread",
-            "created_at": time.time(),
             "read_at": None,
         }
 

@@ -3,13 +3,14 @@ and changes it. Rows are written by the In-App channel (through group commit);
 this module lists them, counts the unread, marks them and finds recent changes.
 
 States are the strings "unread", "read" and "archived". Times are float epoch
-seconds; `updated_at` is set by a mark that changed the state (NULL before).
+seconds, read by the database as it writes the row (schema.statement_clock), so a
+write that waited for a lock carries the time it was made, not the time it was asked
+for; `updated_at` is set by a mark that changed the state (NULL before).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 
 from herald.store.database import Database
 from herald.store.schema import inbox_messages as t
+from herald.store.schema import statement_clock
 
 UNREAD, READ, ARCHIVED = "unread", "read", "archived"
 STATES = (UNREAD, READ, ARCHIVED)
@@ -139,7 +141,7 @@ class InboxStore:
         if state not in STATES:
             raise ValueError(state)
         wanted = list(dict.fromkeys(ids))
-        now = time.time()
+        now = statement_clock(self.db.is_sqlite)
         values: dict[str, Any] = {"state": state, "updated_at": now}
         if state == READ:
             values["read_at"] = now
@@ -151,9 +153,15 @@ class InboxStore:
             try:
                 # The write first: on SQLite a transaction that reads and then
                 # writes can fail to upgrade its lock; one that writes first waits.
-                await connection.execute(
-                    sa.update(t).where(*mine, t.c.state != state).values(**values)
-                )
+                changed = [
+                    r.id
+                    for r in await connection.execute(
+                        sa.update(t)
+                        .where(*mine, t.c.state != state)
+                        .values(**values)
+                        .returning(t.c.id)
+                    )
+                ]
                 found = {r.id for r in await connection.execute(sa.select(t.c.id).where(*mine))}
                 missing = [i for i in wanted if i not in found]
                 if missing:
@@ -162,7 +170,7 @@ class InboxStore:
                 updated = [
                     InboxRow.from_row(r)
                     for r in await connection.execute(
-                        sa.select(t).where(*mine, t.c.updated_at == now).order_by(t.c.id)
+                        sa.select(t).where(*mine, t.c.id.in_(changed)).order_by(t.c.id)
                     )
                 ]
                 unread = int((await connection.execute(_unread(brand_id, user_id))).scalar_one())

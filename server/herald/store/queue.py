@@ -14,7 +14,14 @@ from herald.core.channel import DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
-from herald.store.schema import LEASED, QUEUED, deliveries, inbox_messages, requests
+from herald.store.schema import (
+    LEASED,
+    QUEUED,
+    deliveries,
+    inbox_messages,
+    requests,
+    statement_clock,
+)
 from herald.store.writer import NOTIFY, GroupCommitWriter, Op
 
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
@@ -103,7 +110,9 @@ class Queue:
         self._insert_request = requests.insert()
         self._insert_delivery = deliveries.insert()
         insert_inbox = (sqlite.insert if db.is_sqlite else postgresql.insert)(inbox_messages)
-        self._insert_inbox = insert_inbox.on_conflict_do_nothing(index_elements=["delivery_id"])
+        self._insert_inbox = insert_inbox.values(
+            created_at=statement_clock(db.is_sqlite)
+        ).on_conflict_do_nothing(index_elements=["delivery_id"])
         # Only the lease holder may record an outcome (fencing): a worker whose
         # lease expired and was taken over must not overwrite the new holder.
         self._record = (

@@ -67,6 +67,18 @@ def _state_is(state: DeliveryState) -> sa.ColumnElement[bool]:
 
 QUEUED = _state_is(DeliveryState.QUEUED)
 LEASED = _state_is(DeliveryState.SENDING)
+
+
+def statement_clock(is_sqlite: bool) -> sa.ColumnElement[float]:
+    """The time a statement runs, in float epoch seconds, read by the database inside the
+    write transaction (after SQLite's write lock is held). A time taken in Python before
+    the write waits for a lock or a group commit can be seconds older than the commit, and
+    WatchInbox reads changes by these times."""
+    if is_sqlite:
+        return sa.literal_column("((julianday('now') - 2440587.5) * 86400.0)", sa.Float)
+    return sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
+
+
 # The claim queries (queue.py): queued rows by lane and due time, and leases by expiry.
 # Partial, so each holds only the rows it serves: finished deliveries, almost all of the
 # table, are in neither, and the update recording an outcome writes no entry in either.
