@@ -4,13 +4,22 @@ clusters and their members, AIP-158 pages, and every refusal changing nothing.""
 from __future__ import annotations
 
 import asyncio
+import secrets
+import string
 import uuid
 
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
+from herald.v1 import (
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+    directory_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
+)
 from herald.v1 import directory_pb2 as D
-from herald.v1 import directory_pb2_grpc
 
 from tests.support.db import query
 from tests.support.server import ServerProcess
@@ -155,6 +164,10 @@ async def test_every_bad_contact_point_is_a_field_violation_and_nothing_is_store
         ("webhook_url", "https://user:pw@example.com/", "user.webhook_url"),
         ("locale", "en_GB", "user.locale"),
         ("time_zone", "CEST+2", "user.time_zone"),
+        # Files in the zone database that are not zones.
+        ("time_zone", "localtime", "user.time_zone"),
+        ("time_zone", "Factory", "user.time_zone"),
+        ("push_tokens", ["t" * 1025], "user.push_tokens[0]"),
         ("display_name", "Ada\x00", "user.display_name"),
         ("id", "has space", "user.id"),
         ("id", "", "user.id"),
@@ -379,6 +392,47 @@ async def test_delete_removes_the_user_their_push_tokens_and_memberships(
     members = await stub.ListClusterMembers(D.ListClusterMembersRequest(cluster_id=cluster_id))
     assert [u.id for u in members.users] == [stays]
     assert query(server, "SELECT user_id FROM cluster_members WHERE user_id = ?", gone) == []
+
+
+async def test_the_longest_push_token_is_stored(
+    stub: directory_pb2_grpc.DirectoryServiceStub,
+) -> None:
+    """On PostgreSQL a token is part of two B-tree keys, whose entries are at most 2704
+    bytes: the longest token accepted must fit with the longest brand and user ids."""
+    alphabet = string.ascii_letters + string.digits + "_:-."
+    longest = "".join(secrets.choice(alphabet) for _ in range(1024))
+    user_id = f"{tag()}-" + "é" * 190
+    await create_user(stub, user_id, push_tokens=[longest])
+    got = (await stub.GetUser(D.GetUserRequest(id=user_id))).user
+    assert list(got.push_tokens) == [longest]
+
+
+async def test_deleting_a_user_empties_their_inbox(
+    stub: directory_pb2_grpc.DirectoryServiceStub, channel: grpc.aio.Channel
+) -> None:
+    """A user created again with the id of a deleted one does not see the old messages."""
+    user_id, other = f"inbox-{tag()}", f"inbox-{tag()}"
+    delivery = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    inbox = inbox_pb2_grpc.InboxServiceStub(channel)
+    for recipient in (user_id, other):
+        await create_user(stub, recipient)
+        sent = await delivery.SendMessage(
+            delivery_pb2.SendMessageRequest(
+                subject="for the first holder of this id",
+                body="b",
+                channels=[common_pb2.CHANNEL_IN_APP],
+                user_id=recipient,
+            )
+        )
+        assert sent.results[0].success
+
+    await stub.DeleteUser(D.DeleteUserRequest(id=user_id))
+    await create_user(stub, user_id)
+
+    listed = await inbox.ListInboxMessages(inbox_pb2.ListInboxMessagesRequest(user_id=user_id))
+    assert (list(listed.messages), listed.unread_count) == ([], 0)
+    kept = await inbox.ListInboxMessages(inbox_pb2.ListInboxMessagesRequest(user_id=other))
+    assert len(kept.messages) == 1
 
 
 async def test_list_users_pages_through_everyone_once_in_id_order(

@@ -240,13 +240,20 @@ async def test_read_bad_input_is_invalid_argument(
         await listed(inbox, user, page_token=token, unread_only=True)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
-    for rpc in (
-        inbox.GetUnreadCount(inbox_pb2.GetUnreadCountRequest(), timeout=WAIT),
-        next_event(inbox.WatchInbox(inbox_pb2.WatchInboxRequest(), timeout=WAIT)),
-    ):
-        with pytest.raises(grpc.aio.AioRpcError) as caught:
-            await rpc
-        assert rich_error(caught.value).violations.keys() == {"user_id"}
+    for user_id in ("", "has space", "tab\there", "x" * 201):
+        for rpc in (
+            inbox.ListInboxMessages(
+                inbox_pb2.ListInboxMessagesRequest(user_id=user_id), timeout=WAIT
+            ),
+            inbox.GetUnreadCount(inbox_pb2.GetUnreadCountRequest(user_id=user_id), timeout=WAIT),
+            next_event(
+                inbox.WatchInbox(inbox_pb2.WatchInboxRequest(user_id=user_id), timeout=WAIT)
+            ),
+            mark(inbox, user_id, ["x"], READ),
+        ):
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await rpc
+            assert rich_error(caught.value).violations.keys() == {"user_id"}, user_id
 
 
 async def test_inbox_watch_receives_a_message_sent_after_it_connected(

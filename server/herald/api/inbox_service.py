@@ -10,6 +10,7 @@ from herald.api import pagination
 from herald.api.convert import timestamp
 from herald.api.errors import streaming, unary
 from herald.auth.caller import current
+from herald.core import directory
 from herald.core.errors import FieldViolation, InvalidArgumentError, NotFoundError
 from herald.dispatch.inbox import Change, Inbox
 from herald.store import inbox as store
@@ -20,7 +21,6 @@ from herald.v1 import inbox_pb2, inbox_pb2_grpc
 Context: TypeAlias = Any
 
 RESOURCE_TYPE = "herald.v1.InboxMessage"
-MAX_USER_ID = 200  # inbox_messages.user_id
 MAX_MARK_IDS = 1000
 
 _STATES = {
@@ -32,12 +32,10 @@ _STATE_NAMES = {value: name for name, value in _STATES.items()}
 
 
 def _user_id(user_id: str) -> str:
-    if not user_id:
-        raise InvalidArgumentError([FieldViolation("user_id", "is required")])
-    if len(user_id) > MAX_USER_ID:
-        raise InvalidArgumentError(
-            [FieldViolation("user_id", f"must be at most {MAX_USER_ID} characters")]
-        )
+    """A user id an inbox can have: what SendMessage and the directory accept."""
+    problem = directory.id_problem(user_id)
+    if problem:
+        raise InvalidArgumentError([FieldViolation("user_id", problem)])
     return user_id
 
 
@@ -95,12 +93,9 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
         self, request: inbox_pb2.MarkInboxMessagesRequest, context: Context
     ) -> inbox_pb2.MarkInboxMessagesResponse:
         violations = []
-        if not request.user_id:
-            violations.append(FieldViolation("user_id", "is required"))
-        elif len(request.user_id) > MAX_USER_ID:
-            violations.append(
-                FieldViolation("user_id", f"must be at most {MAX_USER_ID} characters")
-            )
+        problem = directory.id_problem(request.user_id)
+        if problem:
+            violations.append(FieldViolation("user_id", problem))
         if not request.message_ids:
             violations.append(FieldViolation("message_ids", "at least one is required"))
         elif len(request.message_ids) > MAX_MARK_IDS:

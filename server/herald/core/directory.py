@@ -77,9 +77,14 @@ class UserPatch:
     fields: frozenset[str] = field(default_factory=frozenset)
 
 
+# In the zone database's directory but not zones: this host's own setting and tzdata's
+# placeholder for "no zone configured".
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - _NOT_ZONES
 
 
 def locale_problem(locale: str) -> str | None:

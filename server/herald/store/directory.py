@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from herald.core.directory import Cluster, User, UserPatch
 from herald.core.errors import AlreadyExistsError, NotFoundError
 from herald.store.database import Database
-from herald.store.schema import cluster_members, clusters, user_push_tokens, users
+from herald.store.schema import cluster_members, clusters, inbox_messages, user_push_tokens, users
 
 USER_TYPE = "herald.v1.User"
 CLUSTER_TYPE = "herald.v1.Cluster"
@@ -157,13 +157,20 @@ class Directory:
             return await self._load_user(connection, brand_id, user.id)
 
     async def delete_user(self, brand_id: str, user_id: str) -> None:
-        """Its push tokens and cluster memberships go with it (ON DELETE CASCADE)."""
+        """Its push tokens and cluster memberships go with it (ON DELETE CASCADE), and so
+        do its In-App inbox messages: a user created again with the same id starts with
+        an empty inbox."""
         async with self._begin() as connection:
             result = await connection.execute(
                 users.delete().where(users.c.brand_id == brand_id, users.c.id == user_id)
             )
             if result.rowcount == 0:
                 raise user_not_found(user_id)
+            await connection.execute(
+                inbox_messages.delete().where(
+                    inbox_messages.c.brand_id == brand_id, inbox_messages.c.user_id == user_id
+                )
+            )
 
     async def list_users(
         self, brand_id: str, limit: int, after: str | None
