@@ -223,6 +223,13 @@ async def test_nobody_accepted_is_failed_precondition_and_nothing_is_stored(
             {"body_html"},
         ),
         ({}, {"subject", "body", "to"}),
+        # Over ten times HERALD_MAX_RECIPIENTS (50) is refused whole, not answered with
+        # 450 max_recipients_exceeded rejections.
+        ({"to": [f"r{i}@example.com" for i in range(501)], "subject": "s", "body": "b"}, {"to"}),
+        (
+            {"recipients": [f"u{i}" for i in range(501)], "subject": "s", "body": "b"},
+            {"recipients"},
+        ),
     ],
 )
 async def test_bad_input_is_invalid_argument_and_nothing_is_stored(
