@@ -108,6 +108,61 @@ async def test_a_caller_reaches_themselves_their_group_and_allowed_domains(
     assert outcome(reply) == ([f"bob-{brand}"], [(f"carol-{brand}", NOT_ALLOWED)])
 
 
+async def test_seed_001_recipients_pass_by_user_id_or_by_the_contact_point_used(
+    server: ServerProcess,
+) -> None:
+    """With `recipients`, a group member passes on every channel by their user id
+    (exactly as spelt, capitals and all); anyone else passes only where the contact
+    point Herald sends to does: on Email, an address at an allowed domain."""
+    brand = f"brand-{tag()}"
+    alice, bob, erin, dave = (f"{name}-{brand}" for name in ("alice", "Bob", "erin", "dave"))
+    async with authenticated_channel(server.target, token(brand=brand)) as channel:
+        directory = directory_pb2_grpc.DirectoryServiceStub(channel)
+        for user_id, email in [
+            (alice, f"alice-{tag()}@corp.example.com"),
+            (bob, f"bob-{tag()}@corp.example.com"),
+            (erin, f"erin-{tag()}@partner.example.org"),
+            (dave, f"dave-{tag()}@elsewhere.example.net"),
+        ]:
+            await directory.CreateUser(
+                directory_pb2.CreateUserRequest(user=directory_pb2.User(id=user_id, email=email)),
+                timeout=10,
+            )
+        cluster = f"team-{tag()}"
+        await directory.CreateCluster(
+            directory_pb2.CreateClusterRequest(
+                cluster=directory_pb2.Cluster(id=cluster, display_name="Team")
+            ),
+            timeout=10,
+        )
+        await directory.AddClusterMembers(
+            directory_pb2.AddClusterMembersRequest(cluster_id=cluster, user_ids=[alice, bob]),
+            timeout=10,
+        )
+    async with authenticated_channel(
+        server.target, token(alice, roles=("creator",), brand=brand)
+    ) as channel:
+        reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
+            delivery_pb2.SendNotificationRequest(
+                channels=[EMAIL, IN_APP],
+                recipients=[bob, erin, dave],
+                subject="Launch deck",
+                body="Ready for review",
+            ),
+            timeout=10,
+        )
+    accepted = {a.channel: list(a.recipients) for a in reply.accepted_recipients}
+    rejected = {
+        r.channel: [(x.recipient, x.reason) for x in r.rejected] for r in reply.rejected_recipients
+    }
+    assert accepted == {EMAIL: [bob, erin], IN_APP: [bob]}
+    # The allowed domain is an email rule: erin's user id is not in alice's groups.
+    assert rejected == {
+        EMAIL: [(dave, NOT_ALLOWED)],
+        IN_APP: [(erin, NOT_ALLOWED), (dave, NOT_ALLOWED)],
+    }
+
+
 async def test_nobody_allowed_is_failed_precondition_with_the_reasons(
     server: ServerProcess,
 ) -> None:

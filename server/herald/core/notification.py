@@ -437,7 +437,9 @@ def screen(
                 if rejection is not None:
                     rejected.append(rejection)
                     continue
-                refusal = _known(user_id, known) or policy.refuse(caller, channel, user_id)
+                refusal = _known(user_id, known) or _refuse_person(
+                    policy, caller, channel, known[user_id]
+                )
                 if refusal is not None:
                     rejected.append(refusal)
                 elif points := _contact(channel, known[user_id], screening.failures):
@@ -545,6 +547,22 @@ def _known(user_id: str, directory: Mapping[str, User]) -> Rejection | None:
     if user_id in directory:
         return None
     return Rejection(user_id, Reason.UNKNOWN_USER, "no such user in the directory")
+
+
+def _refuse_person(
+    policy: RecipientPolicy, caller: str, channel: Channel, user: User
+) -> Rejection | None:
+    """A directory user passes if their user id does, or if every contact point
+    Herald would send to on `channel` does (an email address at an allowed domain).
+    The id is asked about as an In-App recipient, which is a user id, so it is
+    compared exactly as spelt rather than as an email address."""
+    refusal = policy.refuse(caller, Channel.IN_APP, user.id)
+    if refusal is None:
+        return None
+    points = CONTACT_POINTS[channel][0](user)
+    if points and all(policy.refuse(caller, channel, point) is None for point in points):
+        return None
+    return refusal
 
 
 def _contact(channel: Channel, user: User, failures: list[Failure]) -> list[Target]:
