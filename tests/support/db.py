@@ -28,3 +28,18 @@ def query(store: Path | ServerProcess, sql: str, *params: Any) -> list[Any]:
 
 def count(store: Path | ServerProcess, table: str) -> int:
     return int(query(store, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+
+
+def execute(store: Path | ServerProcess, sql: str, *params: Any) -> None:
+    """A write, committed (`query` never commits on SQLite)."""
+    if isinstance(store, ServerProcess):
+        if store.database_url:
+            postgres.query(store.database_url, sql, *params)
+            return
+        store = store.data_dir
+    connection = sqlite3.connect(store / "herald.db", timeout=30)
+    try:
+        with connection:
+            connection.execute(sql, params)
+    finally:
+        connection.close()

@@ -29,6 +29,7 @@ from herald.core.errors import (
     NotFoundError,
     PreconditionViolation,
 )
+from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.dispatch.dispatcher import Dispatcher
@@ -178,7 +179,7 @@ class Campaigns:
     ) -> SendView:
         validate_send(recipients, request_id)  # type: ignore[arg-type]
         campaign = await self.get(brand_id, campaign_id)
-        key = f"{KIND}:{caller}:{request_id}" if request_id else None
+        key = idempotency_key(KIND, caller, request_id)
         existing = await self.store.find_send(brand_id, campaign_id)
         if existing is None:
             content = dataclasses.replace(
@@ -217,7 +218,9 @@ class Campaigns:
                 await self._store_recipients(existing, campaign, recipients, 0)
                 return await self.get_send(brand_id, send_id)
         # The campaign has a send: this request's own (a retry), or another one.
-        same_request = key is not None and existing.idempotency_key == key
+        same_request = (
+            key is not None and existing.idempotency_key == key and existing.created_by == caller
+        )
         if same_request and existing.fingerprint != fingerprint:
             raise AlreadyExistsError(
                 "request_id was already used for a different request", "REQUEST_ID_REUSED"

@@ -22,6 +22,7 @@ from herald.core.errors import (
     InvalidArgumentError,
     NotFoundError,
 )
+from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.core.notification import (
@@ -131,9 +132,9 @@ class Notifications:
             active=self.active_channels,
             attachment_dir=self.attachments.configured,
         )
-        key = f"{KIND}:{caller}:{request.request_id}" if request.request_id else None
+        key = idempotency_key(KIND, caller, request.request_id)
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
-            return _replay(existing, fingerprint, brand_id)
+            return _replay(existing, fingerprint, caller, brand_id)
         content = dataclasses.replace(await self._content(request, brand_id), brand_id=brand_id)
         screening = await self._screen(request, channels, caller, brand_id)
         notification_id = new_id()
@@ -169,7 +170,7 @@ class Notifications:
         except DuplicateRequestError:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
-            return _replay(existing, fingerprint, brand_id)
+            return _replay(existing, fingerprint, caller, brand_id)
         self.dispatcher.remember(notification_id, content)
         self.dispatcher.wake()
         return AcceptedNotification(notification_id, now, screening, replayed=False)
@@ -287,9 +288,14 @@ def _newer(candidate: DeliveryView, known: DeliveryView) -> bool:
     return (candidate.state, candidate.attempts) != (known.state, known.attempts)
 
 
-def _replay(existing: Any, fingerprint: str, brand_id: str) -> AcceptedNotification:
-    # The same subject acting for another brand reuses nothing of this one.
-    if existing.fingerprint != fingerprint or existing.brand_id != brand_id:
+def _replay(existing: Any, fingerprint: str, caller: str, brand_id: str) -> AcceptedNotification:
+    # The same subject acting for another brand reuses nothing of this one. Nor does
+    # another caller: a key stored before request_ids were escaped can equal its key.
+    if (
+        existing.fingerprint != fingerprint
+        or existing.caller != caller
+        or existing.brand_id != brand_id
+    ):
         raise AlreadyExistsError(
             "request_id was already used for a different request", "REQUEST_ID_REUSED"
         )

@@ -14,6 +14,7 @@ from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
 from herald.core.errors import AlreadyExistsError
+from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
 from herald.core.message import DispatchMode, MessageRequest, content_of, plan, validate
 from herald.dispatch.dispatcher import Dispatcher, Leased
@@ -53,9 +54,9 @@ class Sender:
     ) -> Accepted:
         """`caller` (auth.caller's subject) scopes the request_id; `brand_id` is
         the caller's brand: the directory and templates it reads, the brand stored."""
-        key = f"message:{caller}:{request.request_id}" if request.request_id else None
+        key = idempotency_key("message", caller, request.request_id)
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
-            return await self._replay(existing, fingerprint, brand_id)
+            return await self._replay(existing, fingerprint, caller, brand_id)
         resolved = None
         if self.people is not None and (request.user_id or request.delivery_method):
             request, resolved = await self.people.resolve(request, brand_id=brand_id)
@@ -107,7 +108,7 @@ class Sender:
         except DuplicateRequestError:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
-            return await self._replay(existing, fingerprint, brand_id)
+            return await self._replay(existing, fingerprint, caller, brand_id)
         leased = [Leased.from_row(row) for row in rows if row["lease_owner"] is not None]
         tasks = self.dispatcher.run(leased, content)
         views = [_pending_view(row) for row in rows]
@@ -115,9 +116,16 @@ class Sender:
             message_id, False, views, {d.id: t for d, t in zip(leased, tasks, strict=True)}
         )
 
-    async def _replay(self, existing: Any, fingerprint: str, brand_id: str) -> Accepted:
-        # The same subject acting for another brand reuses nothing of this one.
-        if existing.fingerprint != fingerprint or existing.brand_id != brand_id:
+    async def _replay(
+        self, existing: Any, fingerprint: str, caller: str, brand_id: str
+    ) -> Accepted:
+        # The same subject acting for another brand reuses nothing of this one. Nor does
+        # another caller: a key stored before request_ids were escaped can equal its key.
+        if (
+            existing.fingerprint != fingerprint
+            or existing.caller != caller
+            or existing.brand_id != brand_id
+        ):
             raise AlreadyExistsError(
                 "request_id was already used for a different request", "REQUEST_ID_REUSED"
             )
