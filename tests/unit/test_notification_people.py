@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from herald.core.channel import Channel
 from herald.core.errors import InvalidArgumentError
+from herald.core.message import MAX_ATTACHMENTS, Attachment, MessageRequest
+from herald.core.message import validate as validate_message
 from herald.core.notification import NotificationRequest, validate
 from herald.store.attachment_dir import AttachmentDirectory
 
@@ -69,3 +71,31 @@ async def test_the_directory_reads_plain_files_only(tmp_path: Path) -> None:
         ("email_attachments[1]", "is not a regular file"),
         ("email_attachments[3]", "attachments total more than 10 bytes"),
     ]
+
+
+def test_attachments_are_counted_not_only_weighed() -> None:
+    """A hundred empty attachments pass; one more is refused whole, on SendNotification
+    and SendMessage alike, though they weigh nothing."""
+    empty = Attachment(filename="a.txt", content_type="text/plain", content=b"")
+    assert validate(request(attachments=(empty,) * MAX_ATTACHMENTS)) == (Channel.EMAIL,)
+    names = ("report.csv",) * (MAX_ATTACHMENTS + 1)
+    for too_many in (
+        request(attachments=(empty,) * (MAX_ATTACHMENTS + 1)),
+        request(email_attachments=names),
+    ):
+        with pytest.raises(InvalidArgumentError) as caught:
+            validate(too_many, attachment_dir=True)
+        [violation] = caught.value.violations
+        assert violation.field in ("attachments", "email_attachments")
+        assert violation.description == f"must be at most {MAX_ATTACHMENTS}"
+
+    message = MessageRequest(
+        subject="s",
+        body="b",
+        channels=(Channel.EMAIL,),
+        email_address="a@example.com",
+        attachments=(empty,) * (MAX_ATTACHMENTS + 1),
+    )
+    with pytest.raises(InvalidArgumentError) as caught:
+        validate_message(message)
+    assert [v.field for v in caught.value.violations] == ["attachments"]

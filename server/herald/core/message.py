@@ -21,6 +21,7 @@ from herald.core.text import html_to_text
 MAX_SUBJECT = 998  # RFC 5322's line limit
 MAX_BODY = 1_000_000
 MAX_REQUEST_ID = 128
+MAX_ATTACHMENTS = 100  # per message, per template
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all of a message's attachments together
 _CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")  # fullmatch
 
@@ -241,6 +242,11 @@ def check_attachments(
     max_bytes: int,
     bad: Callable[[str, str], None],
 ) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        # Each is a MIME part built for every recipient: without a count, the byte limit
+        # alone lets millions of empty ones through.
+        bad("attachments", f"must be at most {MAX_ATTACHMENTS}")
+        return
     total = 0
     for index, attachment in enumerate(attachments):
         where = f"attachments[{index}]"

@@ -29,6 +29,7 @@ from herald.core.errors import (
 )
 from herald.core.message import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
     MAX_BODY,
     MAX_REQUEST_ID,
     MAX_SUBJECT,
@@ -288,6 +289,8 @@ def validate(
     check_attachments(request.attachments, max_attachment_bytes, bad)
     if request.email_attachments and not attachment_dir:
         bad("email_attachments", "no attachment directory configured (HERALD_ATTACHMENT_DIR)")
+    elif len(request.email_attachments) > MAX_ATTACHMENTS:
+        bad("email_attachments", f"must be at most {MAX_ATTACHMENTS}")
     else:
         for index, name in enumerate(request.email_attachments):
             if (problem := file_name_problem(name)) is not None:
