@@ -281,8 +281,16 @@ class Notifications:
 
 
 def _newer(candidate: DeliveryView, known: DeliveryView) -> bool:
+    """Whether `candidate` is a later state of the delivery than `known`. A final state
+    and a later attempt are later whatever their updated_at says: replicas stamp
+    updated_at with their own clocks, and one a little behind another must not keep a
+    watch waiting for an outcome it has already recorded."""
     if known.state.final:
         return False
+    if candidate.state.final:
+        return True
+    if candidate.attempts != known.attempts:
+        return candidate.attempts > known.attempts
     if candidate.updated_at != known.updated_at:
         return candidate.updated_at > known.updated_at
     return (candidate.state, candidate.attempts) != (known.state, known.attempts)
