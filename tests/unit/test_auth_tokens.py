@@ -47,6 +47,10 @@ def test_hs256_claims_become_the_caller() -> None:
         ({"aud": "another-service"}, "TOKEN_INVALID"),
         ({"sub": ""}, "TOKEN_INVALID"),
         ({"brand": "../etc"}, "TOKEN_INVALID"),
+        # Not a brand, and not to be read as the default brand either.
+        ({"brand": False}, "TOKEN_INVALID"),
+        ({"brand": 0}, "TOKEN_INVALID"),
+        ({"brand": []}, "TOKEN_INVALID"),
         ({"scope": 7}, "TOKEN_INVALID"),
     ],
 )

@@ -205,7 +205,10 @@ class JwtVerifier:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
             raise InvalidToken("TOKEN_INVALID", "sub must be 1 to 128 characters")
-        brand = claims.get("brand") or ""
+        # Absent (or null) is the default brand; any other non-string (false, 0, []) is
+        # refused, not taken for it.
+        brand = claims.get("brand")
+        brand = "" if brand is None else brand
         if not isinstance(brand, str) or (
             brand and not (len(brand) <= MAX_BRAND_LENGTH and _BRAND.fullmatch(brand))
         ):
