@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -104,7 +105,7 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	if errors.As(err, &custom) {
 		httpStatus, err = custom.HTTPStatus, custom.Err
 	}
-	st := status.Convert(err)
+	st := withoutTransportDetail(status.Convert(err))
 	if httpStatus == 0 {
 		httpStatus = HTTPStatus(st.Code())
 	}
@@ -131,6 +132,23 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	}
 	w.WriteHeader(httpStatus)
 	_, _ = w.Write(buf)
+}
+
+// withoutTransportDetail replaces the message of an UNAVAILABLE the gateway's own gRPC
+// client made (no Herald ErrorInfo: the server could not be reached, or its health is not
+// SERVING), which names the server's address and the dial error, with a plain one; the
+// detail goes to the gateway's log.
+func withoutTransportDetail(st *status.Status) *status.Status {
+	if st.Code() != codes.Unavailable {
+		return st
+	}
+	for _, detail := range st.Proto().GetDetails() {
+		if info, ok := unpack[*errdetails.ErrorInfo](detail); ok && info.GetDomain() == "herald" {
+			return st
+		}
+	}
+	slog.Warn("herald_unavailable", "error", st.Message())
+	return status.New(codes.Unavailable, "the Herald server is unavailable; try again later")
 }
 
 // handleRoutingError answers a path no rule matches with 404 and a method a path does not

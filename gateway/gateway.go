@@ -39,7 +39,10 @@ func New(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 		runtime.WithForwardResponseOption(forwardResponse),
 		runtime.WithForwardResponseRewriter(rewriteResponse),
 		runtime.WithHealthzEndpoint(grpc_health_v1.NewHealthClient(conn)),
-		runtime.WithMiddlewares(requireCredentials),
+		runtime.WithMiddlewares(requireCredentials, slashesInPathParams),
+		// Routed on the escaped path, so "/v1/users/a%2Fb" matches {id}; every escape but
+		// %2F is undone in the parameter, and slashesInPathParams undoes that one.
+		runtime.WithUnescapingMode(runtime.UnescapingModeAllExceptSlash),
 	)
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		heraldv1.RegisterDeliveryServiceHandler,
@@ -77,6 +80,23 @@ func requireCredentials(next runtime.HandlerFunc) runtime.HandlerFunc {
 		handleError(r.Context(), nil, nil, w, r, st.Err())
 	}
 }
+
+// slashesInPathParams turns the %2F grpc-gateway leaves in a path parameter into the "/"
+// it stands for: ids may hold any character but whitespace, "/" included (seed 002's
+// "string identifier"), and a client writes it %2F. An id holding the text "%2F" itself
+// cannot be named in a path.
+func slashesInPathParams(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		for name, value := range params {
+			if strings.Contains(value, "%2") {
+				params[name] = slashEscape.Replace(value)
+			}
+		}
+		next(w, r, params)
+	}
+}
+
+var slashEscape = strings.NewReplacer("%2F", "/", "%2f", "/")
 
 func serveOpenAPI(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
 	w.Header().Set("Content-Type", "application/json")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import time
 import uuid
@@ -466,6 +467,51 @@ async def test_request_id_goes_through_and_unknown_routes_are_json(
         json={"to": ["a@example.com"], "subject": "s", "body": "b", "unknownField": 1},
     )
     assert reply.status_code == 400
+
+
+async def test_an_id_with_a_slash_is_reached_percent_encoded(http: httpx.AsyncClient) -> None:
+    """Ids may hold any character but whitespace (seed 002: "the GUID or string
+    identifier"); one with "/" is written %2F in a path and still routed."""
+    user_id = f"team/{tag()}"
+    escaped = user_id.replace("/", "%2F")
+    reply = await http.post("/v1/users", json={"id": user_id})
+    assert reply.status_code == 200, reply.text
+
+    reply = await http.get(f"/v1/users/{escaped}")
+    assert (reply.status_code, reply.json()["user"]["id"]) == (200, user_id)
+    reply = await http.post(
+        f"/communication/messages/{escaped}/send",
+        json={"channels": ["InApp"], "subject": "s", "body": "b"},
+    )
+    assert reply.status_code == 200, reply.text
+    reply = await http.get(f"/v1/users/{escaped}/inbox")
+    assert [m["userId"] for m in reply.json()["messages"]] == [user_id]
+    reply = await http.delete(f"/v1/users/{escaped}")
+    assert reply.status_code == 200, reply.text
+
+
+async def test_an_unreachable_server_is_503_without_its_address(tmp_path: Path) -> None:
+    """The gateway's own dial error names the server's address: it goes to the gateway's
+    log, not to HTTP clients."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        target = f"127.0.0.1:{closed.getsockname()[1]}"
+    process = GatewayProcess(target, tmp_path / "gateway.log").start(wait_healthy=False)
+    try:
+        async with httpx.AsyncClient(base_url=process.url, headers=ADMIN, timeout=30) as client:
+            for reply in (
+                await client.get("/healthz"),
+                await client.post("/api/v1/notifications/send", content=SEED_003),
+            ):
+                assert reply.status_code == 503, reply.text
+                assert reply.json()["status"] == "UNAVAILABLE"
+                assert target not in reply.text and "dial" not in reply.text, reply.text
+        assert any(
+            e.get("event") == "herald_unavailable" and target in str(e.get("error"))
+            for e in process.events()
+        )
+    finally:
+        process.stop()
 
 
 async def test_openapi_document_is_served(http: httpx.AsyncClient) -> None:

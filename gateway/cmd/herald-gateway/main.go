@@ -100,6 +100,7 @@ func main() {
 			return a
 		},
 	}))
+	slog.SetDefault(logger)
 	if err := run(logger); err != nil {
 		logger.Error("gateway_failed", "error", err.Error())
 		os.Exit(2)
