@@ -24,7 +24,7 @@ from herald.v1 import (
 
 from tests.support.db import query
 from tests.support.server import ServerProcess
-from tests.support.status import rich_error
+from tests.support.status import RichError, rich_error
 from tests.support.webhook_receiver import WebhookReceiver
 
 WEBHOOK = common_pb2.CHANNEL_WEBHOOK
@@ -416,3 +416,61 @@ async def test_a_template_that_no_longer_renders_the_campaigns_data_is_a_failed_
     assert error.preconditions == [("TEMPLATE_RENDER_FAILED", f"template:{template_id}")]
     assert error.violations == {}
     assert receiver.received == []
+
+
+async def send_twice(
+    stub: campaign_pb2_grpc.CampaignServiceStub, request: S.SendCampaignRequest
+) -> list[S.CampaignSend | RichError]:
+    """The same SendCampaign twice at once: the second finds the first still storing."""
+
+    async def send() -> S.CampaignSend | RichError:
+        try:
+            return (await stub.SendCampaign(request, timeout=60)).send
+        except grpc.aio.AioRpcError as exc:
+            return rich_error(exc)
+
+    return list(await asyncio.gather(send(), send()))
+
+
+@pytest.mark.parametrize("request_id", ["", "both-calls"])
+async def test_two_overlapping_sends_of_a_campaign_store_and_send_each_recipient_once(
+    stub: campaign_pb2_grpc.CampaignServiceStub, server: ServerProcess, request_id: str
+) -> None:
+    campaign = await create(stub, channels=[common_pb2.CHANNEL_IN_APP])
+    prefix = f"once-{uuid.uuid4().hex[:6]}-"
+    total = 3000
+    people = [
+        S.CampaignRecipient(person_id=f"{prefix}{i}", recipient=f"{prefix}{i}")
+        for i in range(total)
+    ]
+    request = S.SendCampaignRequest(
+        id=campaign.id, recipients=people, request_id=request_id and f"{request_id}-{prefix}"
+    )
+
+    replies = await send_twice(stub, request)
+
+    sends = [r for r in replies if isinstance(r, S.CampaignSend)]
+    refused = [(r.code, r.reason) for r in replies if not isinstance(r, S.CampaignSend)]
+    if request_id:  # the caller's retry: always its own send back
+        assert refused == []
+    else:  # the same recipients again: the same send if it was still being stored
+        assert refused in ([], [(grpc.StatusCode.ALREADY_EXISTS, "CAMPAIGN_ALREADY_SENT")])
+    assert {s.id for s in sends} == {sends[0].id}
+    send_id = sends[0].id
+    [stored] = query(
+        server,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS positions FROM deliveries"
+        " WHERE request_id = ?",
+        send_id,
+    )
+    assert (stored["n"], stored["positions"]) == (total, total)
+
+    final = (await watch(stub, send_id))[-1]
+    assert (final.status, final.sent, final.total_recipients) == (COMPLETED, total, total)
+    inbox = query(
+        server,
+        "SELECT user_id, COUNT(*) AS n FROM inbox_messages WHERE user_id LIKE ? GROUP BY user_id",
+        f"{prefix}%",
+    )
+    assert len(inbox) == total
+    assert {row["n"] for row in inbox} == {1}

@@ -232,7 +232,9 @@ class Campaigns:
             raise AlreadyExistsError(
                 f"campaign {campaign_id!r} was already sent", "CAMPAIGN_ALREADY_SENT"
             )
-        if existing.status == PREPARING:  # the first call died while storing recipients
+        if existing.status == PREPARING:
+            # The first call died while storing recipients, or is still storing them:
+            # store from the last stored position; a position both store is stored once.
             start = await self.store.next_position(existing.id)
             await self._store_recipients(existing, campaign, recipients, start)
         return await self.get_send(brand_id, existing.id)

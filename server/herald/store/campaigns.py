@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
@@ -36,7 +37,12 @@ class CampaignStore:
     def __init__(self, db: Database, writer: GroupCommitWriter) -> None:
         self.db = db
         self.writer = writer
-        self._insert_delivery = deliveries.insert()
+        # A position already stored is skipped: a retry storing beside the call it retries
+        # (or that call's last batch, still in a writer) stores each recipient once.
+        insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(deliveries)
+        self._insert_delivery = insert.on_conflict_do_nothing(
+            index_elements=["request_id", "position"]
+        )
 
     # -- campaigns ----------------------------------------------------------
 
@@ -120,7 +126,8 @@ class CampaignStore:
         return 0 if last is None else int(last) + 1
 
     async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
-        """One batch of a send's deliveries, in one transaction."""
+        """One batch of a send's deliveries, in one transaction; positions already
+        stored are left as they are."""
         ops = [(self._insert_delivery, row) for row in rows]
         await self.writer.write([*ops, *wake_ops(self.db, rows)])
 

@@ -56,7 +56,9 @@ deliveries = sa.Table(
     # Part of a fallback chain: tried in position order until one is delivered.
     sa.Column("fallback", sa.Boolean, nullable=False, server_default=sa.false()),
 )
-sa.Index("ix_deliveries_request", deliveries.c.request_id, deliveries.c.position)
+# One delivery per position of a request: a campaign call and a retry storing the same
+# recipients at once (on one replica or two) store each once (CampaignStore.add_deliveries).
+sa.Index("ux_deliveries_request", deliveries.c.request_id, deliveries.c.position, unique=True)
 
 
 def _state_is(state: DeliveryState) -> sa.ColumnElement[bool]:
