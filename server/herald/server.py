@@ -107,6 +107,36 @@ class Herald:
     pool: DeliveryPool | None = None
 
 
+@dataclass
+class _Health:
+    """SERVING once started, except while the store is out of reach (on PostgreSQL the
+    listener's connection attempts tell); NOT_SERVING for good from shutdown on
+    (enter_graceful_shutdown: later changes are ignored)."""
+
+    servicer: health.aio.HealthServicer
+    started: bool = False
+    store_reachable: bool = True
+
+    async def serve(self) -> None:
+        self.started = True
+        await self._publish()
+
+    async def store(self, reachable: bool) -> None:
+        self.store_reachable = reachable
+        if reachable:
+            log.info("store_reachable", health="SERVING")
+        else:
+            log.warning("store_unreachable", health="NOT_SERVING")
+        if self.started:
+            await self._publish()
+
+    async def _publish(self) -> None:
+        serving = health_pb2.HealthCheckResponse.SERVING
+        status = serving if self.store_reachable else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", *(s.full_name for s in SERVICES)]:
+            await self.servicer.set(name, status)
+
+
 def _warn_if_exposed(listen: str, transport: Transport) -> None:
     if not transport.tls and not is_loopback(listen):
         log.warning(
@@ -147,10 +177,13 @@ async def start(settings: Settings) -> Herald:
     processes = 1 + settings.delivery_processes
     dispatcher = new_dispatcher(settings, queue, adapters, InboxFeedHub(inbox.hub), processes)
     await dispatcher.start()
+    health_status = _Health(health.aio.HealthServicer())
     listener = remote = None
     if db.is_postgres:
         remote = RemoteProgress(dispatcher.hub, queue)
-        listener = PgListener(db.engine, writer.notify_origin, dispatcher.wake, remote.changed)
+        listener = PgListener(
+            db.engine, writer.notify_origin, dispatcher.wake, remote.changed, health_status.store
+        )
         await listener.start()
     sender = Sender(
         queue,
@@ -207,7 +240,7 @@ async def start(settings: Settings) -> Herald:
         TemplateService(templates, settings.max_attachment_bytes), server
     )
     server.add_generic_rpc_handlers([unimplemented_handler(s) for s in NOT_BUILT_YET])
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = health_status.servicer
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [s.full_name for s in SERVICES] + [
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
@@ -241,8 +274,7 @@ async def start(settings: Settings) -> Herald:
         )
         dispatcher.on_transactional(pool.transactional)
     gc_tuning.settle_after_start()
-    for name in ["", *(s.full_name for s in SERVICES)]:
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    await health_status.serve()
     log.info(
         "serving",
         listen=settings.listen,

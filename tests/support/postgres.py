@@ -147,6 +147,27 @@ class PostgresCluster:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def halt(self) -> None:
+        """Shut the server down (`-m fast`: its connections are terminated), keeping the
+        cluster for `resume`: an outage."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a halted cluster again, on the same port."""
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_path),
+            "-o",
+            f"-p {self.port}",
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
             self._run(

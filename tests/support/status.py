@@ -16,6 +16,7 @@ class RichError:
     violations: dict[str, str]  # field -> description
     resource: error_details_pb2.ResourceInfo | None
     preconditions: list[tuple[str, str]] = field(default_factory=list)  # (type, subject)
+    retry_delay: float | None = None  # RetryInfo's, in seconds
 
 
 def rich_error(error: grpc.aio.AioRpcError) -> RichError:
@@ -30,6 +31,7 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
     violations: dict[str, str] = {}
     resource = None
     preconditions: list[tuple[str, str]] = []
+    retry_delay = None
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -46,4 +48,8 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
             failure = error_details_pb2.PreconditionFailure()
             detail.Unpack(failure)
             preconditions = [(v.type, v.subject) for v in failure.violations]
-    return RichError(error.code(), reason, domain, violations, resource, preconditions)
+        elif detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            retry = error_details_pb2.RetryInfo()
+            detail.Unpack(retry)
+            retry_delay = retry.retry_delay.ToTimedelta().total_seconds()
+    return RichError(error.code(), reason, domain, violations, resource, preconditions, retry_delay)

@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 
 import grpc
 import structlog
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from herald.core import errors
+from herald.store.availability import store_unreachable
 
 DOMAIN = "herald"
 log = structlog.get_logger("herald.api")
@@ -130,6 +131,38 @@ def internal_status() -> grpc.Status:
     return status_for(grpc.StatusCode.INTERNAL, "internal error; see the server log", "INTERNAL")
 
 
+# The engine reconnects on the next call, so a client retrying after this finds the
+# store as soon as it is back.
+STORE_RETRY_SECONDS = 1
+
+
+def store_unavailable_status() -> grpc.Status:
+    retry = error_details_pb2.RetryInfo(
+        retry_delay=duration_pb2.Duration(seconds=STORE_RETRY_SECONDS)
+    )
+    return status_for(
+        grpc.StatusCode.UNAVAILABLE,
+        "the store is unreachable; retry shortly",
+        "STORE_UNAVAILABLE",
+        [retry],
+    )
+
+
+def unexpected_status(error: Exception) -> grpc.Status:
+    """The answer to an exception no handler expected, logged (call it in the except
+    block): UNAVAILABLE if the store was out of reach, otherwise INTERNAL."""
+    unreachable = store_unreachable(error)
+    if unreachable is None:
+        log.exception("unexpected_error")
+        return internal_status()
+    # The driver's own error (not SQLAlchemy's, whose text carries the statement and
+    # its parameters); a line per call, without a traceback, while the outage lasts.
+    while unreachable.__cause__ is not None:
+        unreachable = unreachable.__cause__
+    log.warning("store_unavailable", error=f"{type(unreachable).__name__}: {unreachable}")
+    return store_unavailable_status()
+
+
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
@@ -146,9 +179,8 @@ def unary(
         except errors.HeraldError as error:
             await context.abort_with_status(to_status(error))
             raise  # unreachable: abort raises
-        except Exception:
-            log.exception("unexpected_error")
-            await context.abort_with_status(internal_status())
+        except Exception as error:
+            await context.abort_with_status(unexpected_status(error))
             raise
 
     return wrapper
@@ -168,8 +200,7 @@ def streaming(
                 yield item
         except errors.HeraldError as error:
             await context.abort_with_status(to_status(error))
-        except Exception:
-            log.exception("unexpected_error")
-            await context.abort_with_status(internal_status())
+        except Exception as error:
+            await context.abort_with_status(unexpected_status(error))
 
     return wrapper

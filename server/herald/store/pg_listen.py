@@ -17,14 +17,16 @@ Payloads are `<origin> <item>,<item>,...`: the origin is the sending writer's id
 `PgListener` holds one dedicated asyncpg connection LISTENing on both channels,
 checks it with a ping, and reconnects with backoff when it drops; after a
 (re)connect it wakes the workers, since a notification sent while it was not
-listening is lost (the watchers' own store polling covers their side).
+listening is lost (the watchers' own store polling covers their side). Its
+attempts to connect are also the server's probe of the store: health is
+NOT_SERVING from a failed attempt until one succeeds (server.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -88,11 +90,16 @@ class PgListener:
         origin: str,
         on_queue: Callable[[], None],
         on_progress: Callable[[Sequence[str]], None],
+        on_reachable: Callable[[bool], Awaitable[None]] | None = None,
     ) -> None:
+        """`on_reachable(False)`: a connection attempt failed, the store is out of reach;
+        `on_reachable(True)`: connected again. Called on each change only."""
         self._kwargs = connect_kwargs(engine)
         self.origin = origin
         self._on_queue = on_queue
         self._on_progress = on_progress
+        self._on_reachable = on_reachable
+        self._reachable = True
         self._task: asyncio.Task[None] | None = None
         self._connection: asyncpg.Connection | None = None
         self.connected = asyncio.Event()
@@ -124,9 +131,11 @@ class PgListener:
                 connection = await asyncpg.connect(**self._kwargs)
             except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
                 log.warning("pg_listen_connect_failed", error=repr(exc), retry_in=delay)
+                await self._reachability(False)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
                 continue
+            await self._reachability(True)
             try:
                 await self._listen(connection)
                 delay = BACKOFF_FIRST
@@ -138,6 +147,14 @@ class PgListener:
                 connection.terminate()
             await asyncio.sleep(delay)
             delay = min(delay * 2, BACKOFF_MAX)
+
+    async def _reachability(self, reachable: bool) -> None:
+        # A lost connection alone changes nothing (PostgreSQL may have ended just this
+        # one): only a failed attempt to connect says the store is out of reach.
+        if reachable != self._reachable:
+            self._reachable = reachable
+            if self._on_reachable is not None:
+                await self._on_reachable(reachable)
 
     async def _listen(self, connection: asyncpg.Connection) -> None:
         lost = asyncio.Event()
