@@ -1,4 +1,5 @@
-"""Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING;
+"""Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING (to
+Check and to Watch);
 the process exits 0 having closed its store (on PostgreSQL both its writers)."""
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ async def test_sigterm_during_a_slow_webhook_lets_it_finish(
                 )
             )
             await asyncio.wait_for(receiver.arrived["/hold/deploy"].wait(), 10)
-            server.signal(signal.SIGTERM)
-
             health = health_pb2_grpc.HealthStub(channel)
+            # A load balancer that watches health hears of the stop at once.
+            watch = health.Watch(health_pb2.HealthCheckRequest())
+            first = await asyncio.wait_for(watch.read(), 10)
+            assert first.status == health_pb2.HealthCheckResponse.SERVING
+            server.signal(signal.SIGTERM)
+            heard = await asyncio.wait_for(watch.read(), 10)
+            assert heard.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            watch.cancel()
+
             for _ in range(100):
                 reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
                 if reply.status == health_pb2.HealthCheckResponse.NOT_SERVING:

@@ -13,7 +13,7 @@ import structlog
 from opentelemetry import trace
 
 from herald import tracing
-from herald.api.wrapping import WrappingInterceptor
+from herald.api.wrapping import WrappingInterceptor, responses
 from herald.core.ids import new_id
 from herald.metrics import RpcMetrics
 
@@ -120,11 +120,11 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
             rpc.streams.inc()
             try:
                 if span is None:
-                    async for item in inner_stream(request, context):
+                    async for item in responses(inner_stream, request, context):
                         yield item
                 else:
                     with trace.use_span(span, end_on_exit=False):
-                        async for item in inner_stream(request, context):
+                        async for item in responses(inner_stream, request, context):
                             yield item
             except BaseException as exc:
                 error = exc

@@ -38,7 +38,7 @@ from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2
 
 from herald.api.errors import status_for
-from herald.api.wrapping import WrappingInterceptor
+from herald.api.wrapping import WrappingInterceptor, responses
 from herald.auth import caller
 from herald.config import Settings
 
@@ -258,7 +258,7 @@ class LimitsInterceptor(WrappingInterceptor):
                     )
                 self.streams[subject] = self.streams.get(subject, 0) + 1
                 try:
-                    items = inner_stream(request, context)
+                    items = responses(inner_stream, request, context)
                     async for item in self._bounded(items, context, limits):
                         yield item
                 finally:

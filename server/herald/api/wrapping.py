@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import grpc
 
@@ -32,3 +33,17 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
         if wrapped is None or wrapped[0] is not handler:
             wrapped = self._wrapped[details.method] = (handler, self.wrap(details.method, handler))
         return wrapped[1]
+
+
+async def responses(
+    handler: Callable[[Any, Any], Any], request: Any, context: Any
+) -> AsyncIterator[Any]:
+    """A server-streaming handler's responses, whether it yields them or writes them with
+    context.write() and returns (grpc_health's Watch does): a wrapper that only iterates
+    would fail the latter with UNKNOWN."""
+    result = handler(request, context)
+    if hasattr(result, "__aiter__"):
+        async for item in result:
+            yield item
+    else:
+        await result
