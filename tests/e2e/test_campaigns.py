@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -474,3 +475,112 @@ async def test_two_overlapping_sends_of_a_campaign_store_and_send_each_recipient
     )
     assert len(inbox) == total
     assert {row["n"] for row in inbox} == {1}
+
+
+async def test_a_template_deleted_since_the_campaign_was_made_is_a_failed_precondition(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+) -> None:
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"gone-{uuid.uuid4().hex[:6]}"
+    content = template_pb2.TemplateContent(email_subject="News", email_text="Hi")
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(id=template_id, display_name="T", content=content)
+        ),
+        timeout=10,
+    )
+    campaign = await create(stub, subject="", body="", template_id=template_id)
+    await templates.DeleteTemplate(template_pb2.DeleteTemplateRequest(id=template_id), timeout=10)
+
+    # The campaign exists (NOT_FOUND would read as "no such campaign"); its template does not.
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id=campaign.id, recipients=recipients(receiver, "/ok", 1)),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION, "TEMPLATE_NOT_FOUND")
+    assert error.preconditions == [("TEMPLATE_NOT_FOUND", f"template:{template_id}")]
+    assert error.resource is None
+    assert receiver.received == []
+
+
+async def test_whole_numbers_in_a_campaigns_data_render_as_render_template_renders_them(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+) -> None:
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"count-{uuid.uuid4().hex[:6]}"
+    content = template_pb2.TemplateContent(
+        email_subject="You have {{ count }} items", email_text="n={{ count }} of {{ share }}"
+    )
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(id=template_id, display_name="T", content=content)
+        ),
+        timeout=10,
+    )
+    data = struct_pb2.Struct()
+    data.update({"count": 3, "share": 0.5})
+    rendered = await templates.RenderTemplate(
+        template_pb2.RenderTemplateRequest(id=template_id, data=data), timeout=10
+    )
+    campaign = await create(stub, subject="", body="", template_id=template_id, data=data)
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id=campaign.id, recipients=recipients(receiver, "/ok", 1)),
+            timeout=10,
+        )
+    ).send
+    assert (await watch(stub, send.id))[-1].sent == 1
+
+    [hit] = receiver.received
+    assert (hit.json["data"]["subject"], hit.json["data"]["body"]) == (
+        "You have 3 items",
+        "n=3 of 0.5",
+    )
+    assert rendered.content.email_subject == hit.json["data"]["subject"]
+
+
+async def test_a_send_cut_off_while_storing_then_cancelled_ends_with_counters_that_add_up(
+    stub: campaign_pb2_grpc.CampaignServiceStub, server: ServerProcess
+) -> None:
+    campaign = await create(stub, channels=[common_pb2.CHANNEL_IN_APP])
+    total = 20_000  # stored 250 a transaction: far from done when the first batch is in
+    people = [S.CampaignRecipient(person_id=f"cut-{i}", recipient="inbox") for i in range(total)]
+    call = stub.SendCampaign(S.SendCampaignRequest(id=campaign.id, recipients=people), timeout=60)
+    send_id = await first_batch_stored(server, campaign.id, call)
+    call.cancel()  # the caller gives up (a deadline, a dropped connection) mid-way
+    with pytest.raises(asyncio.CancelledError):
+        await call
+
+    cancelled = (await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=send_id))).send
+    assert cancelled.status == CANCELLED
+    progress = await watch(stub, send_id)  # ends: nothing more will ever happen to it
+    final = progress[-1]
+    assert final.status == CANCELLED and final.total_recipients == total
+    assert final.sent + final.failed + final.cancelled == total
+    stored = query(server, "SELECT COUNT(*) AS n FROM deliveries WHERE request_id = ?", send_id)
+    assert stored[0]["n"] < total, "the call was cut off before storing every recipient"
+    assert final.cancelled >= total - stored[0]["n"]  # those never stored are cancelled
+    got = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send_id), timeout=10)
+    assert got.send == final
+
+
+async def first_batch_stored(
+    server: ServerProcess, campaign_id: str, call: grpc.aio.UnaryUnaryCall[Any, Any]
+) -> str:
+    """The id of the campaign's send once some of its deliveries are stored, while
+    `call` (its SendCampaign) is still storing the rest."""
+    sql = (
+        "SELECT s.id FROM campaign_sends s JOIN deliveries d ON d.request_id = s.id"
+        " WHERE s.campaign_id = ? LIMIT 1"
+    )
+    while not call.done():
+        if rows := await asyncio.to_thread(query, server, sql, campaign_id):
+            return str(rows[0]["id"])
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"SendCampaign ended before it was cut off: {await call}")

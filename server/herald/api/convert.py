@@ -110,12 +110,23 @@ def message_request(request: delivery_pb2.SendMessageRequest) -> MessageRequest:
 
 
 def struct_data(data: Any, field: str) -> dict[str, Any]:
-    """A google.protobuf.Struct as plain values; NaN and Infinity (which JSON
-    cannot carry) are a field violation."""
+    """A google.protobuf.Struct as plain values, whole numbers as ints; NaN and
+    Infinity (which JSON cannot carry) are a field violation."""
     try:
-        return json_format.MessageToDict(data)
+        return _integral(json_format.MessageToDict(data))  # type: ignore[no-any-return]
     except ValueError as exc:
         raise InvalidArgumentError([FieldViolation(field, f"not valid JSON data: {exc}")]) from exc
+
+
+def _integral(value: Any) -> Any:
+    """Struct numbers are doubles; 3.0 renders as "3", as the caller meant."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
 
 
 def channel_result(view: DeliveryView) -> common_pb2.ChannelResult:

@@ -104,20 +104,9 @@ def to_proto(template: core.Template) -> template_pb2.Template:
     )
 
 
-def _integral(value: Any) -> Any:
-    """Struct numbers are doubles; 3.0 renders as "3", as the caller meant."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
-
-
 def data_of(data: struct_pb2.Struct) -> dict[str, Any]:
     """A request's template data (google.protobuf.Struct) as plain Python values."""
-    return _integral(convert.struct_data(data, "data"))  # type: ignore[no-any-return]
+    return convert.struct_data(data, "data")
 
 
 def _checked(

@@ -94,8 +94,12 @@ class SendView:
 
 
 def _view(row: Any, progress: Progress) -> SendView:
-    done = progress.queued == row.total_recipients and progress.in_flight == 0
-    if row.status == SendStatus.CANCELLED.value:
+    cancelled = row.status == SendStatus.CANCELLED.value
+    # Recipients a cancelled send has not stored are never sent: they are counted
+    # cancelled (its SendCampaign call was cut off, or stores them cancelled).
+    unstored = row.total_recipients - progress.queued if cancelled else 0
+    done = (cancelled or progress.queued == row.total_recipients) and progress.in_flight == 0
+    if cancelled:
         status = SendStatus.CANCELLED
     elif row.status != PREPARING and done:
         status = SendStatus.COMPLETED
@@ -111,7 +115,7 @@ def _view(row: Any, progress: Progress) -> SendView:
         total_recipients=row.total_recipients,
         sent=progress.sent,
         failed=progress.failed,
-        cancelled=progress.cancelled,
+        cancelled=progress.cancelled + unstored,
         started_at=row.started_at,
         completed_at=progress.last_completed_at if done and row.status != PREPARING else None,
         created_by=row.created_by,
@@ -246,6 +250,19 @@ class Campaigns:
                 return await self.templates.content(
                     brand_id, campaign.template_id, stored.get("data") or {}
                 )
+            except NotFoundError:
+                # Deleted since the campaign was made: the campaign itself exists.
+                raise FailedPreconditionError(
+                    f"the campaign's template {campaign.template_id!r} no longer exists",
+                    "TEMPLATE_NOT_FOUND",
+                    [
+                        PreconditionViolation(
+                            "TEMPLATE_NOT_FOUND",
+                            f"template:{campaign.template_id}",
+                            "the template was deleted",
+                        )
+                    ],
+                ) from None
             except InvalidArgumentError as exc:
                 # The campaign's own data against its template, as they are now: nothing
                 # in the SendCampaign request to correct.
@@ -343,10 +360,12 @@ class Campaigns:
 
     async def cancel(self, brand_id: str, send_id: str) -> SendView:
         view = await self.get_send(brand_id, send_id)
-        if view.status is SendStatus.COMPLETED:
+        completed = view.status is SendStatus.COMPLETED
+        if not completed and view.status is not SendStatus.CANCELLED:
+            # False when its last deliveries finished since it was read.
+            completed = not await self.store.cancel(send_id, time.time())
+        if completed:
             raise FailedPreconditionError(
                 "the campaign send is already completed", "CAMPAIGN_SEND_COMPLETED"
             )
-        if view.status is not SendStatus.CANCELLED:
-            await self.store.cancel(send_id, time.time())
         return await self.get_send(brand_id, send_id)

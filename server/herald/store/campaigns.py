@@ -10,12 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
 from herald.store.database import Database
 from herald.store.queue import wake_ops
-from herald.store.schema import QUEUED, campaign_sends, campaigns, deliveries, requests
+from herald.store.schema import LEASED, QUEUED, campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
 
@@ -167,8 +168,10 @@ class CampaignStore:
             last_completed_at=last,
         )
 
-    async def cancel(self, send_id: str, now: float) -> int:
-        """Cancel the deliveries nobody holds; those being sent finish."""
+    async def cancel(self, send_id: str, now: float) -> bool:
+        """Cancel the deliveries nobody holds (those being sent finish) and mark the
+        send cancelled. False, and nothing changed, if nothing is left to send: the
+        send is stored in full and every delivery is final (it is completed)."""
         async with self.db.engine.begin() as connection:
             result = await connection.execute(
                 deliveries.update()
@@ -184,9 +187,21 @@ class CampaignStore:
                     completed_at=now,
                 )
             )
-            await connection.execute(
-                campaign_sends.update()
-                .where(campaign_sends.c.id == send_id)
-                .values(status="cancelled")
-            )
-            return int(result.rowcount or 0)
+            mark = campaign_sends.update().where(campaign_sends.c.id == send_id)
+            if not result.rowcount and not await _sending(connection, send_id):
+                mark = mark.where(campaign_sends.c.status != "queued")
+            marked = await connection.execute(mark.values(status="cancelled"))
+            return bool(marked.rowcount)
+
+
+async def _sending(connection: AsyncConnection, send_id: str) -> bool:
+    """Whether a worker holds one of the send's deliveries. The row is locked
+    (PostgreSQL; SQLite's write lock is already held), so a delivery finishing now
+    is either final here or finishes after the send is marked."""
+    result = await connection.execute(
+        sa.select(deliveries.c.id)
+        .where(deliveries.c.request_id == send_id, LEASED)
+        .limit(1)
+        .with_for_update()
+    )
+    return result.first() is not None

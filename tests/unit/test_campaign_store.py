@@ -1,0 +1,108 @@
+"""CampaignStore.cancel on SQLite and PostgreSQL: it cancels what is left of a send,
+and changes nothing of a send that has nothing left (stored in full, every delivery
+final), which is completed: what a CancelCampaignSend finds when the send's last
+delivery finished after it read the send as still sending."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from herald.core.channel import DeliveryState
+from herald.core.ids import new_id
+from herald.store.campaigns import CampaignStore
+from herald.store.database import Database
+from herald.store.writer import GroupCommitWriter
+
+from tests.support.rows import delivery_row, request_row
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
+DELIVERED, FAILED = DeliveryState.DELIVERED, DeliveryState.FAILED
+QUEUED, SENDING = DeliveryState.QUEUED, DeliveryState.SENDING
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[CampaignStore]:
+    db = Database(database_url)
+    await db.migrate()
+    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
+    await writer.start()
+    yield CampaignStore(db, writer)
+    await writer.close()
+    await db.close()
+
+
+async def a_send(store: CampaignStore, status: str, states: list[DeliveryState], total: int) -> str:
+    """A send in `status` of `total` recipients, the first of them stored in `states`."""
+    campaign_id, send_id, now = new_id(), new_id(), time.time()
+    await store.create_campaign(
+        {
+            "brand_id": "",
+            "id": campaign_id,
+            "channels": '["webhook"]',
+            "content": b"{}",
+            "created_at": now,
+        }
+    )
+    send = {
+        "id": send_id,
+        "brand_id": "",
+        "campaign_id": campaign_id,
+        "status": status,
+        "total_recipients": total,
+        "created_at": now,
+    }
+    assert await store.create_send({**request_row(send_id, now), "kind": "campaign"}, send)
+    rows = []
+    for position, state in enumerate(states):
+        row = delivery_row(send_id, position, "webhook", f"https://h/{position}", "bulk", now)
+        if state.final:
+            row.update(state=state.value, completed_at=now)
+        elif state is SENDING:
+            row.update(state=state.value, lease_owner="worker", lease_expires_at=now + 60)
+        rows.append(row)
+    await store.add_deliveries(rows)
+    return send_id
+
+
+async def status(store: CampaignStore, send_id: str) -> str:
+    row = await store.get_send("", send_id)
+    assert row is not None
+    return str(row.status)
+
+
+async def test_a_send_with_every_delivery_final_is_completed_not_cancelled(
+    store: CampaignStore,
+) -> None:
+    send_id = await a_send(store, "queued", [DELIVERED, FAILED, DELIVERED], 3)
+
+    assert not await store.cancel(send_id, time.time())
+
+    assert await status(store, send_id) == "queued"
+    progress = await store.progress(send_id)
+    assert (progress.sent, progress.failed, progress.cancelled) == (2, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("status_before", "states", "total", "cancelled"),
+    [
+        ("queued", [DELIVERED, QUEUED, QUEUED], 3, 2),  # the queued ones are cancelled
+        ("queued", [DELIVERED, SENDING], 2, 0),  # the one being sent finishes
+        ("preparing", [DELIVERED], 2, 0),  # one recipient not stored yet
+    ],
+)
+async def test_a_send_with_recipients_left_is_cancelled(
+    store: CampaignStore,
+    status_before: str,
+    states: list[DeliveryState],
+    total: int,
+    cancelled: int,
+) -> None:
+    send_id = await a_send(store, status_before, states, total)
+
+    assert await store.cancel(send_id, time.time())
+
+    assert await status(store, send_id) == "cancelled"
+    assert (await store.progress(send_id)).cancelled == cancelled
