@@ -80,6 +80,27 @@ async def watch(stub: campaign_pb2_grpc.CampaignServiceStub, send_id: str) -> li
     return [reply.send async for reply in stub.WatchCampaignSend(request, timeout=60)]
 
 
+async def test_a_send_starts_before_it_completes(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+) -> None:
+    """started_at is when the first recipient was queued: In-App deliveries can all be
+    made before SendCampaign has finished storing, and completed_at must not precede it."""
+    for _ in range(5):
+        campaign = await create(stub, channels=[common_pb2.CHANNEL_IN_APP])
+        people = [S.CampaignRecipient(person_id=f"p{i}", recipient="inbox") for i in range(2)]
+        send = (
+            await stub.SendCampaign(
+                S.SendCampaignRequest(id=campaign.id, recipients=people), timeout=30
+            )
+        ).send
+        final = (await watch(stub, send.id))[-1]
+        assert final.status == COMPLETED
+        created, started, completed = (
+            t.ToNanoseconds() for t in (final.created_at, final.started_at, final.completed_at)
+        )
+        assert created <= started <= completed, (created, started, completed)
+
+
 async def test_seed_004_send_completes_with_counters_that_add_up(
     stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
 ) -> None:

@@ -132,13 +132,22 @@ class CampaignStore:
         ops = [(self._insert_delivery, row) for row in rows]
         await self.writer.write([*ops, *wake_ops(self.db, rows)])
 
-    async def finish_preparing(self, send_id: str, started_at: float) -> None:
-        """All recipients are stored: the send is queued (unless cancelled meanwhile)."""
+    async def finish_preparing(self, send_id: str, now: float) -> None:
+        """All recipients are stored: the send is queued (unless cancelled meanwhile). It
+        started when its first recipient was queued: deliveries may have finished (and set
+        completed_at) long before the last batch was stored."""
+        first_queued = (
+            sa.select(deliveries.c.created_at)
+            .where(deliveries.c.request_id == send_id)
+            .order_by(deliveries.c.position)
+            .limit(1)
+            .scalar_subquery()
+        )
         async with self.db.engine.begin() as connection:
             await connection.execute(
                 campaign_sends.update()
                 .where(campaign_sends.c.id == send_id, campaign_sends.c.status == "preparing")
-                .values(status="queued", started_at=started_at)
+                .values(status="queued", started_at=sa.func.coalesce(first_queued, now))
             )
 
     async def progress(self, send_id: str) -> Progress:
