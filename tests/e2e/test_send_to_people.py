@@ -21,7 +21,8 @@ from herald.v1 import (
     template_pb2_grpc,
 )
 
-from tests.support.live_peers import Peers
+from tests.support.db import query
+from tests.support.live_peers import MAX_ATTACHMENT_BYTES, Peers
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
@@ -207,6 +208,53 @@ async def test_template_id_comes_before_message_type_and_body(
     )
     assert reply.results[0].success
     assert mails_to(peers, user.email)[-1]["Subject"] == "From the template"  # type: ignore[index]
+
+
+async def test_a_templates_attachments_count_toward_the_limits(
+    channel: grpc.aio.Channel, server: ServerProcess, peers: Peers
+) -> None:
+    """Each list within HERALD_MAX_ATTACHMENT_BYTES, both together over it: refused, as
+    SendNotification refuses them, and nothing stored or sent."""
+    half = MAX_ATTACHMENT_BYTES // 2 + 1
+
+    def attachment(name: str, size: int) -> common_pb2.Attachment:
+        return common_pb2.Attachment(
+            filename=name, content_type="application/octet-stream", content=b"x" * size
+        )
+
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"heavy-{tag()}"
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(
+                id=template_id,
+                display_name="heavy",
+                content=template_pb2.TemplateContent(email_subject="s", email_text="t"),
+                attachments=[attachment("t.bin", half)],
+            )
+        ),
+        timeout=10,
+    )
+    user = await make_user(channel)
+    before = len(query(server, "SELECT id FROM requests"))
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    for extra in ([attachment("r.bin", half)], [attachment(f"{i}.bin", 0) for i in range(100)]):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.SendMessage(
+                delivery_pb2.SendMessageRequest(
+                    user_id=user.id,
+                    delivery_method=METHOD_EMAIL,
+                    communication_template_id=template_id,
+                    attachments=extra,
+                ),
+                timeout=20,
+            )
+        error = rich_error(caught.value)
+        assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+        assert list(error.violations) == ["attachments"]
+        assert "with the template's attachments" in error.violations["attachments"]
+    assert len(query(server, "SELECT id FROM requests")) == before
+    assert mails_to(peers, user.email) == []
 
 
 async def test_push_goes_to_every_token_and_an_unregistered_one_is_forgotten(

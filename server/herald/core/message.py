@@ -266,6 +266,21 @@ def check_attachments(
             return
 
 
+def check_with_template(sizes: Sequence[int], max_bytes: int) -> None:
+    """The attachments a message goes out with, its template's merged with the
+    request's (`sizes`: each one's bytes), within the limits each list is held to alone."""
+    problem = None
+    if len(sizes) > MAX_ATTACHMENTS:
+        problem = f"with the template's attachments, more than {MAX_ATTACHMENTS}"
+    elif sum(sizes) > max_bytes:
+        problem = (
+            f"with the template's attachments, more than {max_bytes} bytes "
+            "(HERALD_MAX_ATTACHMENT_BYTES)"
+        )
+    if problem:
+        raise InvalidArgumentError([FieldViolation("attachments", problem)])
+
+
 def plan(request: MessageRequest) -> list[PlannedDelivery]:
     """One delivery per requested channel, in the request's order (validate first);
     Push goes to each of the user's device tokens."""

@@ -24,7 +24,7 @@ from herald.core.errors import (
 )
 from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
-from herald.core.message import Content
+from herald.core.message import Content, check_with_template
 from herald.core.notification import (
     ALL_CHANNELS,
     Failure,
@@ -181,20 +181,12 @@ class Notifications:
         template = (
             await self.templates.get(brand_id, request.template_id) if request.template_id else None
         )
-        already = sum(len(a.content) for a in request.attachments)
+        sizes = [len(a.content) for a in request.attachments]
         if template is not None:
-            already += sum(len(a.content) for a in template.attachments)
-            if already > self.max_attachment_bytes:
-                raise InvalidArgumentError(
-                    [
-                        FieldViolation(
-                            "attachments",
-                            "with the template's attachments, more than "
-                            f"{self.max_attachment_bytes} bytes (HERALD_MAX_ATTACHMENT_BYTES)",
-                        )
-                    ]
-                )
-        files = await self.attachments.load(request.email_attachments, already)
+            sizes += [len(a.content) for a in template.attachments]
+            sizes += [0] * len(request.email_attachments)  # counted here, weighed as loaded
+            check_with_template(sizes, self.max_attachment_bytes)
+        files = await self.attachments.load(request.email_attachments, sum(sizes))
         return content_for(request, template, files)
 
     async def _screen(

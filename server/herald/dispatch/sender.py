@@ -16,7 +16,14 @@ from herald.core.delivery import DeliveryView
 from herald.core.errors import AlreadyExistsError
 from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
-from herald.core.message import DispatchMode, MessageRequest, content_of, plan, validate
+from herald.core.message import (
+    DispatchMode,
+    MessageRequest,
+    check_with_template,
+    content_of,
+    plan,
+    validate,
+)
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.people import People
 from herald.store.queue import HELD, DuplicateRequestError, Queue
@@ -61,6 +68,10 @@ class Sender:
         if self.people is not None and (request.user_id or request.delivery_method):
             request, resolved = await self.people.resolve(request, brand_id=brand_id)
         validate(request, self.max_attachment_bytes)
+        if resolved is not None:
+            check_with_template(
+                [len(a.content) for a in resolved.attachments], self.max_attachment_bytes
+            )
         content = dataclasses.replace(resolved or content_of(request), brand_id=brand_id)
         message_id = new_id()
         now = time.time()
