@@ -4,6 +4,7 @@ real server, an SMTP peer and a webhook receiver on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -269,6 +270,33 @@ async def test_failures_are_isolated_per_recipient_and_retries_are_reported(
         gone: (common_pb2.DELIVERY_STATE_FAILED, 1, "WEBHOOK_HTTP_STATUS"),
         flaky: (common_pb2.DELIVERY_STATE_DELIVERED, 2, ""),
     }
+
+
+async def test_an_attachment_too_large_to_keep_in_memory_is_sent_intact(
+    stub: delivery_pb2_grpc.DeliveryServiceStub, smtp: SmtpPeer
+) -> None:
+    """Over the dispatcher's per-content limit (a sixteenth of 64 MiB): its delivery is
+    claimed with the content read back from the store."""
+    address = f"big-{tag()}@example.com"
+    blob = os.urandom(5 * 2**20)
+    reply = await stub.SendNotification(
+        delivery_pb2.SendNotificationRequest(
+            to=[address],
+            subject="s",
+            body="b",
+            attachments=[
+                common_pb2.Attachment(
+                    filename="big.bin", content_type="application/octet-stream", content=blob
+                )
+            ],
+        ),
+        timeout=30,
+    )
+    events = await watch_to_the_end(stub, reply.name)
+    assert (events[-1].state, events[-1].delivered) == (COMPLETED, 1)
+    [mail] = [m for m in smtp.messages if m.rcpt_tos == [address]]
+    [attachment] = mail.message.iter_attachments()
+    assert (attachment.get_filename(), attachment.get_content()) == ("big.bin", blob)
 
 
 async def test_watch_starts_with_the_current_state_and_streams_each_change(

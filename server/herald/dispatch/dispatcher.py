@@ -40,6 +40,10 @@ REFILL_WAIT = 0.01  # seconds a claim loop under a backlog waits for more free s
 TRANSACTIONAL_QUIET = 0.5  # seconds without a transactional send before bulk work speeds up
 TRANSACTIONAL_IDLE = 5.0  # seconds without one before bulk work may use nearly every worker
 CONTENT_CACHE = 2048
+# The bytes (as stored, content_codec) the content cache may hold, oldest out first;
+# a larger content is not kept at all: a claim reads it back from the store.
+CONTENT_CACHE_BYTES = 64 * 2**20
+CONTENT_CACHE_LARGEST = CONTENT_CACHE_BYTES // 16
 # The error code of a delivery not made by its deadline_at: failed, permanently, unsent.
 DEADLINE_EXCEEDED = "DELIVERY_DEADLINE_EXCEEDED"
 
@@ -178,7 +182,8 @@ class Dispatcher:
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()
-        self._contents: OrderedDict[str, Content] = OrderedDict()
+        self._contents: OrderedDict[str, tuple[Content, int]] = OrderedDict()  # and its size
+        self._content_bytes = 0
         self._wakers: list[Callable[[], None]] = []
         self._transactional_hooks: list[Callable[[], None]] = []
         self._elsewhere: dict[Lane, Callable[[], bool]] = {}
@@ -251,7 +256,6 @@ class Dispatcher:
         self.transactional_seen()
         for hook in self._transactional_hooks:
             hook()
-        self.remember(deliveries[0].request_id if deliveries else "", content)
         return [self._start_attempt(d, content) for d in deliveries]
 
     def _start_attempt(
@@ -570,20 +574,25 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
-    def remember(self, request_id: str, content: Content) -> None:
-        """Keep a request's content for its deliveries (a claim then need not read it)."""
-        self._contents[request_id] = content
-        self._contents.move_to_end(request_id)
-        while len(self._contents) > CONTENT_CACHE:
-            self._contents.popitem(last=False)
+    def remember(self, request_id: str, content: Content, size: int) -> None:
+        """Keep a request's content for its deliveries (a claim then need not read it);
+        `size` is its length as stored, which bounds what the cache holds."""
+        if (old := self._contents.pop(request_id, None)) is not None:
+            self._content_bytes -= old[1]
+        if size > CONTENT_CACHE_LARGEST:
+            return
+        self._contents[request_id] = (content, size)
+        self._content_bytes += size
+        while len(self._contents) > CONTENT_CACHE or self._content_bytes > CONTENT_CACHE_BYTES:
+            self._content_bytes -= self._contents.popitem(last=False)[1][1]
 
     async def _contents_for(self, request_ids: set[str]) -> dict[str, Content]:
-        found = {rid: self._contents[rid] for rid in request_ids if rid in self._contents}
+        found = {rid: self._contents[rid][0] for rid in request_ids if rid in self._contents}
         missing = [rid for rid in request_ids if rid not in found]
         if missing:
             for rid, stored in (await self.queue.request_contents(missing)).items():
                 found[rid] = content_codec.decode(stored)
-                self.remember(rid, found[rid])
+                self.remember(rid, found[rid], len(stored))
         return found
 
     # -- shutdown -----------------------------------------------------------

@@ -139,6 +139,7 @@ class Notifications:
         screening = await self._screen(request, channels, caller, brand_id)
         notification_id = new_id()
         now = time.time()
+        stored = content_codec.encode(content)
         request_row = {
             "id": notification_id,
             "kind": KIND,
@@ -146,7 +147,7 @@ class Notifications:
             "fingerprint": fingerprint,
             "caller": caller,
             "brand_id": brand_id,
-            "content": content_codec.encode(content),
+            "content": stored,
             "summary": _encode_screening(screening),
             "created_at": now,
         }
@@ -171,7 +172,7 @@ class Notifications:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
             return _replay(existing, fingerprint, caller, brand_id)
-        self.dispatcher.remember(notification_id, content)
+        self.dispatcher.remember(notification_id, content, len(stored))
         self.dispatcher.wake()
         return AcceptedNotification(notification_id, now, screening, replayed=False)
 

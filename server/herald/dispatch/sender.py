@@ -75,6 +75,7 @@ class Sender:
         content = dataclasses.replace(resolved or content_of(request), brand_id=brand_id)
         message_id = new_id()
         now = time.time()
+        stored = content_codec.encode(content)
         request_row = {
             "id": message_id,
             "kind": "message",
@@ -82,7 +83,7 @@ class Sender:
             "fingerprint": fingerprint,
             "caller": caller,
             "brand_id": brand_id,
-            "content": content_codec.encode(content),
+            "content": stored,
             "summary": None,
             "created_at": now,
         }
@@ -120,6 +121,7 @@ class Sender:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
             return await self._replay(existing, fingerprint, caller, brand_id)
+        self.dispatcher.remember(message_id, content, len(stored))
         leased = [Leased.from_row(row) for row in rows if row["lease_owner"] is not None]
         tasks = self.dispatcher.run(leased, content)
         views = [_pending_view(row) for row in rows]
