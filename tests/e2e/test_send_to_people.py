@@ -123,6 +123,32 @@ async def test_each_delivery_method_reaches_the_users_contact_points(
     assert texts == (["Order 42 ships today"] if SMS in channels else [])
 
 
+async def test_a_custom_body_is_html_for_email_and_ascii_for_sms(
+    channel: grpc.aio.Channel, peers: Peers
+) -> None:
+    """Seed 002: "The body for email is HTML encoded and for SMS it is ASCII encoded"."""
+    user = await make_user(channel)
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(
+        delivery_pb2.SendMessageRequest(
+            user_id=user.id,
+            delivery_method=METHOD_BOTH,
+            message_body=delivery_pb2.MessageBody(
+                subject="Café", text="Grüße — “quoted” café ½\na < b & c"
+            ),
+        ),
+        timeout=20,
+    )
+    assert all(r.success for r in reply.results), reply
+    [sms] = sms_to(peers, user.phone_number)
+    assert sms == 'Grusse - "quoted" cafe 1/2\na < b & c'
+    [mail] = mails_to(peers, user.email)
+    text, html = mail.iter_parts()  # type: ignore[attr-defined]
+    assert text.get_content().strip() == "Grüße — “quoted” café ½\na < b & c"
+    assert html.get_content_type() == "text/html"
+    assert html.get_content().strip() == "Grüße — “quoted” café ½<br>\na &lt; b &amp; c"
+
+
 async def test_message_types_resolve_to_their_templates_in_the_users_locale(
     channel: grpc.aio.Channel, peers: Peers
 ) -> None:

@@ -16,7 +16,7 @@ from herald.core.addresses import (
 )
 from herald.core.channel import Channel
 from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
-from herald.core.text import html_to_text
+from herald.core.text import html_to_text, text_to_html, to_ascii
 
 MAX_SUBJECT = 998  # RFC 5322's line limit
 MAX_BODY = 1_000_000
@@ -301,13 +301,16 @@ def content_of(request: MessageRequest) -> Content:
     """The content of a request that carries it itself: message_body, else subject
     and body (templates and message types are resolved by dispatch/people.py)."""
     if request.message_body is not None:
+        # Seed 002's custom message: HTML for email, ASCII for SMS.
         body = request.message_body
+        text = body.text or html_to_text(body.html)
         return Content(
             subject=body.subject,
-            text=body.text or html_to_text(body.html),
-            html=body.html or None,
+            text=text,
+            html=body.html or text_to_html(text),
             attachments=request.attachments,
             data=dict(request.push_data),
+            parts={Channel.SMS: ChannelPart(body.subject, to_ascii(text))},
         )
     if request.is_html:
         return Content(
