@@ -101,6 +101,38 @@ async def test_a_send_starts_before_it_completes(
         assert created <= started <= completed, (created, started, completed)
 
 
+async def test_a_person_listed_twice_gets_the_message_once(
+    stub: campaign_pb2_grpc.CampaignServiceStub, server: ServerProcess, receiver: WebhookReceiver
+) -> None:
+    """The copies are counted failed DUPLICATE_RECIPIENT, so the counters still add up;
+    across batches too (the copy of the first recipient is in the last batch)."""
+    campaign = await create(stub)
+    prefix = f"/ok/twice-{uuid.uuid4().hex[:6]}"
+    people = recipients(receiver, prefix, 300)
+    people.append(S.CampaignRecipient(person_id="again", recipient=people[0].recipient))
+    people.append(S.CampaignRecipient(person_id="again", recipient=people[299].recipient))
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(id=campaign.id, recipients=people), timeout=30
+        )
+    ).send
+    final = (await watch(stub, send.id))[-1]
+    assert (final.status, final.sent, final.failed, final.total_recipients) == (
+        COMPLETED,
+        300,
+        2,
+        302,
+    )
+    posted = [r.path for r in receiver.received if r.path.startswith(prefix)]
+    assert len(posted) == len(set(posted)) == 300
+    codes = query(
+        server,
+        "SELECT error_code FROM deliveries WHERE request_id = ? AND state = 'failed'",
+        send.id,
+    )
+    assert [row["error_code"] for row in codes] == ["DUPLICATE_RECIPIENT"] * 2
+
+
 async def test_seed_004_send_completes_with_counters_that_add_up(
     stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
 ) -> None:

@@ -123,6 +123,36 @@ def _view(row: Any, progress: Progress) -> SendView:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Routed:
+    """Where one recipient goes, or why nowhere (error_code and problem)."""
+
+    person_id: str
+    channel: Channel
+    address: str
+    error_code: str = ""
+    problem: str = ""
+
+
+def _routed(
+    recipient: RecipientLike, channels: Sequence[Channel], seen: set[tuple[Channel, str]]
+) -> _Routed:
+    channel, address, problem = route(Recipient(recipient.person_id, recipient.recipient), channels)
+    if problem:
+        return _Routed(recipient.person_id, channel, address, "INVALID_RECIPIENT", problem)
+    key = (channel, address.lower() if channel is Channel.EMAIL else address)
+    if key in seen:
+        return _Routed(
+            recipient.person_id,
+            channel,
+            address,
+            "DUPLICATE_RECIPIENT",
+            "listed earlier in this send's recipients",
+        )
+    seen.add(key)
+    return _Routed(recipient.person_id, channel, address)
+
+
 class Campaigns:
     def __init__(
         self,
@@ -287,6 +317,11 @@ class Campaigns:
         """Stream the recipients into the queue, BATCH per transaction, from position
         `start`; each batch is claimable as soon as it commits."""
         channels = [Channel(c) for c in json.loads(campaign.channels)]
+        # A person listed twice gets the message once (a retry rebuilds what the call
+        # before it had seen).
+        seen: set[tuple[Channel, str]] = set()
+        for position in range(start):
+            _routed(recipients[position], channels, seen)
         cancelled = False
         for first in range(start, len(recipients), BATCH):
             if not cancelled:
@@ -294,7 +329,9 @@ class Campaigns:
                 cancelled = current is not None and current.status == SendStatus.CANCELLED.value
             now = time.time()
             rows = [
-                self._row(send.id, position, recipients[position], channels, now, cancelled)
+                self._row(
+                    send.id, position, _routed(recipients[position], channels, seen), now, cancelled
+                )
                 for position in range(first, min(first + BATCH, len(recipients)))
             ]
             await self.store.add_deliveries(rows)
@@ -307,33 +344,24 @@ class Campaigns:
             await self.store.finish_preparing(send.id, time.time())
 
     def _row(
-        self,
-        send_id: str,
-        position: int,
-        recipient: RecipientLike,
-        channels: Sequence[Channel],
-        now: float,
-        cancelled: bool,
+        self, send_id: str, position: int, routed: _Routed, now: float, cancelled: bool
     ) -> dict[str, Any]:
-        channel, address, problem = route(
-            Recipient(recipient.person_id, recipient.recipient), channels
-        )
         row = queued_row(
             send_id,
             position,
-            channel.value,
-            address,
-            recipient.person_id,
+            routed.channel.value,
+            routed.address,
+            routed.person_id,
             Lane.BULK.value,
             now,
             now + self.delivery_deadline,
         )
-        if problem or cancelled:
+        if routed.problem or cancelled:
             # Settled at once, so the send's counters still add up to its total.
             row.update(
                 state=(DeliveryState.CANCELLED if cancelled else DeliveryState.FAILED).value,
-                error_code="CANCELLED" if cancelled else "INVALID_RECIPIENT",
-                error="the campaign send was cancelled" if cancelled else problem,
+                error_code="CANCELLED" if cancelled else routed.error_code,
+                error="the campaign send was cancelled" if cancelled else routed.problem,
                 permanent=True,
                 completed_at=now,
             )
