@@ -96,14 +96,12 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
             deliver(settings, max(1, args.processes), args.index, args.supervised, args.ready_fd)
         )
         return 0
-    from herald.store.database import Database  # noqa: PLC0415
+    from herald.store.startup import open_database, prepare  # noqa: PLC0415
 
     async def migrate() -> None:
-        db = Database(settings.sqlalchemy_url)
-        try:
-            await db.migrate()
-        finally:
-            await db.close()
+        db = open_database(settings)
+        await prepare(db, migrate=True)
+        await db.close()
 
     asyncio.run(migrate())
     return 0

@@ -20,7 +20,7 @@ from herald.auth.roles import RoleScopesError, parse_role_scopes
 from herald.auth.tokens import MAX_SUBJECT_LENGTH, jwt_secret, mint
 from herald.config import ConfigError, Settings
 from herald.store.api_keys import ApiKeyStore
-from herald.store.database import Database
+from herald.store.startup import open_database, prepare
 
 _BRAND = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 
@@ -75,10 +75,9 @@ def token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _apikey(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.sqlalchemy_url)
+    db = open_database(settings)
+    await prepare(db, migrate=settings.migrate_on_start)
     try:
-        if settings.migrate_on_start:
-            await db.migrate()
         store = ApiKeyStore(db)
         if args.apikey_command == "create":
             grants = _grants(args, settings)

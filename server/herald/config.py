@@ -6,6 +6,7 @@ Every setting is listed in README.md's configuration table; keep the two in step
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -34,14 +35,41 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+def _finite(text: str) -> float:
+    """float(text), but a ValueError for nan and inf: no bound or rate can be either
+    (nan passes every `<` check, and an infinite wait never ends)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def _float(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    minimum: float = 0.0,
+    below: float | None = None,
+) -> float:
     raw = _get(env, name, str(default))
     try:
-        value = float(raw)
+        value = _finite(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be a finite number, got {raw!r}") from exc
     if value < minimum:
         raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    if below is not None and value >= below:
+        raise ConfigError(f"{name} must be < {below}, got {value}")
+    return value
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _log_level(env: Mapping[str, str], name: str, default: str) -> str:
+    value = _get(env, name, default).lower()
+    if value not in LOG_LEVELS:
+        raise ConfigError(f"{name} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
     return value
 
 
@@ -96,8 +124,8 @@ def _rates(env: Mapping[str, str], name: str) -> dict[str, tuple[float, float]]:
         rate_part, _, burst_part = value.partition(":")
         count, _, unit = rate_part.partition("/")
         try:
-            per_second = float(count) / _UNITS[unit.strip() or "s"]
-            burst = float(burst_part) if burst_part else max(1.0, per_second)
+            per_second = _finite(count) / _UNITS[unit.strip() or "s"]
+            burst = _finite(burst_part) if burst_part else max(1.0, per_second)
         except (KeyError, ValueError) as exc:
             raise ConfigError(
                 f"{name}: {channel}={value!r} is not N/s, N/m or N/h[:burst]"
@@ -116,11 +144,11 @@ def _caller_rate(env: Mapping[str, str], name: str) -> tuple[float, float] | Non
     rate_part, _, burst_part = value.partition(":")
     count, _, unit = rate_part.partition("/")
     try:
-        per_second = float(count) / _UNITS[unit.strip() or "s"]
-        burst = float(burst_part) if burst_part else max(1.0, per_second)
+        per_second = _finite(count) / _UNITS[unit.strip() or "s"]
+        burst = _finite(burst_part) if burst_part else max(1.0, per_second)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"{name}: {value!r} is not N/s, N/m or N/h[:burst]") from exc
-    if not (per_second > 0 and burst >= 1) or per_second == float("inf"):
+    if per_second <= 0 or burst < 1:
         raise ConfigError(f"{name}: needs a positive rate and a burst >= 1")
     return (per_second, burst)
 
@@ -226,6 +254,24 @@ def _metrics_listen(env: Mapping[str, str], name: str) -> str:
     return value
 
 
+def data_dir_error(data_dir: Path, exc: OSError) -> ConfigError:
+    # mkdir's "File exists" for a file where the directory should be
+    reason = "Not a directory" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+    return ConfigError(f"HERALD_DATA_DIR {str(data_dir)!r} must be a writable directory: {reason}")
+
+
+def writable_data_dir(data_dir: Path) -> Path:
+    """HERALD_DATA_DIR, created if missing; a ConfigError if it is not a directory Herald
+    can write (the SQLite store and the generated secrets are kept there)."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise data_dir_error(data_dir, exc) from exc
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise data_dir_error(data_dir, PermissionError(13, "permission denied"))
+    return data_dir
+
+
 CHANNEL_NAMES = ("email", "sms", "push", "in_app", "webhook")
 DEFAULT_CONCURRENCY = {"email": 16, "sms": 32, "push": 64, "in_app": 256, "webhook": 256}
 
@@ -326,7 +372,7 @@ class Settings:
             data_dir=Path(_get(env, "HERALD_DATA_DIR", str(defaults.data_dir))),
             database_url=_get(env, "HERALD_DATABASE_URL", ""),
             migrate_on_start=_bool(env, "HERALD_MIGRATE_ON_START", defaults.migrate_on_start),
-            log_level=_get(env, "HERALD_LOG_LEVEL", defaults.log_level).lower(),
+            log_level=_log_level(env, "HERALD_LOG_LEVEL", defaults.log_level),
             shutdown_grace=_float(env, "HERALD_SHUTDOWN_GRACE", defaults.shutdown_grace),
             shutdown_drain=_float(env, "HERALD_SHUTDOWN_DRAIN", defaults.shutdown_drain),
             max_message_bytes=_int(
@@ -379,7 +425,7 @@ class Settings:
                 **_concurrency(env, "HERALD_CONCURRENCY_LIMITS"),
             },
             transactional_reserve=_float(
-                env, "HERALD_TRANSACTIONAL_RESERVE", defaults.transactional_reserve
+                env, "HERALD_TRANSACTIONAL_RESERVE", defaults.transactional_reserve, below=1.0
             ),
             jwt_secret=_get(env, "HERALD_JWT_SECRET", ""),
             jwt_jwks_file=(

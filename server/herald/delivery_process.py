@@ -31,10 +31,10 @@ from herald.dispatch.assembly import new_dispatcher, start_adapters
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.metrics import MetricsServer
-from herald.store.database import Database
 from herald.store.directory import Directory
 from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
+from herald.store.startup import open_database, prepare
 from herald.store.writer import GroupCommitWriter
 
 log = structlog.get_logger("herald.deliver")
@@ -82,9 +82,9 @@ async def deliver(
             metrics = MetricsServer(listen)
         except OSError as exc:
             raise ConfigError(f"HERALD_METRICS_LISTEN {listen} (delivery process): {exc}") from exc
-    db = Database(settings.sqlalchemy_url)
-    if settings.migrate_on_start and not supervised:  # supervised: serve has migrated
-        await db.migrate()
+    db = open_database(settings)
+    # Supervised: serve has migrated, or checked the store is at the head revision.
+    await prepare(db, migrate=settings.migrate_on_start and not supervised)
     writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
     await writer.start()
     queue = Queue(db, writer)

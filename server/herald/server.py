@@ -53,6 +53,7 @@ from herald.store.inbox import InboxStore
 from herald.store.pg_listen import PgListener
 from herald.store.queue import Queue
 from herald.store.queue_stats import queue_depth
+from herald.store.startup import open_database, prepare
 from herald.store.templates import TemplateStore
 from herald.store.writer import GroupCommitWriter
 from herald.transport import Transport, build_transport, is_loopback
@@ -147,6 +148,18 @@ def _warn_if_exposed(listen: str, transport: Transport) -> None:
         )
 
 
+def _bind(server: grpc.aio.Server, listen: str, transport: Transport) -> int:
+    """The port HERALD_LISTEN names, bound now (served from server.start())."""
+    try:
+        if transport.credentials is not None:
+            return int(server.add_secure_port(listen, transport.credentials))
+        return int(server.add_insecure_port(listen))
+    except RuntimeError as exc:  # grpc says no more than "Failed to bind to address"
+        raise ConfigError(
+            f"HERALD_LISTEN {listen}: cannot listen there (in use, or not a local host:port)"
+        ) from exc
+
+
 async def start(settings: Settings) -> Herald:
     transport = build_transport(settings)  # files read and checked before anything starts
     client_cert.configure(settings.tls_identities)
@@ -160,9 +173,37 @@ async def start(settings: Settings) -> Herald:
         raise ConfigError(str(exc)) from exc
     jwt_verifier = JwtVerifier.from_settings(settings)
     tracing.configure(settings)  # HERALD_OTEL; a bad OTEL_TRACES_EXPORTER is a ConfigError
-    db = Database(settings.sqlalchemy_url)
-    if settings.migrate_on_start:
-        await db.migrate()
+    db = open_database(settings)
+    authenticator = Authenticator(
+        jwt_verifier,
+        ApiKeyVerifier(ApiKeyStore(db)),
+        RoleMap(role_scopes),
+        default_peer_identity(),
+    )
+    server = grpc.aio.server(
+        # Order matters: the request id first, then the caller, then its limits.
+        interceptors=[
+            RequestContextInterceptor(),
+            AuthInterceptor(authenticator),
+            LimitsInterceptor(caller_limits(settings)),
+        ],
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    # The listeners before the store: a process that cannot bind them has claimed
+    # nothing (no leases left to expire) and changed nothing.
+    _warn_if_exposed(settings.listen, transport)
+    port = _bind(server, settings.listen, transport)
+    metrics = None
+    if settings.metrics_listen:
+        try:
+            metrics = MetricsServer(settings.metrics_listen)
+        except OSError as exc:
+            raise ConfigError(f"HERALD_METRICS_LISTEN {settings.metrics_listen}: {exc}") from exc
+    await prepare(db, migrate=settings.migrate_on_start)
     writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
     await writer.start()
     bulk_writer = writer
@@ -210,26 +251,6 @@ async def start(settings: Settings) -> Herald:
     campaigns = Campaigns(
         CampaignStore(db, bulk_writer), dispatcher, templates, settings.delivery_deadline_seconds
     )
-
-    authenticator = Authenticator(
-        jwt_verifier,
-        ApiKeyVerifier(ApiKeyStore(db)),
-        RoleMap(role_scopes),
-        default_peer_identity(),
-    )
-    server = grpc.aio.server(
-        # Order matters: the request id first, then the caller, then its limits.
-        interceptors=[
-            RequestContextInterceptor(),
-            AuthInterceptor(authenticator),
-            LimitsInterceptor(caller_limits(settings)),
-        ],
-        options=[
-            ("grpc.max_receive_message_length", settings.max_message_bytes),
-            ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 0),
-        ],
-    )
     delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(
         DeliveryService(sender, notifications), server
     )
@@ -247,19 +268,10 @@ async def start(settings: Settings) -> Herald:
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server, pool=MethodAwarePool())
-    _warn_if_exposed(settings.listen, transport)
-    if transport.credentials is not None:
-        port = server.add_secure_port(settings.listen, transport.credentials)
-    else:
-        port = server.add_insecure_port(settings.listen)
-    metrics = sampler = None
-    if settings.metrics_listen:
+    sampler = None
+    if metrics is not None:
         sampler = QueueSampler(partial(queue_depth, db), queue_collector())
         await sampler.start()
-        try:
-            metrics = MetricsServer(settings.metrics_listen)
-        except OSError as exc:
-            raise ConfigError(f"HERALD_METRICS_LISTEN {settings.metrics_listen}: {exc}") from exc
     await server.start()
     pool = None
     if settings.delivery_processes:

@@ -28,7 +28,7 @@ from typing import Any
 import jwt
 import structlog
 
-from herald.config import ConfigError, Settings
+from herald.config import ConfigError, Settings, data_dir_error, writable_data_dir
 
 log = structlog.get_logger("herald.auth")
 
@@ -67,11 +67,13 @@ def jwt_secret(settings: Settings, *, generate: bool = True) -> str:
     if not path.exists():
         if not generate:
             return ""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        writable_data_dir(path.parent)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # another process made it first
+        except OSError as exc:
+            raise data_dir_error(path.parent, exc) from exc
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48) + "\n")

@@ -15,7 +15,7 @@ from herald.channels import email, push, sms
 from herald.channels.base import ChannelAdapter
 from herald.channels.inapp import InAppChannel, InboxWriter
 from herald.channels.webhook import WebhookChannel
-from herald.config import ConfigError, Settings
+from herald.config import ConfigError, Settings, data_dir_error, writable_data_dir
 from herald.core.channel import Channel
 
 log = structlog.get_logger("herald.channels")
@@ -46,9 +46,12 @@ def webhook_secrets(settings: Settings) -> list[str]:
 
 def _generated_secret(path: Path) -> str:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        writable_data_dir(path.parent)
         secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise data_dir_error(path.parent, exc) from exc
         with os.fdopen(fd, "w") as handle:
             handle.write(secret + "\n")
         log.warning("webhook_secret_generated", path=str(path))

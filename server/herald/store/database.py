@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -24,9 +26,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _asyncpg_ssl(url: sa.URL) -> sa.URL:
+    """libpq's `sslmode=` (in most PostgreSQL URLs) as asyncpg's `ssl=`, which takes the
+    same modes; asyncpg refuses `sslmode` itself."""
+    if url.get_driver_name() != "asyncpg" or "sslmode" not in url.query or "ssl" in url.query:
+        return url
+    return url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
+
+
+def _alembic_config(connection: sa.Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 class Database:
-    def __init__(self, url: str) -> None:
-        self.url = sa.make_url(url)
+    def __init__(self, url: str | sa.URL) -> None:
+        self.url = _asyncpg_ssl(sa.make_url(url))
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
@@ -55,13 +72,21 @@ class Database:
 
     async def migrate(self, revision: str = "head") -> None:
         def upgrade(connection: sa.Connection) -> None:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            command.upgrade(_alembic_config(connection), revision)
 
         async with self.engine.begin() as connection:
             await connection.run_sync(upgrade)
+
+    async def revisions(self) -> tuple[str | None, str | None]:
+        """The store's schema revision (None: never migrated) and the code's head."""
+
+        def read(connection: sa.Connection) -> tuple[str | None, str | None]:
+            current = MigrationContext.configure(connection).get_current_revision()
+            head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+            return current, head
+
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(read)
 
     async def close(self) -> None:
         await self.engine.dispose()
