@@ -6,6 +6,9 @@ notification accepted before the outage is delivered in full."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 
@@ -87,6 +90,15 @@ async def test_a_store_outage_is_unavailable_and_loses_nothing_accepted_before_i
             timeout=30,
         )
         await asyncio.wait_for(receiver.arrived["/hold/outage"].wait(), 30)
+        created = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "herald", "apikey", "create", "--role", "admin"],
+            env={**os.environ, **server.env, "HERALD_LOG_LEVEL": "error"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        key = created.stdout.strip()
 
         cluster.halt()
         receiver.release("outage")  # its outcome cannot be recorded now
@@ -107,6 +119,10 @@ async def test_a_store_outage_is_unavailable_and_loses_nothing_accepted_before_i
         watch = delivery_pb2.WatchNotificationRequest(name=notification.name)
         await assert_unavailable(delivery.WatchNotification(watch, timeout=30).read())
         await asyncio.wait_for(until_health(channel, NOT_SERVING), 30)
+        # An API key is looked up in the store before the call reaches its handler.
+        async with authenticated_channel(server.target, key) as keyed:
+            stub = inbox_pb2_grpc.InboxServiceStub(keyed)
+            await assert_unavailable(stub.GetUnreadCount(unread, timeout=30))
 
         cluster.resume()
         await asyncio.wait_for(until_health(channel, SERVING), 30)

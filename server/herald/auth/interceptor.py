@@ -31,7 +31,7 @@ from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from herald.api.errors import DOMAIN
+from herald.api.errors import DOMAIN, unexpected_status
 from herald.api.wrapping import WrappingInterceptor
 from herald.auth import scopes as contract
 from herald.auth.api_keys import ApiKeyVerifier, looks_like_key
@@ -178,6 +178,9 @@ def _wrap(
             caller = await authenticator.authorize(method, context.invocation_metadata(), context)
         except Refused as refused:
             await context.abort_with_status(refused.status)
+            raise  # unreachable: abort raises
+        except Exception as exc:  # an API key's lookup found the store out of reach
+            await context.abort_with_status(unexpected_status(exc))
             raise  # unreachable: abort raises
         bind(caller=caller.subject)
         return caller
