@@ -137,3 +137,6 @@ async def test_a_store_outage_is_unavailable_and_loses_nothing_accepted_before_i
     outage = [e for e in server.events() if e.get("event") == "store_unavailable"]
     assert outage and all(e.get("error") for e in outage)
     assert PASSWORD not in server.logs()
+    # The attempt whose outcome could not be recorded says so in one structured line.
+    assert "Task exception was never retrieved" not in server.logs()
+    assert any(e.get("event") == "attempt_not_recorded" for e in server.events())

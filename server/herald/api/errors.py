@@ -14,7 +14,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from herald.core import errors
-from herald.store.availability import store_unreachable
+from herald.store.availability import outage
 
 DOMAIN = "herald"
 log = structlog.get_logger("herald.api")
@@ -151,15 +151,12 @@ def store_unavailable_status() -> grpc.Status:
 def unexpected_status(error: Exception) -> grpc.Status:
     """The answer to an exception no handler expected, logged (call it in the except
     block): UNAVAILABLE if the store was out of reach, otherwise INTERNAL."""
-    unreachable = store_unreachable(error)
-    if unreachable is None:
+    cause = outage(error)
+    if cause is None:
         log.exception("unexpected_error")
         return internal_status()
-    # The driver's own error (not SQLAlchemy's, whose text carries the statement and
-    # its parameters); a line per call, without a traceback, while the outage lasts.
-    while unreachable.__cause__ is not None:
-        unreachable = unreachable.__cause__
-    log.warning("store_unavailable", error=f"{type(unreachable).__name__}: {unreachable}")
+    # A line per call, without a traceback, while the outage lasts.
+    log.warning("store_unavailable", error=cause)
     return store_unavailable_status()
 
 

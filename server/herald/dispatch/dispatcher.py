@@ -29,6 +29,7 @@ from herald.dispatch.hub import Hub
 from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket
 from herald.dispatch.retry import RetryPolicy
 from herald.metrics import CHANNELS as CHANNEL_METRICS
+from herald.store.availability import outage
 from herald.store.queue import Outcome, Queue
 from herald.store.writer import Op
 
@@ -265,23 +266,31 @@ class Dispatcher:
             # Too late: stop() has handed the leases back (or is about to), so nothing
             # here may send or record; the delivery is claimed and sent elsewhere.
             log.warning("attempt_after_stop", delivery_id=delivery.id)
-            return self._spawn(_not_started(delivery))
+            return self._spawn(delivery.id, _not_started(delivery))
         self._running[delivery.id] = delivery.lease_expires_at
-        return self._spawn(self._attempt(delivery, content), bulk)
+        return self._spawn(delivery.id, self._attempt(delivery, content), bulk)
 
-    def _spawn(self, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
+    def _spawn(self, delivery_id: str, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
         task: asyncio.Task[DeliveryView] = asyncio.create_task(coro)
         self._inflight.add(task)
         if bulk:
             self._bulk_inflight += 1
-        task.add_done_callback(lambda done: self._done(done, bulk))
+        task.add_done_callback(lambda done: self._done(done, delivery_id, bulk))
         return task
 
-    def _done(self, task: asyncio.Task[DeliveryView], bulk: bool) -> None:
+    def _done(self, task: asyncio.Task[DeliveryView], delivery_id: str, bulk: bool) -> None:
         self._inflight.discard(task)
         if bulk:
             self._bulk_inflight -= 1
         self._slot_free.set()
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Its lease runs out and the delivery is claimed again. Logged here, as one
+            # line, rather than by asyncio as "Task exception was never retrieved".
+            cause = outage(error)
+            if cause is None:
+                log.error("attempt_failed", delivery_id=delivery_id, exc_info=error)
+            else:
+                log.warning("attempt_not_recorded", delivery_id=delivery_id, error=cause)
 
     async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
         try:

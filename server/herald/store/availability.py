@@ -49,3 +49,15 @@ def store_unreachable(exc: BaseException) -> BaseException | None:
         seen.add(id(current))
         current = current.__cause__
     return None
+
+
+def outage(exc: BaseException) -> str | None:
+    """What to log of `exc` when it says the store was out of reach, None otherwise: the
+    driver's own error, not SQLAlchemy's, whose text carries the statement and its
+    parameters."""
+    unreachable = store_unreachable(exc)
+    if unreachable is None:
+        return None
+    while unreachable.__cause__ is not None:
+        unreachable = unreachable.__cause__
+    return f"{type(unreachable).__name__}: {unreachable}"
