@@ -118,6 +118,14 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	header.Del("Trailer")
 	header.Del("Transfer-Encoding")
 	header.Set("Content-Type", "application/json")
+	setErrorHeaders(ctx, header, st)
+	w.WriteHeader(httpStatus)
+	_, _ = w.Write(buf)
+}
+
+// setErrorHeaders sets what an error answer says besides its body: the request id,
+// WWW-Authenticate on a 401 and Retry-After from a RetryInfo.
+func setErrorHeaders(ctx context.Context, header http.Header, st *status.Status) {
 	if id := requestID(ctx); id != "" {
 		header.Set("X-Request-Id", id)
 	}
@@ -130,8 +138,28 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 			header.Set("Retry-After", strconv.Itoa(int(max(seconds, 0))))
 		}
 	}
-	w.WriteHeader(httpStatus)
-	_, _ = w.Write(buf)
+}
+
+// handleStreamError is the mux's StreamErrorHandler. grpc-gateway writes a server stream's
+// error itself (the HTTP status if no message went before it, then {"error": status}), never
+// through handleError, so the error's headers are set here, on the writer withResponseWriter
+// put in the context. Once a message has been written, they change nothing.
+func handleStreamError(ctx context.Context, err error) *status.Status {
+	st := status.Convert(err)
+	if w, ok := ctx.Value(responseWriterKey{}).(http.ResponseWriter); ok {
+		setErrorHeaders(ctx, w.Header(), st)
+	}
+	return st
+}
+
+type responseWriterKey struct{}
+
+// withResponseWriter puts the call's http.ResponseWriter in its request's context, for
+// handleStreamError.
+func withResponseWriter(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		next(w, r.WithContext(context.WithValue(r.Context(), responseWriterKey{}, w)), params)
+	}
 }
 
 // withoutTransportDetail replaces the message of an UNAVAILABLE the gateway's own gRPC

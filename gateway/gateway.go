@@ -33,13 +33,11 @@ func New(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithErrorHandler(handleError),
 		runtime.WithRoutingErrorHandler(handleRoutingError),
-		runtime.WithStreamErrorHandler(func(_ context.Context, err error) *status.Status {
-			return status.Convert(err)
-		}),
+		runtime.WithStreamErrorHandler(handleStreamError),
 		runtime.WithForwardResponseOption(forwardResponse),
 		runtime.WithForwardResponseRewriter(rewriteResponse),
 		runtime.WithHealthzEndpoint(grpc_health_v1.NewHealthClient(conn)),
-		runtime.WithMiddlewares(requireCredentials, slashesInPathParams),
+		runtime.WithMiddlewares(withResponseWriter, requireCredentials, slashesInPathParams),
 		// Routed on the escaped path, so "/v1/users/a%2Fb" matches {id}; every escape but
 		// %2F is undone in the parameter, and slashesInPathParams undoes that one.
 		runtime.WithUnescapingMode(runtime.UnescapingModeAllExceptSlash),

@@ -1,13 +1,24 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
 	heraldv1 "github.com/herald-dispatch/herald/clients/go/heraldv1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 func TestSeedSpellingsOfEnumValues(t *testing.T) {
@@ -147,6 +158,73 @@ func TestHTTPStatus(t *testing.T) {
 	} {
 		if got := HTTPStatus(code); got != want {
 			t.Errorf("%v: %d, want %d", code, got, want)
+		}
+	}
+}
+
+// refusingInbox answers every watch with its request id as a header, then refuses it.
+type refusingInbox struct {
+	heraldv1.UnimplementedInboxServiceServer
+	refusal *status.Status
+}
+
+func (s refusingInbox) WatchInbox(_ *heraldv1.WatchInboxRequest, stream grpc.ServerStreamingServer[heraldv1.WatchInboxResponse]) error {
+	if err := stream.SendHeader(metadata.Pairs("x-request-id", "req-1")); err != nil {
+		return err
+	}
+	return s.refusal.Err()
+}
+
+// gatewayInFrontOf is the gateway's handler calling server in-process.
+func gatewayInFrontOf(t *testing.T, server heraldv1.InboxServiceServer) http.Handler {
+	t.Helper()
+	listener := bufconn.Listen(1 << 20)
+	grpcServer := grpc.NewServer()
+	heraldv1.RegisterInboxServiceServer(grpcServer, server)
+	go func() { _ = grpcServer.Serve(listener) }()
+	t.Cleanup(grpcServer.Stop)
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	handler, err := New(t.Context(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return handler
+}
+
+func TestAStreamRefusedBeforeItsFirstMessageHasTheErrorHeaders(t *testing.T) {
+	rateLimited, err := status.New(codes.ResourceExhausted, "too many calls").
+		WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(1500 * time.Millisecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		refusal       *status.Status
+		httpStatus    int
+		header, value string
+	}{
+		{rateLimited, http.StatusTooManyRequests, "Retry-After", "2"},
+		{status.New(codes.Unauthenticated, "bad token"), http.StatusUnauthorized, "WWW-Authenticate", `Bearer realm="herald"`},
+	} {
+		handler := gatewayInFrontOf(t, refusingInbox{refusal: c.refusal})
+		request := httptest.NewRequest(http.MethodGet, "/v1/users/u1/inbox:watch", nil)
+		request.Header.Set("Authorization", "Bearer t")
+		reply := httptest.NewRecorder()
+		handler.ServeHTTP(reply, request)
+		if reply.Code != c.httpStatus {
+			t.Errorf("%v: status %d, want %d: %s", c.refusal.Code(), reply.Code, c.httpStatus, reply.Body)
+		}
+		if got := reply.Header().Get(c.header); got != c.value {
+			t.Errorf("%v: %s %q, want %q", c.refusal.Code(), c.header, got, c.value)
+		}
+		if got := reply.Header().Get("X-Request-Id"); got != "req-1" {
+			t.Errorf("%v: X-Request-Id %q", c.refusal.Code(), got)
 		}
 	}
 }

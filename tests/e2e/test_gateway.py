@@ -447,6 +447,34 @@ async def test_rate_limit_is_429_with_retry_after(gateway: GatewayProcess) -> No
     assert reason(limited[0].json()) == "RATE_LIMITED"
 
 
+async def test_a_stream_refused_before_its_first_message_has_the_error_headers(
+    gateway: GatewayProcess,
+) -> None:
+    """A stream refused for rate limiting answers like a unary call: 429 with Retry-After
+    and the request id; one refused for credentials 401 with WWW-Authenticate."""
+    hammer = {"Authorization": f"Bearer {token(f'hammer-{tag()}')}", "X-Request-Id": "gw-req-2"}
+
+    async def watch(client: httpx.AsyncClient, i: int) -> httpx.Response:
+        async with client.stream("GET", f"/v1/users/u{i}/inbox:watch") as reply:
+            if reply.status_code != 200:  # a watch that was let through stays open
+                await reply.aread()
+            return reply
+
+    async with httpx.AsyncClient(base_url=gateway.url, headers=hammer, timeout=10) as client:
+        replies = await asyncio.gather(*(watch(client, i) for i in range(60)))
+    limited = [r for r in replies if r.status_code == 429]
+    assert limited, [r.status_code for r in replies]
+    assert {r.status_code for r in replies} <= {200, 429}
+    assert int(limited[0].headers["Retry-After"]) >= 0
+    assert limited[0].headers["X-Request-Id"] == "gw-req-2"
+    assert reason(limited[0].json()["error"]) == "RATE_LIMITED"
+
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+        reply = await client.get("/v1/users/u1/inbox:watch", headers={"Authorization": "Bearer x"})
+    assert reply.status_code == 401, reply.text
+    assert reply.headers["WWW-Authenticate"] == 'Bearer realm="herald"'
+
+
 async def test_request_id_goes_through_and_unknown_routes_are_json(
     http: httpx.AsyncClient, server: ServerProcess
 ) -> None:

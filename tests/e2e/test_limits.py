@@ -123,6 +123,7 @@ async def test_concurrent_streams_per_caller_are_capped(channel: grpc.aio.Channe
         await third.read()
     error = rich_error(caught.value)
     assert (error.code, error.reason) == (grpc.StatusCode.RESOURCE_EXHAUSTED, "TOO_MANY_STREAMS")
+    assert error.retry_delay is not None and error.retry_delay > 0  # the gateway's Retry-After
     # Unary calls are not streams; a stream that ends gives its place back.
     await stub.GetUnreadCount(inbox_pb2.GetUnreadCountRequest(user_id="u1"), timeout=10)
     watches[0].cancel()

@@ -54,9 +54,9 @@ def _code_value(code: str) -> int:
 class RequestContextInterceptor(WrappingInterceptor):
     """Wraps each method's handler once (cached per handler); the wrapper reads
     the request id from the call's metadata, binds it and the method to every
-    log line of the call, echoes it as a trailer and logs the outcome; counts
-    the call by method and code with its latency (herald.metrics) and, with
-    tracing on, runs it in a server span."""
+    log line of the call, echoes it as a trailer (a stream's also as a header)
+    and logs the outcome; counts the call by method and code with its latency
+    (herald.metrics) and, with tracing on, runs it in a server span."""
 
     def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         return _wrap(method, handler)
@@ -119,6 +119,9 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
             error: BaseException | None = None
             rpc.streams.inc()
             try:
+                # Also at the start, where the REST gateway reads it: a stream refused
+                # before its first message has no other header to carry it.
+                await context.send_initial_metadata(((REQUEST_ID_HEADER, request_id),))
                 if span is None:
                     async for item in responses(inner_stream, request, context):
                         yield item

@@ -4,7 +4,8 @@
   call beyond it is RESOURCE_EXHAUSTED with an ErrorInfo (reason RATE_LIMITED)
   and a RetryInfo saying when the next call would be let through.
 - A cap on each caller's concurrent server-streaming calls (the watches and
-  SendMessageStream): one more is RESOURCE_EXHAUSTED (TOO_MANY_STREAMS).
+  SendMessageStream): one more is RESOURCE_EXHAUSTED (TOO_MANY_STREAMS), with a
+  RetryInfo of 1 s.
 - Server-side deadlines. A unary call is bounded by `max_call_seconds` whatever
   deadline the client gave (or none): the handler sees the bound through
   `context.time_remaining()` (so SendMessage answers with what it has, like a
@@ -45,6 +46,8 @@ from herald.config import Settings
 log = structlog.get_logger("herald.limits")
 EXEMPT = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 MAX_TRACKED_CALLERS = 10_000  # idle (full) buckets are forgotten beyond this
+# A place frees when one of the caller's streams ends, which the server cannot foresee.
+STREAM_PLACE_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +256,7 @@ class LimitsInterceptor(WrappingInterceptor):
                             grpc.StatusCode.RESOURCE_EXHAUSTED,
                             f"at most {limits.max_streams} concurrent streams per caller",
                             "TOO_MANY_STREAMS",
+                            STREAM_PLACE_RETRY_SECONDS,
                             max_streams=str(limits.max_streams),
                         )
                     )
