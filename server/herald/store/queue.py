@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from herald.core.channel import DeliveryState, Lane
+from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
@@ -76,6 +78,15 @@ def queued_row(
         "updated_at": now,
         "fallback": False,
     }
+
+
+def caps_left(
+    caps: Mapping[str, int], limit: int, claimed: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
+    """A capped claim's b_cap_<channel> parameters once `claimed` are taken: what is
+    left of each channel's cap (a channel without one: `limit`)."""
+    taken = Counter(row["channel"] for row in claimed)
+    return {f"b_cap_{c.value}": max(0, caps.get(c.value, limit) - taken[c.value]) for c in Channel}
 
 
 class DuplicateRequestError(Exception):
@@ -155,6 +166,25 @@ class Queue:
                 deliveries.c.lease_expires_at,
             ),
         ]
+        # The same, taking at most b_cap_<channel> rows of each channel (see claim()).
+        self._capped_claims = [
+            self._capped_claim_statement(
+                sa.and_(
+                    QUEUED,
+                    deliveries.c.lane == sa.bindparam("b_lane"),
+                    deliveries.c.next_attempt_at <= sa.bindparam("b_now"),
+                ),
+                deliveries.c.next_attempt_at,
+            ),
+            self._capped_claim_statement(
+                sa.and_(
+                    LEASED,
+                    deliveries.c.lane == sa.bindparam("b_lane"),
+                    deliveries.c.lease_expires_at < sa.bindparam("b_now"),
+                ),
+                deliveries.c.lease_expires_at,
+            ),
+        ]
 
         # A lease renewed by its holder, if it still holds it: RETURNING says whether it did.
         self._renew = (
@@ -177,6 +207,46 @@ class Queue:
         )
         if self.db.is_postgres:
             pick = pick.with_for_update(skip_locked=True)
+        return (
+            deliveries.update()
+            .where(deliveries.c.id.in_(pick.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING.value,
+                lease_owner=sa.bindparam("b_owner"),
+                lease_expires_at=sa.bindparam("b_expires"),
+                updated_at=sa.bindparam("b_now"),
+            )
+            .returning(*deliveries.c)
+        )
+
+    def _capped_claim_statement(
+        self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
+    ) -> sa.Update:
+        """As _claim_statement, among the first b_limit due rows in order, but at most
+        b_cap_<channel> of each channel: a window over those rows only, so it costs
+        the same whatever the backlog."""
+        scan = (
+            sa.select(deliveries.c.id, deliveries.c.channel, order.label("due_at"))
+            .where(due)
+            .order_by(order)
+            .limit(sa.bindparam("b_limit", type_=sa.Integer))
+        )
+        if self.db.is_postgres:
+            scan = scan.with_for_update(skip_locked=True)
+        first = scan.subquery("first")
+        ranked = sa.select(
+            first.c.id,
+            first.c.channel,
+            sa.func.row_number()
+            .over(partition_by=first.c.channel, order_by=first.c.due_at)
+            .label("rank"),
+        ).subquery("ranked")
+        cap = sa.case(
+            {c.value: sa.bindparam(f"b_cap_{c.value}", type_=sa.Integer) for c in Channel},
+            value=ranked.c.channel,
+            else_=0,
+        )
+        pick = sa.select(ranked.c.id).where(ranked.c.rank <= cap)
         return (
             deliveries.update()
             .where(deliveries.c.id.in_(pick.scalar_subquery()))
@@ -291,9 +361,17 @@ class Queue:
         return (self._insert_inbox, row)
 
     async def claim(
-        self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
+        self,
+        owner: str,
+        lane: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        caps: Mapping[str, int] | None = None,
     ) -> list[Mapping[str, Any]]:
-        """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
+        """Lease up to limit due deliveries of a lane: queued ones, then expired leases;
+        with `caps`, at most caps[channel] of a channel (the slots the caller has free for
+        it), taken from the first `limit` due rows, so the rest stay for other workers.
 
         Two statements, each walking its own partial index in order (ix_deliveries_queued,
         ix_deliveries_leased): one query with an OR of the two made the engine gather
@@ -306,17 +384,20 @@ class Queue:
             "b_owner": owner,
             "b_expires": now + lease_seconds,
         }
+        statements = self._claims if caps is None else self._capped_claims
+        more = None if caps is None else partial(caps_left, caps, limit)
         if self.writer.sqlite is not None:
-            return list(await self.writer.sqlite.claim(self._claims, params, limit))
-        claimed: list[Mapping[str, Any]] = []
+            return list(await self.writer.sqlite.claim(statements, params, limit, more))
+        claimed: list[dict[str, Any]] = []
         async with self.db.engine.begin() as connection:
-            for statement in self._claims:
+            for statement in statements:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
                     break
-                result = await connection.execute(statement, {**params, "b_limit": wanted})
+                extra = more(claimed) if more else {}
+                result = await connection.execute(statement, {**params, "b_limit": wanted, **extra})
                 claimed.extend(dict(row._mapping) for row in result.fetchall())
-        return claimed
+        return list(claimed)
 
     async def renew(self, delivery_id: str, owner: str, now: float, lease_seconds: float) -> bool:
         """Extend `owner`'s lease on a delivery it is about to send to now + lease_seconds;
