@@ -72,7 +72,7 @@ async def test_the_dispatcher_caps_a_claim_by_the_free_slots_of_each_channel() -
 
     held = asyncio.Event()
     for _ in range(3):
-        dispatcher._spawn(held.wait(), bulk=True, delivery=_leased(Lane.BULK))
+        dispatcher._spawn(_leased(Lane.BULK), held.wait(), bulk=True)
     assert dispatcher._claim_caps(Lane.BULK, 57) == {"webhook": 0}
     assert dispatcher._claim_caps(Lane.TRANSACTIONAL, 61) == {"webhook": 1}
 
