@@ -9,7 +9,7 @@ import grpc
 import pytest
 from google.protobuf import field_mask_pb2, struct_pb2
 from google.rpc import error_details_pb2, status_pb2
-from herald.v1 import common_pb2, template_pb2, template_pb2_grpc
+from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, template_pb2, template_pb2_grpc
 
 from tests.support.status import rich_error
 
@@ -410,3 +410,60 @@ async def test_render_missing_variable_names_it(
             timeout=10,
         )
     assert set(rich_error(caught.value).violations) == {"locale"}
+
+
+async def test_templates_that_would_build_too_much_are_refused_quickly(
+    stub: template_pb2_grpc.TemplateServiceStub,
+) -> None:
+    # lipsum() made up to 10^5 paragraphs in one call, out of the budget's reach:
+    # it is no longer a global, so it is just a variable the data lacks.
+    template_id = f"lipsum-{tag()}"
+    await create(
+        stub,
+        T.Template(id=template_id, content=T.TemplateContent(email_text="{{ lipsum(200000) }}")),
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RenderTemplate(T.RenderTemplateRequest(id=template_id), timeout=10)
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (INVALID, "TEMPLATE_RENDER_FAILED")
+    assert error.violations == {"data": "missing variable 'lipsum' in email_text"}
+
+    # A filter asked to build gigabytes is refused before it starts.
+    template_id = f"join-{tag()}"
+    source = "{{ range(100000)|join('x' * 100000) }}"
+    await create(stub, T.Template(id=template_id, content=T.TemplateContent(email_text=source)))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RenderTemplate(T.RenderTemplateRequest(id=template_id), timeout=10)
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (INVALID, "TEMPLATE_TOO_EXPENSIVE")
+    assert "too expensive" in error.violations["data"]
+
+
+DEEP = "{{ " + "(" * 100 + "1" + ")" * 100 + " }}"
+
+
+async def test_deeply_nested_templates_are_invalid_argument_on_the_field(
+    stub: template_pb2_grpc.TemplateServiceStub, channel: grpc.aio.Channel
+) -> None:
+    template_id = f"deep-{tag()}"
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await create(stub, T.Template(id=template_id, content=T.TemplateContent(email_text=DEEP)))
+    error = rich_error(caught.value)
+    assert error.code == INVALID
+    assert "nested too deeply" in error.violations["template.content.email_text"]
+
+    # The same source as SendNotification's interpolated message_content.
+    delivery = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await delivery.SendNotification(
+            delivery_pb2.SendNotificationRequest(
+                channels=[common_pb2.CHANNEL_IN_APP],
+                to=["user-1"],
+                message_title="t",
+                message_content=DEEP,
+            ),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert error.code == INVALID
+    assert "nested too deeply" in error.violations["message_content"]

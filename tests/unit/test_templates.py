@@ -103,6 +103,14 @@ def test_undefined_is_strict_even_in_conditions_and_loops() -> None:
         "{{ '{:>999999999}'.format(1) }}",
         "{{ (2**64)**64 }}",
         "{{ range(1000000000)|list }}",
+        "{{ [1]|batch(1000000000, 'x')|list }}",
+        "{{ [1, 2]|slice(100000000)|list }}",
+        "{{ '%*d'|format(999999999, 1) }}",
+        "{{ '%*d' % (999999999, 1) }}",
+        "{{ '{:{}}'.format(1, 999999999) }}",
+        "{{ ([[1] * 100000] * 10000)|sum(start=[]) }}",
+        "{% set ns = namespace(x=2**64) %}{% for i in range(40) %}{% set ns.x = ns.x * ns.x %}"
+        "{% endfor %}{{ ns.x > 0 }}",
     ],
 )
 def test_sandbox_refusals_are_invalid_argument_not_crashes(source: str) -> None:
@@ -143,6 +151,83 @@ def test_expensive_templates_are_refused(source: str) -> None:
         text(source, {"items": list(range(1000))})
     assert caught.value.reason == "TEMPLATE_TOO_EXPENSIVE"
     assert "too expensive" in violations(caught)["data"]
+
+
+_BIG = "{% set a = 'x' * 1000000 %}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Each builds gigabytes in one filter, method or operator: refused before it allocates.
+        "{{ range(100000)|join('x' * 100000) }}",
+        "{{ ('a' * 1000)|replace('a', 'b' * 1000000) }}",
+        "{{ ('x\\n' * 100000)|indent('y' * 100000) }}",
+        "{{ ('a ' * 100000)|wordwrap(1, wrapstring='x' * 100000) }}",
+        "{{ ('a.com ' * 100000)|urlize(target='x' * 100000) }}",
+        "{{ ('x' * 100000).join(range(100000)|map('string')) }}",
+        "{{ ('a' * 1000).replace('a', 'b' * 1000000) }}",
+        "{{ ('a' * 1000).translate({97: 'b' * 1000000}) }}",
+        "{{ ('\\t' * 100000).expandtabs(100000) }}",
+        _BIG + "{{ [a] * 1000000 }}",
+        _BIG + "{{ [a, a] }}",
+        _BIG + "{{ [a, a]|string }}",
+        _BIG + "{{ '%s%s' % (a, a) }}",
+        _BIG + "{{ '{}{}'.format(a, a) }}",
+        _BIG + "{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d|length }}",
+        _BIG + "{% set b = a + a %}{% set c = b + b %}{% set d = c + c %}{{ d|length }}",
+        # Many values that are each allowed, kept at once.
+        "{{ range(100000)|map('center', 100000)|list|length }}",
+        # A macro's output is joined in memory, not streamed through the output cap.
+        "{% macro f() %}{% for i in range(100000) %}" + "x" * 10000 + "{% endfor %}{% endmacro %}"
+        "{{ f()|length }}",
+    ],
+)
+def test_templates_that_would_allocate_too_much_are_refused(source: str) -> None:
+    validate(template(TemplateContent(email_text=source)))
+    with pytest.raises(InvalidArgumentError) as caught:
+        text(source)
+    assert caught.value.reason == "TEMPLATE_TOO_EXPENSIVE"
+    assert "too expensive" in violations(caught)["data"]
+
+
+def test_lipsum_is_not_a_global() -> None:
+    # It made up to 10^5 paragraphs of text in one call, out of reach of the budget.
+    with pytest.raises(InvalidArgumentError) as caught:
+        text("{{ lipsum(200000) }}")
+    assert caught.value.reason == "TEMPLATE_RENDER_FAILED"
+    assert violations(caught) == {"data": "missing variable 'lipsum' in email_text"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ " + "(" * 100 + "1" + ")" * 100 + " }}",
+        "{{ " + "[" * 100 + "]" * 100 + " }}",
+        "{% if x %}" * 200 + "{% endif %}" * 200,
+        "{% for x in y %}" * 30 + "{% endfor %}" * 30,
+    ],
+)
+def test_deeply_nested_sources_are_a_violation_at_save(source: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        validate(template(TemplateContent(email_html=source)))
+    assert list(violations(caught)) == ["template.content.email_html"]
+    assert "nested too deeply" in violations(caught)["template.content.email_html"]
+
+
+def test_bounded_filters_still_work() -> None:
+    assert text("{{ items|join(', ') }}", {"items": ["a", "b"]}) == "a, b"
+    assert text("{{ 'a-b'|replace('-', '--') }}|{{ 'a-b'.replace('-', '+', 1) }}") == "a--b|a+b"
+    assert text("{{ 'a\nb'|indent(2, true) }}|{{ 'a\nb'|indent('> ') }}") == "  a\n  b|a\n> b"
+    assert text("{{ 'aaa bbb'|wordwrap(3) }}") == "aaa\nbbb"
+    assert text("{{ '%s=%05.1f'|format('x', 2.5) }}|{{ '{:>4}'.format(1) }}") == "x=002.5|   1"
+    assert (
+        text("{{ [1, 2] + [3] }}{{ 'a' ~ 1 ~ [2] }}{{ 'ab' * 2 }}{{ 2 * 3 }}")
+        == "[1, 2, 3]a1[2]abab6"
+    )
+    assert text("{{ [1, 2]|sum }}|{{ [1.5]|sum(start=1) }}") == "3|2.5"
+    assert text("{% macro f(n) %}<{{ n }}>{% endmacro %}{{ f(1) }}{{ f(2)|upper }}") == "<1><2>"
+    assert text("{{ 'https://a.com'|urlize }}").startswith('<a href="https://a.com"')
 
 
 def test_the_budget_is_per_render() -> None:

@@ -51,8 +51,22 @@ MAX_EXPONENT = 64
 # two nested range(100000) loops are 10^10 iterations with no output at all.
 MAX_RENDER_STEPS = 250_000
 MAX_RENDER_SECONDS = 0.5
+# Characters (or items) one render may build in strings and lists along the way:
+# every value is at most MAX_RENDERED, and this bounds how many it may keep, so
+# memory stays bounded even where the step budget cannot reach (inside a filter).
+MAX_RENDER_CHARS = 20 * MAX_RENDERED
+MAX_INT_DIGITS = 4300  # Python's own limit for printing an int
 _SIZED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
-_SIZED_FILTERS = frozenset({"center", "indent"})
+_SIZED_FILTERS = frozenset({"center", "indent", "batch", "slice", "wordwrap"})
+# Filters that never turn their input into text: no size check on what they get.
+_COLLECTION_FILTERS = frozenset(
+    {
+        "abs", "attr", "batch", "count", "d", "default", "dictsort", "first", "groupby",
+        "items", "last", "length", "list", "map", "max", "min", "random", "reject",
+        "rejectattr", "reverse", "round", "select", "selectattr", "slice", "sort", "sum",
+        "unique",
+    }
+)  # fmt: skip
 
 # Matched with fullmatch (re.match with `$` lets a trailing newline through).
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]*")
@@ -60,6 +74,11 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]*")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 MAX_LOCALE = 35
 _HUGE_NUMBER = re.compile(r"\d{7,}")  # a width or precision in a format string
+_NUMBER = re.compile(r"\d+")
+# printf-style widths taken from the arguments: "%*d" % (999999999, 1)
+_STAR_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d*\.\*)")
+# str.format fields nested in a format spec: "{:{}}".format(1, 999999999)
+_NESTED_FIELD = re.compile(r"\{[^{}]+\{")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
@@ -183,15 +202,16 @@ class _TemplateError(Exception):
 
 
 class TooExpensiveError(Exception):
-    """The render ran out of its step or time budget."""
+    """The render ran out of its step, time or size budget; says which."""
 
 
 class _Budget:
-    __slots__ = ("deadline", "steps")
+    __slots__ = ("chars", "deadline", "steps")
 
-    def __init__(self, steps: int, seconds: float) -> None:
+    def __init__(self, steps: int, seconds: float, chars: int) -> None:
         self.steps = steps
         self.deadline = time.monotonic() + seconds
+        self.chars = chars
 
 
 _budget: ContextVar[_Budget | None] = ContextVar("herald_template_budget", default=None)
@@ -203,7 +223,63 @@ def _step() -> None:
         return
     budget.steps -= 1
     if budget.steps < 0 or time.monotonic() > budget.deadline:
-        raise TooExpensiveError("template too expensive")
+        raise TooExpensiveError(
+            f"needs more than {MAX_RENDER_STEPS} steps or {MAX_RENDER_SECONDS:g} s to render"
+        )
+
+
+def _refuse_over(size: int) -> None:
+    if size > MAX_RENDERED:
+        raise TooExpensiveError(f"would build a value of more than {MAX_RENDERED} characters")
+
+
+def _charge(size: int) -> None:
+    budget = _budget.get()
+    if budget is None:
+        return
+    budget.chars -= size
+    if budget.chars < 0:
+        raise TooExpensiveError(f"builds more than {MAX_RENDER_CHARS} characters in all")
+
+
+def _allocate(size: int) -> None:
+    """Before building a value of about `size` characters (or items)."""
+    _refuse_over(size)
+    _charge(size)
+
+
+def _size(value: Any) -> int:
+    """About how long str(value) is, containers included; stops counting past
+    MAX_RENDERED, so it is cheap for anything it is about to refuse."""
+    if isinstance(value, str):
+        return len(value)
+    total = 0
+    stack = [value]
+    while stack and total <= MAX_RENDERED:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 * len(item) + 2
+            stack += item
+        elif isinstance(item, Mapping):
+            total += 4 * len(item) + 2
+            stack += item.keys()
+            stack += item.values()
+        elif isinstance(item, bytes):
+            total += 4 * len(item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            total += item.bit_length() // 3 + 1
+        else:
+            total += 8
+    return total
+
+
+def _charge_result(result: Any) -> Any:
+    """After a call that may have copied its input (within a constant factor)."""
+    if isinstance(result, str | Mapping | list | tuple | set | frozenset):
+        _charge(len(result))
+    return result
 
 
 def _counted(items: Iterable[Any]) -> Iterator[Any]:
@@ -214,8 +290,23 @@ def _counted(items: Iterable[Any]) -> Iterator[Any]:
 
 
 class _CountingCodeGenerator(CodeGenerator):
-    """Every `{% for %}` iterates through `environment.counted(...)`, which the
-    template cannot shadow."""
+    """Every `{% for %}` iterates through `environment.counted(...)`, and every
+    `a ~ b` is sized by `environment.sized_parts(...)` first; a template cannot
+    shadow either."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        # CodeGenerator.visit_Concat, with the parts sized before they are joined.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"{join}(environment.sized_parts((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write(")))")
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         if not getattr(node, "_herald_counted", False):
@@ -231,6 +322,27 @@ class _CountingCodeGenerator(CodeGenerator):
         super().visit_For(node, frame)
 
 
+def _sized_parts(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`a ~ b ~ c`: every part becomes text, so it is sized first."""
+    _allocate(sum(_size(part) for part in parts))
+    return parts
+
+
+def _bounded_concat(chunks: Iterable[str]) -> str:
+    """A macro's, block's or `{% set %}` block's output, joined in memory: bounded
+    like a part's output."""
+    chunks = list(chunks)
+    _allocate(sum(map(len, chunks)))
+    return "".join(chunks)
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ ... }}`: a container is sized before it becomes text."""
+    if not isinstance(value, str):
+        _refuse_over(_size(value))
+    return value
+
+
 def _check_size(value: Any) -> None:
     """A width or count argument of something that pads or repeats."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE_ARGUMENT:
@@ -238,29 +350,164 @@ def _check_size(value: Any) -> None:
 
 
 def _check_format(fmt: Any) -> None:
-    if isinstance(fmt, str) and _HUGE_NUMBER.search(fmt):
-        raise SecurityError("format widths above six digits are not allowed")
+    if isinstance(fmt, str) and (_HUGE_NUMBER.search(fmt) or _STAR_WIDTH.search(fmt)):
+        raise SecurityError("format widths above six digits or from arguments are not allowed")
 
 
-def _check_repeat(left: Any, right: Any) -> None:
-    """`'ab' * n` and `[x] * n`: at most MAX_RENDERED items."""
+def _format_size(fmt: str, arguments: Any) -> int:
+    """What formatting may produce: the format, its widths and the arguments."""
+    return len(fmt) + sum(map(int, _NUMBER.findall(fmt))) + _size(arguments)
+
+
+def _check_multiply(left: Any, right: Any) -> None:
+    """`'ab' * n` and `[x] * n` are sized as text; ints stay printable."""
+    if isinstance(left, int) and isinstance(right, int):
+        if (left.bit_length() + right.bit_length()) // 3 > MAX_INT_DIGITS:
+            raise SecurityError("numbers this large are not allowed")
+        return
     for sized, count in ((left, right), (right, left)):
-        if (
-            isinstance(sized, str | bytes | list | tuple)
-            and isinstance(count, int)
-            and len(sized) * count > MAX_RENDERED
-        ):
-            raise SecurityError(f"repeats beyond {MAX_RENDERED} items are not allowed")
+        if isinstance(sized, str | bytes | list | tuple) and isinstance(count, int):
+            _allocate(_size(sized) * max(count, 0))
+
+
+def _check_add(left: Any, right: Any) -> None:
+    if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+        _allocate(_size(left) + _size(right))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _replaced_size(text: str, old: Any, new: Any, count: Any) -> int:
+    old, new = _text(old), _text(new)
+    found = len(text) + 1 if not old else text.count(old)
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    return len(text) + found * len(new)
+
+
+def _join_size(separator: Any, items: list[Any]) -> int:
+    return _size(items) + max(len(items) - 1, 0) * _size(separator)
+
+
+def _argument(
+    args: tuple[Any, ...], kwargs: dict[str, Any], at: int, name: str, default: Any
+) -> Any:
+    return args[at] if len(args) > at else kwargs.get(name, default)
+
+
+# What the filters that can build far more than they are given may build, from
+# their arguments (without a context or environment), checked before they run.
+# `join` gets its items once, as a list.
+_FilterArgs = tuple[tuple[Any, ...], dict[str, Any]]
+
+
+def _join_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    items = list(args[0])
+    _allocate(_join_size(_argument(args, kwargs, 1, "d", ""), items))
+    return (items, *args[1:]), kwargs
+
+
+def _replace_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    old, new = _argument(args, kwargs, 1, "old", ""), _argument(args, kwargs, 2, "new", "")
+    count = _argument(args, kwargs, 3, "count", None)
+    _allocate(_replaced_size(_text(args[0]), old, new, count))
+    return args, kwargs
+
+
+def _indent_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    text, width = _text(args[0]), _argument(args, kwargs, 1, "width", 4)
+    prefix = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+    _allocate(len(text) + (text.count("\n") + 1) * prefix)
+    return args, kwargs
+
+
+def _wordwrap_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    # At most one line per character, each ending in wrapstring.
+    text, wrap = _text(args[0]), _argument(args, kwargs, 3, "wrapstring", None)
+    _allocate(len(text) + (len(text) + 1) * max(_size(wrap), 1))
+    return args, kwargs
+
+
+def _urlize_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    text = _text(args[0])
+    target, rel = _argument(args, kwargs, 3, "target", None), _argument(args, kwargs, 4, "rel", "")
+    _allocate(2 * len(text) + len(text.split()) * (64 + _size(target) + _size(rel)))
+    return args, kwargs
+
+
+def _center_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    width = _argument(args, kwargs, 1, "width", 80)
+    _allocate(max(len(_text(args[0])), width if isinstance(width, int) else 0))
+    return args, kwargs
+
+
+def _format_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    _allocate(_format_size(_text(args[0]), (args[1:], kwargs)))
+    return args, kwargs
+
+
+def _sum_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> _FilterArgs:
+    # Lists added up one by one take quadratic time: only numbers.
+    start = _argument(args, kwargs, 2, "start", 0)
+    if isinstance(start, bool) or not isinstance(start, int | float):
+        raise SecurityError("sum adds up numbers only")
+    return args, kwargs
+
+
+_FILTER_SIZES: dict[str, Callable[[tuple[Any, ...], dict[str, Any]], _FilterArgs]] = {
+    "join": _join_filter,
+    "replace": _replace_filter,
+    "indent": _indent_filter,
+    "wordwrap": _wordwrap_filter,
+    "urlize": _urlize_filter,
+    "center": _center_filter,
+    "format": _format_filter,
+    "sum": _sum_filter,
+}
+
+
+def _str_method_size(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """Before `text.<name>(...)`, what it may build; -1 if it is at most a copy."""
+    values = (*args, *kwargs.values())
+    if name == "join" and values:
+        return _join_size(text, list(values[0]))
+    if name == "replace" and len(values) >= 2:
+        return _replaced_size(text, values[0], values[1], values[2] if len(values) > 2 else -1)
+    if name == "translate":
+        return len(text) * (1 + _size(values))
+    if name == "expandtabs":
+        tab = values[0] if values and isinstance(values[0], int) else 8
+        return len(text) + text.count("\t") * tab
+    if name in _SIZED_METHODS:
+        return max([len(text), *(v for v in values if isinstance(v, int))])
+    if name in ("format", "format_map"):
+        return _format_size(text, values)
+    return -1
 
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every filter call is a step. Its size arguments are bounded, what it gets is
+    sized before it becomes text, what it may build is sized before it runs (see
+    _FILTER_SIZES), and otherwise what it built is charged after."""
+    lead = 1 if hasattr(function, "jinja_pass_arg") else 0  # context or environment
+    sizes = _FILTER_SIZES.get(name)
+
     def bounded(*args: Any, **kwargs: Any) -> Any:
+        _step()
         if name in _SIZED_FILTERS:
-            for value in (*args[1:], *kwargs.values()):
+            for value in (*args[lead + 1 :], *kwargs.values()):
                 _check_size(value)
         elif name == "format":  # printf-style: "%0999999999d"|format(1)
-            _check_format(args[0] if args else None)
-        return function(*args, **kwargs)
+            _check_format(args[lead] if len(args) > lead else None)
+        if name not in _COLLECTION_FILTERS:
+            for value in (*args[lead:], *kwargs.values()):
+                _refuse_over(_size(value))
+        if sizes is None or len(args) <= lead:
+            return _charge_result(function(*args, **kwargs))
+        given, kwargs = sizes(args[lead:], kwargs)
+        return function(*args[:lead], *given, **kwargs)
 
     # Keep @pass_context / @pass_environment markers and the like.
     bounded.__dict__.update(getattr(function, "__dict__", {}))
@@ -269,13 +516,18 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox (no attribute starting with `_`, no mutation of
-    lists and dicts, range() of at most 100,000), plus bounds on what one expression
-    may allocate: padding widths, repeats, format widths and powers. These are
-    best-effort; the output cap in _render_part bounds what a loop produces."""
+    lists and dicts, range() of at most 100,000) without `lipsum` (paragraphs of
+    text out of the budget's reach), plus bounds on what one expression may
+    allocate: padding widths, format widths and powers, and every string or list a
+    filter, method, operator, `~` or macro builds (MAX_RENDERED each,
+    MAX_RENDER_CHARS in all). The output cap in _render_part bounds what a loop
+    produces. No constant folding: nothing of a template runs when it compiles."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
     code_generator_class = _CountingCodeGenerator
     counted = staticmethod(_counted)
+    sized_parts = staticmethod(_sized_parts)
+    concat = staticmethod(_bounded_concat)
 
     def __init__(self, *, autoescape: bool) -> None:
         super().__init__(
@@ -284,7 +536,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             auto_reload=False,
             cache_size=0,  # we cache compiled templates ourselves
             keep_trailing_newline=True,
+            finalize=_finalize,
+            optimized=False,
         )
+        del self.globals["lipsum"]
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -293,7 +548,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         _step()
-        return super().getitem(obj, argument)
+        found = super().getitem(obj, argument)
+        return _charge_result(found) if isinstance(argument, slice) else found
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         _step()
@@ -303,22 +559,35 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             ):
                 raise SecurityError("powers this large are not allowed")
         elif operator_ == "*":
-            _check_repeat(left, right)
-        elif operator_ == "%":
+            _check_multiply(left, right)
+        elif operator_ == "+":
+            _check_add(left, right)
+        elif operator_ == "%" and isinstance(left, str):
             _check_format(left)
+            _allocate(_format_size(left, right))
         return super().call_binop(context, operator_, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _step()
         # str.format arrives as the sandbox's wrapper around the bound method.
         bound = getattr(__obj, "__wrapped__", __obj)
-        if isinstance(getattr(bound, "__self__", None), str):
-            name = getattr(bound, "__name__", "")
-            if name in _SIZED_METHODS:
-                for value in (*args, *kwargs.values()):
-                    _check_size(value)
-            elif name in ("format", "format_map"):
-                _check_format(bound.__self__)
+        text = getattr(bound, "__self__", None)
+        if not isinstance(text, str):
+            return _charge_result(super().call(__context, __obj, *args, **kwargs))
+        name = getattr(bound, "__name__", "")
+        if name in _SIZED_METHODS:
+            for value in (*args, *kwargs.values()):
+                _check_size(value)
+        elif name in ("format", "format_map"):
+            _check_format(text)
+            if _NESTED_FIELD.search(text):
+                raise SecurityError("format widths from arguments are not allowed")
+        if name == "join" and args:  # its items, once, as a list
+            args = (list(args[0]), *args[1:])
+        size = _str_method_size(text, name, args, kwargs)
+        if size < 0:
+            return _charge_result(super().call(__context, __obj, *args, **kwargs))
+        _allocate(size)
         return super().call(__context, __obj, *args, **kwargs)
 
 
@@ -350,6 +619,10 @@ def _static_problem(source: str, part: str) -> str | None:
         environment.from_string(source)  # unknown filters and tests fail here
     except TemplateSyntaxError as exc:
         return f"line {exc.lineno}: {exc.message}"
+    except (RecursionError, SyntaxError):
+        # Jinja's parser recurses per nesting level, and Python's compiler limits
+        # how deep the generated code may nest.
+        return "expressions or blocks are nested too deeply"
     return None
 
 
@@ -476,9 +749,10 @@ def render(template: Template, data: Mapping[str, Any], locale: str = "") -> Ren
     PART_FALLBACK says, and an empty email_text is the HTML part as plain text.
     Any failure (a missing variable, something the sandbox refuses, a runtime error,
     too much output) is InvalidArgumentError with one violation on `data` per part;
-    a render beyond MAX_RENDER_STEPS or MAX_RENDER_SECONDS is InvalidArgumentError
+    a render beyond MAX_RENDER_STEPS, MAX_RENDER_SECONDS or MAX_RENDER_CHARS, or one
+    that would build a value over MAX_RENDERED, is InvalidArgumentError
     TEMPLATE_TOO_EXPENSIVE."""
-    token = _budget.set(_Budget(MAX_RENDER_STEPS, MAX_RENDER_SECONDS))
+    token = _budget.set(_Budget(MAX_RENDER_STEPS, MAX_RENDER_SECONDS, MAX_RENDER_CHARS))
     try:
         return _render(template, data, locale)
     finally:
@@ -498,15 +772,9 @@ def _render(template: Template, data: Mapping[str, Any], locale: str) -> Rendere
             continue
         try:
             value = _render_part(source, data, part)
-        except TooExpensiveError:
+        except TooExpensiveError as exc:
             raise InvalidArgumentError(
-                [
-                    FieldViolation(
-                        "data",
-                        f"template too expensive: {part} needs more than {MAX_RENDER_STEPS} "
-                        f"steps or {MAX_RENDER_SECONDS:g} s to render",
-                    )
-                ],
+                [FieldViolation("data", f"template too expensive: {part} {exc}")],
                 reason="TEMPLATE_TOO_EXPENSIVE",
             ) from None
         except _TemplateError as exc:
