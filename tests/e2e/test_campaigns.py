@@ -75,6 +75,22 @@ def recipients(receiver: WebhookReceiver, path: str, n: int) -> list[S.CampaignR
     ]
 
 
+async def create_template(
+    templates: template_pb2_grpc.TemplateServiceStub,
+    prefix: str,
+    content: template_pb2.TemplateContent,
+) -> str:
+    """A template of `content` with a fresh id starting `prefix`; returns the id."""
+    template_id = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(id=template_id, display_name="T", content=content)
+        ),
+        timeout=10,
+    )
+    return template_id
+
+
 async def watch(stub: campaign_pb2_grpc.CampaignServiceStub, send_id: str) -> list[S.CampaignSend]:
     request = S.WatchCampaignSendRequest(id=send_id)
     return [reply.send async for reply in stub.WatchCampaignSend(request, timeout=60)]
@@ -436,14 +452,8 @@ async def test_a_template_that_no_longer_renders_the_campaigns_data_is_a_failed_
     receiver: WebhookReceiver,
 ) -> None:
     templates = template_pb2_grpc.TemplateServiceStub(channel)
-    template_id = f"changing-{uuid.uuid4().hex[:6]}"
     content = template_pb2.TemplateContent(email_subject="For {{ team }}", email_text="Hi")
-    await templates.CreateTemplate(
-        template_pb2.CreateTemplateRequest(
-            template=template_pb2.Template(id=template_id, display_name="T", content=content)
-        ),
-        timeout=10,
-    )
+    template_id = await create_template(templates, "changing", content)
     data = struct_pb2.Struct()
     data.update({"team": "R&D"})
     campaign = await create(stub, subject="", body="", template_id=template_id, data=data)
@@ -536,13 +546,8 @@ async def test_a_template_deleted_since_the_campaign_was_made_is_a_failed_precon
     receiver: WebhookReceiver,
 ) -> None:
     templates = template_pb2_grpc.TemplateServiceStub(channel)
-    template_id = f"gone-{uuid.uuid4().hex[:6]}"
-    content = template_pb2.TemplateContent(email_subject="News", email_text="Hi")
-    await templates.CreateTemplate(
-        template_pb2.CreateTemplateRequest(
-            template=template_pb2.Template(id=template_id, display_name="T", content=content)
-        ),
-        timeout=10,
+    template_id = await create_template(
+        templates, "gone", template_pb2.TemplateContent(email_subject="News", email_text="Hi")
     )
     campaign = await create(stub, subject="", body="", template_id=template_id)
     await templates.DeleteTemplate(template_pb2.DeleteTemplateRequest(id=template_id), timeout=10)
@@ -566,15 +571,12 @@ async def test_whole_numbers_in_a_campaigns_data_render_as_render_template_rende
     receiver: WebhookReceiver,
 ) -> None:
     templates = template_pb2_grpc.TemplateServiceStub(channel)
-    template_id = f"count-{uuid.uuid4().hex[:6]}"
-    content = template_pb2.TemplateContent(
-        email_subject="You have {{ count }} items", email_text="n={{ count }} of {{ share }}"
-    )
-    await templates.CreateTemplate(
-        template_pb2.CreateTemplateRequest(
-            template=template_pb2.Template(id=template_id, display_name="T", content=content)
+    template_id = await create_template(
+        templates,
+        "count",
+        template_pb2.TemplateContent(
+            email_subject="You have {{ count }} items", email_text="n={{ count }} of {{ share }}"
         ),
-        timeout=10,
     )
     data = struct_pb2.Struct()
     data.update({"count": 3, "share": 0.5})

@@ -125,20 +125,7 @@ class PostgresCluster:
         last_error = ""
         for _ in range(5):  # the free port can be taken before postgres binds it
             self.port = _free_port()
-            result = self._run(
-                "pg_ctl",
-                "-D",
-                str(self.data_dir),
-                "-l",
-                str(self.log_path),
-                "-o",
-                f"-p {self.port}",
-                "-w",
-                "-t",
-                "60",
-                "start",
-                check=False,
-            )
+            result = self._pg_ctl_start(check=False)
             if result.returncode == 0:
                 return self
             last_error = f"{result.stdout}\n{result.stderr}\n{self.logs()}"
@@ -154,7 +141,10 @@ class PostgresCluster:
 
     def resume(self) -> None:
         """Start a halted cluster again, on the same port."""
-        self._run(
+        self._pg_ctl_start(check=True)
+
+    def _pg_ctl_start(self, check: bool) -> subprocess.CompletedProcess[str]:
+        return self._run(
             "pg_ctl",
             "-D",
             str(self.data_dir),
@@ -166,6 +156,7 @@ class PostgresCluster:
             "-t",
             "60",
             "start",
+            check=check,
         )
 
     def stop(self) -> None:

@@ -148,8 +148,8 @@ class Queue:
         )
         # Built once (a statement built per claim cost more than running it): due queued
         # rows first, then expired leases; see claim().
-        self._claims = [
-            self._claim_statement(
+        due = [
+            (
                 sa.and_(
                     QUEUED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
@@ -157,7 +157,7 @@ class Queue:
                 ),
                 deliveries.c.next_attempt_at,
             ),
-            self._claim_statement(
+            (
                 sa.and_(
                     LEASED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
@@ -166,25 +166,9 @@ class Queue:
                 deliveries.c.lease_expires_at,
             ),
         ]
+        self._claims = [self._claim_statement(where, order) for where, order in due]
         # The same, taking at most b_cap_<channel> rows of each channel (see claim()).
-        self._capped_claims = [
-            self._capped_claim_statement(
-                sa.and_(
-                    QUEUED,
-                    deliveries.c.lane == sa.bindparam("b_lane"),
-                    deliveries.c.next_attempt_at <= sa.bindparam("b_now"),
-                ),
-                deliveries.c.next_attempt_at,
-            ),
-            self._capped_claim_statement(
-                sa.and_(
-                    LEASED,
-                    deliveries.c.lane == sa.bindparam("b_lane"),
-                    deliveries.c.lease_expires_at < sa.bindparam("b_now"),
-                ),
-                deliveries.c.lease_expires_at,
-            ),
-        ]
+        self._capped_claims = [self._capped_claim_statement(where, order) for where, order in due]
 
         # A lease renewed by its holder, if it still holds it: RETURNING says whether it did.
         self._renew = (
