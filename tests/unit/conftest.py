@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from herald.store.database import Database
@@ -20,3 +21,20 @@ async def queue(database_url: str) -> AsyncIterator[Queue]:
     yield Queue(db, writer)
     await writer.close()
     await db.close()
+
+
+@pytest.fixture
+def fresh_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A store of this test's own on the module's backend, not migrated yet (for tests
+    that migrate it to a revision of their choosing)."""
+    if backend == "postgres":
+        name = request.node.originalname
+        return str(request.getfixturevalue("postgres_url_factory")(name))
+    return f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}"
+
+
+@pytest.fixture
+async def db(fresh_url: str) -> AsyncIterator[Database]:
+    database = Database(fresh_url)
+    yield database
+    await database.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,20 +23,6 @@ from tests.support.rows import delivery_row, request_row
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 BEFORE_UNIQUE = "0007"
-
-
-@pytest.fixture
-def fresh_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if backend == "postgres":
-        return str(request.getfixturevalue("postgres_url_factory")("campaign_positions"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}"
-
-
-@pytest.fixture
-async def db(fresh_url: str) -> AsyncIterator[Database]:
-    database = Database(fresh_url)
-    yield database
-    await database.close()
 
 
 def batch(request_id: str, positions: range, now: float) -> list[dict[str, Any]]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,20 +22,6 @@ pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 BEFORE_PARTIAL = "0006"
 CLAIMS = {"ix_deliveries_queued": 0, "ix_deliveries_leased": 1}  # index -> Queue._claims
-
-
-@pytest.fixture
-def fresh_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if backend == "postgres":
-        return str(request.getfixturevalue("postgres_url_factory")("claim_indexes"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}"
-
-
-@pytest.fixture
-async def db(fresh_url: str) -> AsyncIterator[Database]:
-    database = Database(fresh_url)
-    yield database
-    await database.close()
 
 
 async def index_definitions(db: Database) -> dict[str, str]:

@@ -191,17 +191,7 @@ class Queue:
         )
         if self.db.is_postgres:
             pick = pick.with_for_update(skip_locked=True)
-        return (
-            deliveries.update()
-            .where(deliveries.c.id.in_(pick.scalar_subquery()))
-            .values(
-                state=DeliveryState.SENDING.value,
-                lease_owner=sa.bindparam("b_owner"),
-                lease_expires_at=sa.bindparam("b_expires"),
-                updated_at=sa.bindparam("b_now"),
-            )
-            .returning(*deliveries.c)
-        )
+        return _leasing(pick)
 
     def _capped_claim_statement(
         self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
@@ -230,18 +220,7 @@ class Queue:
             value=ranked.c.channel,
             else_=0,
         )
-        pick = sa.select(ranked.c.id).where(ranked.c.rank <= cap)
-        return (
-            deliveries.update()
-            .where(deliveries.c.id.in_(pick.scalar_subquery()))
-            .values(
-                state=DeliveryState.SENDING.value,
-                lease_owner=sa.bindparam("b_owner"),
-                lease_expires_at=sa.bindparam("b_expires"),
-                updated_at=sa.bindparam("b_now"),
-            )
-            .returning(*deliveries.c)
-        )
+        return _leasing(sa.select(ranked.c.id).where(ranked.c.rank <= cap))
 
     # -- writes -------------------------------------------------------------
 
@@ -458,3 +437,18 @@ class Queue:
                 sa.select(requests.c.id, requests.c.content).where(requests.c.id.in_(request_ids))
             )
             return {row.id: row.content for row in result}
+
+
+def _leasing(pick: sa.Select[Any]) -> sa.Update:
+    """The claim itself: the rows `pick` selects, leased to b_owner until b_expires."""
+    return (
+        deliveries.update()
+        .where(deliveries.c.id.in_(pick.scalar_subquery()))
+        .values(
+            state=DeliveryState.SENDING.value,
+            lease_owner=sa.bindparam("b_owner"),
+            lease_expires_at=sa.bindparam("b_expires"),
+            updated_at=sa.bindparam("b_now"),
+        )
+        .returning(*deliveries.c)
+    )
