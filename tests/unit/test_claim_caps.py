@@ -65,13 +65,17 @@ def _leased(lane: Lane) -> Leased:
 
 async def test_the_dispatcher_caps_a_claim_by_the_free_slots_of_each_channel() -> None:
     dispatcher = _dispatcher()
-    # 4 webhook slots here, one kept for transactional sends.
-    assert dispatcher._claim_caps(Lane.BULK, 60) == {"webhook": 3}
-    assert dispatcher._claim_caps(Lane.TRANSACTIONAL, 64) == {"webhook": 4}
-    assert dispatcher._claim_caps(Lane.BULK, 3) is None  # no channel limits this claim
+    # Nothing of the channel runs here: the plain claim (whatever it takes beyond the
+    # channel's slots is handed back, below).
+    assert dispatcher._claim_caps(Lane.BULK, 60) is None
 
     held = asyncio.Event()
-    for _ in range(3):
+    dispatcher._spawn(_leased(Lane.BULK), held.wait(), bulk=True)
+    # 4 webhook slots here, one kept for transactional sends; one taken.
+    assert dispatcher._claim_caps(Lane.BULK, 60) == {"webhook": 2}
+    assert dispatcher._claim_caps(Lane.TRANSACTIONAL, 64) == {"webhook": 3}
+    assert dispatcher._claim_caps(Lane.BULK, 2) is None  # no channel limits this claim
+    for _ in range(2):
         dispatcher._spawn(_leased(Lane.BULK), held.wait(), bulk=True)
     assert dispatcher._claim_caps(Lane.BULK, 57) == {"webhook": 0}
     assert dispatcher._claim_caps(Lane.TRANSACTIONAL, 61) == {"webhook": 1}
@@ -80,4 +84,26 @@ async def test_the_dispatcher_caps_a_claim_by_the_free_slots_of_each_channel() -
     held.set()
     await asyncio.sleep(0.01)
     assert dispatcher._wake.is_set(), "a full channel's freed slot wakes the claims"
-    assert dispatcher._claim_caps(Lane.BULK, 60) == {"webhook": 3}
+    assert dispatcher._claim_caps(Lane.BULK, 60) is None
+
+
+async def test_a_plain_claim_hands_back_what_it_has_no_slots_for(queue: Queue) -> None:
+    now = time.time()
+    request_id = new_id()
+    channels = [Channel.WEBHOOK] * 5 + [Channel.IN_APP]
+    rows = [
+        delivery_row(request_id, i, c.value, "x", Lane.BULK.value, now - 10 + i)
+        for i, c in enumerate(channels)
+    ]
+    async with queue.db.engine.begin() as connection:
+        await connection.execute(requests.insert(), [request_row(request_id, now)])
+        await connection.execute(deliveries.insert(), rows)
+    dispatcher = _dispatcher()  # 3 webhook slots for bulk work, in-app unlimited
+
+    claimed = await queue.claim("me", Lane.BULK.value, 10, now, 30.0)
+    beyond = dispatcher._beyond_caps(Lane.BULK, claimed)
+    assert [row["channel"] for row in beyond] == [Channel.WEBHOOK.value] * 2
+    await queue.hand_back("me", beyond, now)
+
+    rest = await queue.claim("other", Lane.BULK.value, 10, now, 30.0)
+    assert sorted(row["id"] for row in rest) == sorted(row["id"] for row in beyond)

@@ -567,11 +567,31 @@ class Dispatcher:
     def _claim_caps(self, lane: Lane, wanted: int) -> dict[str, int] | None:
         """Per channel, how many deliveries a claim of `wanted` may take: no more than
         the channel has free slots for here, so the rest stay in the queue for other
-        processes and replicas (None: no channel limits this claim)."""
-        caps = {c.value: self._channel_free(c, lane) for c in self._slots}
+        processes and replicas (None: no channel limits this claim). Only channels with
+        attempts running here are capped: the capped statement costs more than the plain
+        one, and a claim that takes more of another channel than it has slots for hands
+        the rest back (_beyond_caps), which then has attempts running."""
+        caps = {
+            c.value: self._channel_free(c, lane) for c in self._slots if self._channel_inflight[c]
+        }
         if all(cap >= wanted for cap in caps.values()):
             return None
         return caps
+
+    def _beyond_caps(self, lane: Lane, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The claimed rows beyond the free slots of their channel here, in claim order
+        (a row whose attempt already runs here takes no new slot)."""
+        if all(self._channel_free(c, lane) >= len(rows) for c in self._slots):
+            return []  # the usual case: no channel can be over
+        taken: Counter[str] = Counter()
+        beyond = []
+        for row in rows:
+            if row["id"] in self._running or Channel(row["channel"]) not in self._slots:
+                continue
+            taken[row["channel"]] += 1
+            if taken[row["channel"]] > self._channel_free(Channel(row["channel"]), lane):
+                beyond.append(row)
+        return beyond
 
     async def _claim_loop(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
@@ -610,6 +630,10 @@ class Dispatcher:
                         self.owner, lane.value, wanted, time.time(), self.lease_seconds, caps
                     )
                 backlog = len(rows) == wanted
+                if beyond := self._beyond_caps(lane, rows):
+                    await self.queue.hand_back(self.owner, beyond, time.time())
+                    handed = {row["id"] for row in beyond}
+                    rows = [row for row in rows if row["id"] not in handed]
                 if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
                     self.transactional_seen()
                 if rows:

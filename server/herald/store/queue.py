@@ -170,6 +170,17 @@ class Queue:
         # The same, taking at most b_cap_<channel> rows of each channel (see claim()).
         self._capped_claims = [self._capped_claim_statement(where, order) for where, order in due]
 
+        self._hand_back = (
+            deliveries.update()
+            .where(deliveries.c.id == sa.bindparam("b_id"))
+            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
+            .values(
+                state=DeliveryState.QUEUED.value,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=sa.bindparam("b_now"),
+            )
+        )
         # A lease renewed by its holder, if it still holds it: RETURNING says whether it did.
         self._renew = (
             deliveries.update()
@@ -373,6 +384,15 @@ class Queue:
         async with self.db.engine.begin() as connection:
             result = await connection.execute(self._renew, params)
             return result.first() is not None
+
+    async def hand_back(self, owner: str, rows: Sequence[Mapping[str, Any]], now: float) -> None:
+        """Return claimed rows this owner will not run to the queue, as they were before
+        the claim, for whichever worker claims them next."""
+        ops: list[Op] = [
+            (self._hand_back, {"b_id": row["id"], "b_owner": owner, "b_now": now}) for row in rows
+        ]
+        queued = [{**row, "state": DeliveryState.QUEUED.value} for row in rows]
+        await self.writer.write([*ops, *wake_ops(self.db, queued)])
 
     async def release(self, owner: str, now: float) -> int:
         """Hand back every lease this owner holds (graceful shutdown)."""
