@@ -47,15 +47,13 @@ async def test_each_claim_index_holds_only_its_state(db: Database) -> None:
     assert "'sending'" in definitions["ix_deliveries_leased"]
 
 
-@pytest.mark.parametrize("capped", [False, True])
 @pytest.mark.parametrize("index", sorted(CLAIMS))
 async def test_the_claim_walks_its_partial_index_in_a_plan_made_without_its_values(
-    db: Database, index: str, capped: bool
+    db: Database, index: str
 ) -> None:
     await db.migrate()
     writer = GroupCommitWriter(db.engine)
-    queue = Queue(db, writer)
-    statement = (queue._capped_claims if capped else queue._claims)[CLAIMS[index]]
+    statement = Queue(db, writer)._claims[CLAIMS[index]]
     sql = str(statement.compile(dialect=db.engine.dialect))
 
     async with db.engine.connect() as connection:

@@ -9,7 +9,7 @@ import contextlib
 import os
 import socket
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -176,10 +176,6 @@ class Dispatcher:
             for c, n in (concurrency or {}).items()
         }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
-        # Attempts under way here per channel (and of bulk deliveries): a claim takes
-        # no more of a channel than its slots have room for (see _claim_caps).
-        self._channel_inflight: Counter[Channel] = Counter()
-        self._channel_bulk_inflight: Counter[Channel] = Counter()
         # The deliveries whose attempt runs here, and when their lease expires: a claim
         # that takes one of them back (its lease ran out while it waited for a slot or
         # a token) starts no second attempt; the running one keeps the new lease.
@@ -270,45 +266,31 @@ class Dispatcher:
             # Too late: stop() has handed the leases back (or is about to), so nothing
             # here may send or record; the delivery is claimed and sent elsewhere.
             log.warning("attempt_after_stop", delivery_id=delivery.id)
-            return self._spawn(delivery, _not_started(delivery), sends=False)
+            return self._spawn(delivery.id, _not_started(delivery))
         self._running[delivery.id] = delivery.lease_expires_at
-        return self._spawn(delivery, self._attempt(delivery, content), bulk)
+        return self._spawn(delivery.id, self._attempt(delivery, content), bulk)
 
-    def _spawn(
-        self, delivery: Leased, coro: Any, bulk: bool = False, *, sends: bool = True
-    ) -> asyncio.Task[DeliveryView]:
-        """`sends`: the task is an attempt, holding one of its channel's slots."""
+    def _spawn(self, delivery_id: str, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
         task: asyncio.Task[DeliveryView] = asyncio.create_task(coro)
         self._inflight.add(task)
         if bulk:
             self._bulk_inflight += 1
-        if sends:
-            self._channel_inflight[delivery.channel] += 1
-            self._channel_bulk_inflight[delivery.channel] += delivery.lane is Lane.BULK
-        task.add_done_callback(lambda done: self._done(done, delivery, bulk, sends))
+        task.add_done_callback(lambda done: self._done(done, delivery_id, bulk))
         return task
 
-    def _done(
-        self, task: asyncio.Task[DeliveryView], delivery: Leased, bulk: bool, sends: bool
-    ) -> None:
+    def _done(self, task: asyncio.Task[DeliveryView], delivery_id: str, bulk: bool) -> None:
         self._inflight.discard(task)
         if bulk:
             self._bulk_inflight -= 1
-        if sends:
-            full = self._channel_full(delivery.channel)
-            self._channel_inflight[delivery.channel] -= 1
-            self._channel_bulk_inflight[delivery.channel] -= delivery.lane is Lane.BULK
-            if full:  # claims left its deliveries alone: claim them now
-                self._wake.set()
         self._slot_free.set()
         if not task.cancelled() and (error := task.exception()) is not None:
             # Its lease runs out and the delivery is claimed again. Logged here, as one
             # line, rather than by asyncio as "Task exception was never retrieved".
             cause = outage(error)
             if cause is None:
-                log.error("attempt_failed", delivery_id=delivery.id, exc_info=error)
+                log.error("attempt_failed", delivery_id=delivery_id, exc_info=error)
             else:
-                log.warning("attempt_not_recorded", delivery_id=delivery.id, error=cause)
+                log.warning("attempt_not_recorded", delivery_id=delivery_id, error=cause)
 
     async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
         try:
@@ -550,49 +532,6 @@ class Dispatcher:
             free = min(free, capacity - self._bulk_inflight)
         return free
 
-    def _channel_free(self, channel: Channel, lane: Lane) -> int:
-        """How many more deliveries of `channel` and `lane` this process can run at once
-        (a large number for a channel without a concurrency limit)."""
-        slots = self._slots.get(channel)
-        if slots is None:
-            return self._capacity
-        free = slots.limit - self._channel_inflight[channel]
-        if lane is Lane.BULK:
-            free = min(free, slots.bulk_limit - self._channel_bulk_inflight[channel])
-        return max(0, free)
-
-    def _channel_full(self, channel: Channel) -> bool:
-        return any(self._channel_free(channel, lane) == 0 for lane in Lane)
-
-    def _claim_caps(self, lane: Lane, wanted: int) -> dict[str, int] | None:
-        """Per channel, how many deliveries a claim of `wanted` may take: no more than
-        the channel has free slots for here, so the rest stay in the queue for other
-        processes and replicas (None: no channel limits this claim). Only channels with
-        attempts running here are capped: the capped statement costs more than the plain
-        one, and a claim that takes more of another channel than it has slots for hands
-        the rest back (_beyond_caps), which then has attempts running."""
-        caps = {
-            c.value: self._channel_free(c, lane) for c in self._slots if self._channel_inflight[c]
-        }
-        if all(cap >= wanted for cap in caps.values()):
-            return None
-        return caps
-
-    def _beyond_caps(self, lane: Lane, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-        """The claimed rows beyond the free slots of their channel here, in claim order
-        (a row whose attempt already runs here takes no new slot)."""
-        if all(self._channel_free(c, lane) >= len(rows) for c in self._slots):
-            return []  # the usual case: no channel can be over
-        taken: Counter[str] = Counter()
-        beyond = []
-        for row in rows:
-            if row["id"] in self._running or Channel(row["channel"]) not in self._slots:
-                continue
-            taken[row["channel"]] += 1
-            if taken[row["channel"]] > self._channel_free(Channel(row["channel"]), lane):
-                beyond.append(row)
-        return beyond
-
     async def _claim_loop(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
         refill = max(1, self._capacity // 4)
@@ -617,23 +556,12 @@ class Dispatcher:
                     free = self._free_slots(lane)
                 if self._stopping:
                     break
-            # Cleared before the claim: a wake while it runs (work queued, a full
-            # channel's slot freed) claims again at once rather than after a poll.
-            self._wake.clear()
             try:
                 wanted = min(free, CLAIM_BATCH)
-                caps = self._claim_caps(lane, wanted)
-                if caps is not None and not any(caps.get(c.value, 1) for c in Channel):
-                    rows = []  # every channel is full: a slot freed wakes this loop
-                else:
-                    rows = await self.queue.claim(
-                        self.owner, lane.value, wanted, time.time(), self.lease_seconds, caps
-                    )
+                rows = await self.queue.claim(
+                    self.owner, lane.value, wanted, time.time(), self.lease_seconds
+                )
                 backlog = len(rows) == wanted
-                if beyond := self._beyond_caps(lane, rows):
-                    await self.queue.hand_back(self.owner, beyond, time.time())
-                    handed = {row["id"] for row in beyond}
-                    rows = [row for row in rows if row["id"] not in handed]
                 if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
                     self.transactional_seen()
                 if rows:
@@ -651,6 +579,7 @@ class Dispatcher:
                     continue
             except Exception:
                 log.exception("claim_failed", lane=lane.value)
+            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 

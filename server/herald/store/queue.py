@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from herald.core.channel import Channel, DeliveryState, Lane
+from herald.core.channel import DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
@@ -80,15 +78,6 @@ def queued_row(
     }
 
 
-def caps_left(
-    caps: Mapping[str, int], limit: int, claimed: Sequence[Mapping[str, Any]]
-) -> dict[str, int]:
-    """A capped claim's b_cap_<channel> parameters once `claimed` are taken: what is
-    left of each channel's cap (a channel without one: `limit`)."""
-    taken = Counter(row["channel"] for row in claimed)
-    return {f"b_cap_{c.value}": max(0, caps.get(c.value, limit) - taken[c.value]) for c in Channel}
-
-
 class DuplicateRequestError(Exception):
     """A request with the same idempotency key was stored first."""
 
@@ -148,8 +137,8 @@ class Queue:
         )
         # Built once (a statement built per claim cost more than running it): due queued
         # rows first, then expired leases; see claim().
-        due = [
-            (
+        self._claims = [
+            self._claim_statement(
                 sa.and_(
                     QUEUED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
@@ -157,7 +146,7 @@ class Queue:
                 ),
                 deliveries.c.next_attempt_at,
             ),
-            (
+            self._claim_statement(
                 sa.and_(
                     LEASED,
                     deliveries.c.lane == sa.bindparam("b_lane"),
@@ -166,21 +155,7 @@ class Queue:
                 deliveries.c.lease_expires_at,
             ),
         ]
-        self._claims = [self._claim_statement(where, order) for where, order in due]
-        # The same, taking at most b_cap_<channel> rows of each channel (see claim()).
-        self._capped_claims = [self._capped_claim_statement(where, order) for where, order in due]
 
-        self._hand_back = (
-            deliveries.update()
-            .where(deliveries.c.id == sa.bindparam("b_id"))
-            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
-            .values(
-                state=DeliveryState.QUEUED.value,
-                lease_owner=None,
-                lease_expires_at=None,
-                updated_at=sa.bindparam("b_now"),
-            )
-        )
         # A lease renewed by its holder, if it still holds it: RETURNING says whether it did.
         self._renew = (
             deliveries.update()
@@ -202,36 +177,17 @@ class Queue:
         )
         if self.db.is_postgres:
             pick = pick.with_for_update(skip_locked=True)
-        return _leasing(pick)
-
-    def _capped_claim_statement(
-        self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
-    ) -> sa.Update:
-        """As _claim_statement, among the first b_limit due rows in order, but at most
-        b_cap_<channel> of each channel: a window over those rows only, so it costs
-        the same whatever the backlog."""
-        scan = (
-            sa.select(deliveries.c.id, deliveries.c.channel, order.label("due_at"))
-            .where(due)
-            .order_by(order)
-            .limit(sa.bindparam("b_limit", type_=sa.Integer))
+        return (
+            deliveries.update()
+            .where(deliveries.c.id.in_(pick.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING.value,
+                lease_owner=sa.bindparam("b_owner"),
+                lease_expires_at=sa.bindparam("b_expires"),
+                updated_at=sa.bindparam("b_now"),
+            )
+            .returning(*deliveries.c)
         )
-        if self.db.is_postgres:
-            scan = scan.with_for_update(skip_locked=True)
-        first = scan.subquery("first")
-        ranked = sa.select(
-            first.c.id,
-            first.c.channel,
-            sa.func.row_number()
-            .over(partition_by=first.c.channel, order_by=first.c.due_at)
-            .label("rank"),
-        ).subquery("ranked")
-        cap = sa.case(
-            {c.value: sa.bindparam(f"b_cap_{c.value}", type_=sa.Integer) for c in Channel},
-            value=ranked.c.channel,
-            else_=0,
-        )
-        return _leasing(sa.select(ranked.c.id).where(ranked.c.rank <= cap))
 
     # -- writes -------------------------------------------------------------
 
@@ -335,17 +291,9 @@ class Queue:
         return (self._insert_inbox, row)
 
     async def claim(
-        self,
-        owner: str,
-        lane: str,
-        limit: int,
-        now: float,
-        lease_seconds: float,
-        caps: Mapping[str, int] | None = None,
+        self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
     ) -> list[Mapping[str, Any]]:
-        """Lease up to limit due deliveries of a lane: queued ones, then expired leases;
-        with `caps`, at most caps[channel] of a channel (the slots the caller has free for
-        it), taken from the first `limit` due rows, so the rest stay for other workers.
+        """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
 
         Two statements, each walking its own partial index in order (ix_deliveries_queued,
         ix_deliveries_leased): one query with an OR of the two made the engine gather
@@ -358,20 +306,17 @@ class Queue:
             "b_owner": owner,
             "b_expires": now + lease_seconds,
         }
-        statements = self._claims if caps is None else self._capped_claims
-        more = None if caps is None else partial(caps_left, caps, limit)
         if self.writer.sqlite is not None:
-            return list(await self.writer.sqlite.claim(statements, params, limit, more))
-        claimed: list[dict[str, Any]] = []
+            return list(await self.writer.sqlite.claim(self._claims, params, limit))
+        claimed: list[Mapping[str, Any]] = []
         async with self.db.engine.begin() as connection:
-            for statement in statements:
+            for statement in self._claims:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
                     break
-                extra = more(claimed) if more else {}
-                result = await connection.execute(statement, {**params, "b_limit": wanted, **extra})
+                result = await connection.execute(statement, {**params, "b_limit": wanted})
                 claimed.extend(dict(row._mapping) for row in result.fetchall())
-        return list(claimed)
+        return claimed
 
     async def renew(self, delivery_id: str, owner: str, now: float, lease_seconds: float) -> bool:
         """Extend `owner`'s lease on a delivery it is about to send to now + lease_seconds;
@@ -384,15 +329,6 @@ class Queue:
         async with self.db.engine.begin() as connection:
             result = await connection.execute(self._renew, params)
             return result.first() is not None
-
-    async def hand_back(self, owner: str, rows: Sequence[Mapping[str, Any]], now: float) -> None:
-        """Return claimed rows this owner will not run to the queue, as they were before
-        the claim, for whichever worker claims them next."""
-        ops: list[Op] = [
-            (self._hand_back, {"b_id": row["id"], "b_owner": owner, "b_now": now}) for row in rows
-        ]
-        queued = [{**row, "state": DeliveryState.QUEUED.value} for row in rows]
-        await self.writer.write([*ops, *wake_ops(self.db, queued)])
 
     async def release(self, owner: str, now: float) -> int:
         """Hand back every lease this owner holds (graceful shutdown)."""
@@ -457,18 +393,3 @@ class Queue:
                 sa.select(requests.c.id, requests.c.content).where(requests.c.id.in_(request_ids))
             )
             return {row.id: row.content for row in result}
-
-
-def _leasing(pick: sa.Select[Any]) -> sa.Update:
-    """The claim itself: the rows `pick` selects, leased to b_owner until b_expires."""
-    return (
-        deliveries.update()
-        .where(deliveries.c.id.in_(pick.scalar_subquery()))
-        .values(
-            state=DeliveryState.SENDING.value,
-            lease_owner=sa.bindparam("b_owner"),
-            lease_expires_at=sa.bindparam("b_expires"),
-            updated_at=sa.bindparam("b_now"),
-        )
-        .returning(*deliveries.c)
-    )
