@@ -7,7 +7,7 @@ import grpc
 import pytest
 
 from tests.support.auth import authenticated_channel
-from tests.support.postgres import PostgresCluster, PostgresUnavailableError
+from tests.support.postgres import PostgresCluster, running_cluster
 from tests.support.server import WEBHOOK_SECRET, ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -39,12 +39,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """One throwaway PostgreSQL cluster for the session, started on first use."""
-    try:
-        cluster = PostgresCluster().start()
-    except PostgresUnavailableError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield cluster
-    cluster.stop()
+    yield from running_cluster()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
 
 from tests.support.auth import authenticated_channel
-from tests.support.postgres import PostgresCluster, PostgresUnavailableError
+from tests.support.postgres import PostgresCluster, running_cluster
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
@@ -31,12 +31,7 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresCluster]:
     """A cluster of this module's own: the tests stop and start it."""
-    try:
-        cluster = PostgresCluster().start()
-    except PostgresUnavailableError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield cluster
-    cluster.stop()
+    yield from running_cluster()
 
 
 @pytest.fixture

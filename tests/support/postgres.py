@@ -25,9 +25,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 UNPRIVILEGED_USER = "nobody"
 
@@ -232,3 +235,14 @@ def query(url: str, sql: str, *params: Any) -> list[Any]:
                 await connection.close()
 
     return _pool.submit(asyncio.run, run()).result(60)
+
+
+def running_cluster() -> Iterator[PostgresCluster]:
+    """For a fixture to `yield from`: a started cluster, stopped afterwards; a cluster
+    that cannot start fails the test rather than erroring it."""
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield cluster
+    cluster.stop()

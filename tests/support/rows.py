@@ -3,9 +3,11 @@ and its deliveries queued for any worker or leased to one (store/queue.py's queu
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from herald.core.channel import DeliveryState
+from herald.core.channel import Channel, DeliveryState
+from herald.core.delivery import DeliveryView
 from herald.store.queue import queued_row
 
 DEADLINE_SECONDS = 3600.0
@@ -46,3 +48,28 @@ def delivery_row(
             lease_expires_at=now + lease_seconds,
         )
     return row
+
+
+def delivery_view(**fields: object) -> DeliveryView:
+    """A delivered In-App delivery as watchers see it, with `fields` changed."""
+    base = DeliveryView(
+        id="d1",
+        request_id="r1",
+        position=0,
+        channel=Channel.IN_APP,
+        recipient="alice",
+        user_id="alice",
+        state=DeliveryState.DELIVERED,
+        attempts=1,
+        error_code="",
+        error="",
+        permanent=False,
+        provider_message_id="d1",
+        sms_encoding="",
+        sms_segments=0,
+        created_at=1.0,
+        updated_at=2.0,
+        next_attempt_at=1.0,
+        completed_at=2.0,
+    )
+    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]

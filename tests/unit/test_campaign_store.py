@@ -6,14 +6,12 @@ delivery finished after it read the send as still sending."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from herald.core.channel import DeliveryState
 from herald.core.ids import new_id
 from herald.store.campaigns import CampaignStore
-from herald.store.database import Database
-from herald.store.writer import GroupCommitWriter
+from herald.store.queue import Queue
 
 from tests.support.rows import delivery_row, request_row
 
@@ -24,14 +22,9 @@ QUEUED, SENDING = DeliveryState.QUEUED, DeliveryState.SENDING
 
 
 @pytest.fixture
-async def store(database_url: str) -> AsyncIterator[CampaignStore]:
-    db = Database(database_url)
-    await db.migrate()
-    writer = GroupCommitWriter(db.engine, sqlite_path=db.sqlite_path)
-    await writer.start()
-    yield CampaignStore(db, writer)
-    await writer.close()
-    await db.close()
+def store(queue: Queue) -> CampaignStore:
+    """On the migrated store and group commit of conftest's `queue`."""
+    return CampaignStore(queue.db, queue.writer)
 
 
 async def a_send(store: CampaignStore, status: str, states: list[DeliveryState], total: int) -> str:

@@ -3,35 +3,10 @@ delivery as delivered (whichever way the inbox row was written), and only then."
 
 from __future__ import annotations
 
-import dataclasses
-
 from herald.core.channel import Channel, DeliveryState
-from herald.core.delivery import DeliveryView
 from herald.dispatch.inbox_hub import InboxFeedHub, InboxHub
 
-
-def view(**fields: object) -> DeliveryView:
-    base = DeliveryView(
-        id="d1",
-        request_id="r1",
-        position=0,
-        channel=Channel.IN_APP,
-        recipient="alice",
-        user_id="alice",
-        state=DeliveryState.DELIVERED,
-        attempts=1,
-        error_code="",
-        error="",
-        permanent=False,
-        provider_message_id="d1",
-        sms_encoding="",
-        sms_segments=0,
-        created_at=1.0,
-        updated_at=2.0,
-        next_attempt_at=1.0,
-        completed_at=2.0,
-    )
-    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
+from tests.support.rows import delivery_view as view
 
 
 async def test_an_in_app_delivery_wakes_its_users_watchers_only() -> None:

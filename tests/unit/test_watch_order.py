@@ -12,28 +12,20 @@ from herald.core.channel import Channel, DeliveryState
 from herald.core.delivery import DeliveryView
 from herald.dispatch.notifications import _newer
 
+from tests.support.rows import delivery_view
+
 QUEUED, SENDING, DELIVERED = DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DELIVERED
 
 
 def view(state: DeliveryState, attempts: int, updated_at: float) -> DeliveryView:
-    return DeliveryView(
-        id="d1",
-        request_id="r1",
-        position=0,
+    return delivery_view(
         channel=Channel.WEBHOOK,
         recipient="https://example.com/hook",
         user_id="",
+        provider_message_id="",
         state=state,
         attempts=attempts,
-        error_code="",
-        error="",
-        permanent=False,
-        provider_message_id="",
-        sms_encoding="",
-        sms_segments=0,
-        created_at=1.0,
         updated_at=updated_at,
-        next_attempt_at=1.0,
         completed_at=updated_at if state.final else None,
     )
 
