@@ -142,23 +142,43 @@ func setErrorHeaders(ctx context.Context, header http.Header, st *status.Status)
 
 // handleStreamError is the mux's StreamErrorHandler. grpc-gateway writes a server stream's
 // error itself (the HTTP status if no message went before it, then {"error": status}), never
-// through handleError, so the error's headers are set here, on the writer withResponseWriter
-// put in the context. Once a message has been written, they change nothing.
+// through handleError, so the error's headers and HTTP status are set here, on the writer
+// withResponseWriter put in the context. Once a message has been written, they change nothing.
 func handleStreamError(ctx context.Context, err error) *status.Status {
 	st := status.Convert(err)
-	if w, ok := ctx.Value(responseWriterKey{}).(http.ResponseWriter); ok {
+	if w, ok := ctx.Value(responseWriterKey{}).(*responseWriter); ok {
 		setErrorHeaders(ctx, w.Header(), st)
+		w.errorStatus = HTTPStatus(st.Code())
 	}
 	return st
 }
 
 type responseWriterKey struct{}
 
-// withResponseWriter puts the call's http.ResponseWriter in its request's context, for
-// handleStreamError.
+// responseWriter is a call's http.ResponseWriter whose WriteHeader writes the status
+// handleStreamError chose, if it chose one, in place of grpc-gateway's own mapping
+// (runtime.HTTPStatusFromCode). grpc-gateway flushes each message of a stream through
+// http.ResponseController, which finds the writer's Flush through Unwrap.
+type responseWriter struct {
+	http.ResponseWriter
+	errorStatus int
+}
+
+func (w *responseWriter) WriteHeader(httpStatus int) {
+	if w.errorStatus != 0 {
+		httpStatus = w.errorStatus
+	}
+	w.ResponseWriter.WriteHeader(httpStatus)
+}
+
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withResponseWriter puts the call's http.ResponseWriter, wrapped in a responseWriter, in
+// its request's context, for handleStreamError.
 func withResponseWriter(next runtime.HandlerFunc) runtime.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
-		next(w, r.WithContext(context.WithValue(r.Context(), responseWriterKey{}, w)), params)
+		rw := &responseWriter{ResponseWriter: w}
+		next(rw, r.WithContext(context.WithValue(r.Context(), responseWriterKey{}, rw)), params)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,15 +163,22 @@ func TestHTTPStatus(t *testing.T) {
 	}
 }
 
-// refusingInbox answers every watch with its request id as a header, then refuses it.
+// refusingInbox answers every watch with its request id as a header and its messages, then
+// refuses it.
 type refusingInbox struct {
 	heraldv1.UnimplementedInboxServiceServer
-	refusal *status.Status
+	refusal  *status.Status
+	messages []*heraldv1.WatchInboxResponse
 }
 
 func (s refusingInbox) WatchInbox(_ *heraldv1.WatchInboxRequest, stream grpc.ServerStreamingServer[heraldv1.WatchInboxResponse]) error {
 	if err := stream.SendHeader(metadata.Pairs("x-request-id", "req-1")); err != nil {
 		return err
+	}
+	for _, message := range s.messages {
+		if err := stream.Send(message); err != nil {
+			return err
+		}
 	}
 	return s.refusal.Err()
 }
@@ -226,5 +234,40 @@ func TestAStreamRefusedBeforeItsFirstMessageHasTheErrorHeaders(t *testing.T) {
 		if got := reply.Header().Get("X-Request-Id"); got != "req-1" {
 			t.Errorf("%v: X-Request-Id %q", c.refusal.Code(), got)
 		}
+	}
+}
+
+// watchInbox is a watch of u1's inbox through handler.
+func watchInbox(handler http.Handler) *httptest.ResponseRecorder {
+	request := httptest.NewRequest(http.MethodGet, "/v1/users/u1/inbox:watch", nil)
+	request.Header.Set("Authorization", "Bearer t")
+	reply := httptest.NewRecorder()
+	handler.ServeHTTP(reply, request)
+	return reply
+}
+
+func TestAStreamRefusedBeforeItsFirstMessageHasTheUnaryHTTPStatus(t *testing.T) {
+	for code := codes.Canceled; code <= codes.Unauthenticated; code++ {
+		reply := watchInbox(gatewayInFrontOf(t, refusingInbox{refusal: status.New(code, "refused")}))
+		if want := HTTPStatus(code); reply.Code != want {
+			t.Errorf("%v: status %d, want %d as a unary call: %s", code, reply.Code, want, reply.Body)
+		}
+	}
+}
+
+func TestAStreamRefusedAfterAMessageKeeps200(t *testing.T) {
+	reply := watchInbox(gatewayInFrontOf(t, refusingInbox{
+		refusal:  status.New(codes.FailedPrecondition, "refused"),
+		messages: []*heraldv1.WatchInboxResponse{{UnreadCount: 3}},
+	}))
+	if reply.Code != http.StatusOK {
+		t.Errorf("status %d, want 200", reply.Code)
+	}
+	if !reply.Flushed {
+		t.Error("the message was not flushed")
+	}
+	lines := strings.Split(strings.TrimSpace(reply.Body.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"result"`) || !strings.Contains(lines[1], `"error"`) {
+		t.Errorf("body %q, want a result line, then an error line", reply.Body)
 	}
 }
