@@ -271,3 +271,28 @@ func TestAStreamRefusedAfterAMessageKeeps200(t *testing.T) {
 		t.Errorf("body %q, want a result line, then an error line", reply.Body)
 	}
 }
+
+// A stream the gateway cannot open is answered by handleError, as a unary call is.
+func TestAStreamToAnUnreachableServerDoesNotTellItsDialError(t *testing.T) {
+	listener := bufconn.Listen(1 << 20)
+	_ = listener.Close() // nothing serves: each dial fails
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	handler, err := New(t.Context(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := watchInbox(handler)
+	if reply.Code != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503: %s", reply.Code, reply.Body)
+	}
+	if body := reply.Body.String(); strings.Contains(body, "dial") || !strings.Contains(body, "try again later") {
+		t.Errorf("body %q, want the plain unavailable message", body)
+	}
+}
