@@ -89,7 +89,7 @@ async def deliver(
     await writer.start()
     queue = Queue(db, writer)
     adapters = await start_adapters(settings, queue, Directory(db))
-    dispatcher = new_dispatcher(settings, queue, adapters, Hub(), processes)
+    dispatcher = new_dispatcher(settings, queue, adapters, Hub(), processes, index)
     await dispatcher.start()
     listener = None
     if db.is_postgres:

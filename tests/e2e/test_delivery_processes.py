@@ -341,6 +341,31 @@ async def test_an_idle_server_shares_campaign_deliveries_with_its_delivery_proce
     assert sum(by_process.values()) == 200
 
 
+async def test_a_channels_concurrency_is_spread_over_the_processes_not_hoarded_by_one(
+    tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    """With a small webhook limit and many workers, a process claims only the deliveries
+    it has free webhook slots for: the rest stay in the queue for the other processes, so
+    the channel runs at its configured total (4, a transactional one kept: 3 campaign
+    sends at once) rather than one process's share, one after another."""
+    env = _env(store_env, 2, HERALD_WORKERS="64", HERALD_CONCURRENCY_LIMITS="webhook=4")
+    server = ServerProcess(tmp_path / "herald", env).start()
+    try:
+        async with authenticated_channel(server.target) as channel:
+            progress = await _campaign(channel, receiver, 24, path="/delay/0.5")
+    finally:
+        server.stop()
+    assert progress[-1].status == campaign_pb2.CAMPAIGN_SEND_STATUS_COMPLETED
+    assert progress[-1].sent == 24
+    assert sorted(r.path for r in receiver.received) == sorted(
+        f"/delay/0.5/c{i}" for i in range(24)
+    )
+    assert receiver.most_in_flight >= 3
+    by_process = _attempts_by_process(server, progress[-1].id)
+    assert sum(by_process.values()) == 24
+    assert len(by_process) > 1, by_process
+
+
 async def test_the_server_delivers_campaigns_itself_while_no_delivery_process_can(
     tmp_path: Path, store_env: dict[str, str], receiver: WebhookReceiver
 ) -> None:

@@ -55,6 +55,8 @@ class WebhookReceiver:
         self._runner: web.AppRunner | None = None
         self._count_changed = asyncio.Condition()
         self.port = 0
+        self.in_flight = 0  # /delay and /hold requests not answered yet
+        self.most_in_flight = 0
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -112,8 +114,14 @@ class WebhookReceiver:
             if seen <= int(parts[1]):
                 extra = {"Retry-After": parts[3]} if len(parts) > 3 else {}
                 return web.Response(status=int(parts[2]), headers=extra)
-        if parts[0] == "delay":
-            await asyncio.sleep(float(parts[1]))
-        if parts[0] == "hold":
-            await self._holds[parts[1]].wait()
+        if parts[0] in ("delay", "hold"):
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            try:
+                if parts[0] == "delay":
+                    await asyncio.sleep(float(parts[1]))
+                else:
+                    await self._holds[parts[1]].wait()
+            finally:
+                self.in_flight -= 1
         return web.Response(status=204)

@@ -10,7 +10,7 @@ from herald.config import Settings
 from herald.core.channel import Lane
 from herald.delivery_pool import TRANSACTIONAL, WAKE
 from herald.delivery_process import _ServerPipe
-from herald.dispatch.assembly import share_rate
+from herald.dispatch.assembly import share_rate, share_slots
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
@@ -28,6 +28,22 @@ from herald.dispatch.retry import RetryPolicy
 )
 def test_a_rate_limit_is_split_evenly(limit: RateLimit, processes: int, share: RateLimit) -> None:
     assert share_rate(limit, processes) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(
+    ("total", "processes", "shares"),
+    [
+        (4, 1, [4]),
+        (4, 3, [2, 1, 1]),  # not 2 each (6 at once): the shares add up to the total
+        (16, 3, [6, 5, 5]),
+        # At least one slot each: every process may have to send on every channel.
+        (1, 3, [1, 1, 1]),
+    ],
+)
+def test_a_concurrency_limit_is_split_into_shares_adding_up_to_it(
+    total: int, processes: int, shares: list[int]
+) -> None:
+    assert [share_slots(total, processes, i) for i in range(processes)] == shares
 
 
 def test_processes_read_from_the_environment() -> None:
@@ -52,7 +68,7 @@ async def test_the_servers_signals_wake_a_delivery_process_and_shrink_its_bulk_s
     quiet = dispatcher._free_slots(Lane.BULK)
 
     pipe.data_received(WAKE)
-    assert dispatcher._wake.is_set()
+    assert all(event.is_set() for event in dispatcher._wake.values())
     assert dispatcher._free_slots(Lane.BULK) == quiet == 60
 
     pipe.data_received(WAKE + TRANSACTIONAL)

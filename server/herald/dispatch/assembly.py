@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-
 from herald.channels.base import ChannelAdapter
 from herald.channels.forget_tokens import ForgetUnregisteredTokens
 from herald.channels.registry import build_adapters
@@ -45,10 +43,12 @@ def new_dispatcher(
     adapters: dict[Channel, ChannelAdapter],
     hub: Hub,
     processes: int = 1,
+    index: int = 0,
 ) -> Dispatcher:
     """A dispatcher holding this process's share of the channel limits: with
     HERALD_DELIVERY_PROCESSES the rate and concurrency limits are the server's
-    totals, split evenly over its `processes` delivering processes."""
+    totals, split evenly over its `processes` delivering processes (this one is
+    number `index`: 0 for the server, k for delivery process k)."""
     return Dispatcher(
         queue,
         adapters,
@@ -61,11 +61,19 @@ def new_dispatcher(
             for c, r in settings.rate_limits.items()
         },
         concurrency={
-            Channel(c): max(1, math.ceil(n / processes))
+            Channel(c): share_slots(n, processes, index)
             for c, n in settings.concurrency_limits.items()
         },
         transactional_reserve=settings.transactional_reserve,
     )
+
+
+def share_slots(total: int, processes: int, index: int) -> int:
+    """Process `index`'s share of a concurrency limit: the shares add up to `total`
+    (the first total % processes processes get one more), but each is at least one,
+    since every process may have to send on every channel (the server runs SendMessage's
+    deliveries, the delivery processes the campaigns while the API is in use)."""
+    return max(1, total // processes + (index < total % processes))
 
 
 def share_rate(limit: RateLimit, processes: int) -> RateLimit:

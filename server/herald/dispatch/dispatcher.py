@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import socket
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +46,12 @@ CONTENT_CACHE = 2048
 # a larger content is not kept at all: a claim reads it back from the store.
 CONTENT_CACHE_BYTES = 64 * 2**20
 CONTENT_CACHE_LARGEST = CONTENT_CACHE_BYTES // 16
+# The most deliveries of a channel a process may hold (sending or waiting for a slot or a
+# token): twice what its concurrency limit lets it send at once, and about this many
+# seconds of its rate limit besides its burst. A channel with neither: as many as it can.
+HOLD_AHEAD = 2
+RATE_AHEAD_SECONDS = 1.0
+NO_HOLD = 1 << 30
 # The error code of a delivery not made by its deadline_at: failed, permanently, unsent.
 DEADLINE_EXCEEDED = "DELIVERY_DEADLINE_EXCEEDED"
 
@@ -92,6 +99,17 @@ class _Recorded:
     outcome: Outcome
     now: float
     chain: bool  # the transaction also moved a fallback chain on
+
+
+def _hold(slots: LaneSlots | None, bucket: TokenBucket | None) -> tuple[int, int]:
+    """(all, bulk): how many deliveries of a channel with these limits a process may hold."""
+    hold = bulk = NO_HOLD
+    if slots is not None:
+        hold, bulk = HOLD_AHEAD * slots.limit, HOLD_AHEAD * slots.bulk_limit
+    if bucket is not None:
+        ahead = math.ceil(bucket.limit.per_second * RATE_AHEAD_SECONDS + bucket.limit.burst)
+        hold, bulk = min(hold, ahead), min(bulk, ahead)
+    return hold, bulk
 
 
 def _never() -> bool:
@@ -176,12 +194,22 @@ class Dispatcher:
             for c, n in (concurrency or {}).items()
         }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
+        # How many deliveries of a channel (and of a channel's bulk ones) this process
+        # may hold at once, sending or waiting for a slot or a token: its limits' worth
+        # and as much again, so a claim never leaves its slots idle, but leaves the rest
+        # of a backlog to the other processes and replicas (see _room).
+        self._holds = {c: _hold(self._slots.get(c), self._buckets.get(c)) for c in Channel}
+        self._held: Counter[Channel] = Counter()
+        self._bulk_held: Counter[Channel] = Counter()
+        # Per lane, the channels whose room the last claim filled: an attempt of one of
+        # them ending with half its room free wakes that lane's claim loop.
+        self._full: dict[Lane, set[Channel]] = {lane: set() for lane in Lane}
         # The deliveries whose attempt runs here, and when their lease expires: a claim
         # that takes one of them back (its lease ran out while it waited for a slot or
         # a token) starts no second attempt; the running one keeps the new lease.
         self._running: dict[str, float] = {}
         self._loops: list[asyncio.Task[None]] = []
-        self._wake = asyncio.Event()
+        self._wake = {lane: asyncio.Event() for lane in Lane}
         self._slot_free = asyncio.Event()
         self._contents: OrderedDict[str, tuple[Content, int]] = OrderedDict()  # and its size
         self._content_bytes = 0
@@ -221,7 +249,8 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Work was queued: claim it now, here and wherever else `also_wake` says."""
-        self._wake.set()
+        for event in self._wake.values():
+            event.set()
         for waker in self._wakers:
             waker()
 
@@ -266,22 +295,35 @@ class Dispatcher:
             # Too late: stop() has handed the leases back (or is about to), so nothing
             # here may send or record; the delivery is claimed and sent elsewhere.
             log.warning("attempt_after_stop", delivery_id=delivery.id)
-            return self._spawn(delivery.id, _not_started(delivery))
+            return self._spawn(delivery, _not_started(delivery), holds=False)
         self._running[delivery.id] = delivery.lease_expires_at
-        return self._spawn(delivery.id, self._attempt(delivery, content), bulk)
+        return self._spawn(delivery, self._attempt(delivery, content), bulk)
 
-    def _spawn(self, delivery_id: str, coro: Any, bulk: bool = False) -> asyncio.Task[DeliveryView]:
+    def _spawn(
+        self, delivery: Leased, coro: Any, bulk: bool = False, *, holds: bool = True
+    ) -> asyncio.Task[DeliveryView]:
+        """`holds`: the task is an attempt, counted in its channel's _held."""
         task: asyncio.Task[DeliveryView] = asyncio.create_task(coro)
         self._inflight.add(task)
         if bulk:
             self._bulk_inflight += 1
-        task.add_done_callback(lambda done: self._done(done, delivery_id, bulk))
+        if holds:
+            self._held[delivery.channel] += 1
+            self._bulk_held[delivery.channel] += delivery.lane is Lane.BULK
+        task.add_done_callback(lambda done: self._done(done, delivery, bulk, holds))
         return task
 
-    def _done(self, task: asyncio.Task[DeliveryView], delivery_id: str, bulk: bool) -> None:
+    def _done(
+        self, task: asyncio.Task[DeliveryView], delivery: Leased, bulk: bool, holds: bool
+    ) -> None:
+        delivery_id = delivery.id
         self._inflight.discard(task)
         if bulk:
             self._bulk_inflight -= 1
+        if holds:
+            self._held[delivery.channel] -= 1
+            self._bulk_held[delivery.channel] -= delivery.lane is Lane.BULK
+            self._wake_if_roomy(delivery.channel)
         self._slot_free.set()
         if not task.cancelled() and (error := task.exception()) is not None:
             # Its lease runs out and the delivery is claimed again. Logged here, as one
@@ -532,8 +574,47 @@ class Dispatcher:
             free = min(free, capacity - self._bulk_inflight)
         return free
 
+    def _room(self, channel: Channel, lane: Lane) -> int:
+        """How many more deliveries of `channel` a claim of `lane` may take here."""
+        hold, bulk_hold = self._holds[channel]
+        room = hold - self._held[channel]
+        if lane is Lane.BULK:
+            room = min(room, bulk_hold - self._bulk_held[channel])
+        return max(0, room)
+
+    def _wake_if_roomy(self, channel: Channel) -> None:
+        """Wake the claim loops that left `channel`'s rows for want of room once half its
+        room is free again: a claim per half-room, not one per finished attempt."""
+        for lane, full in self._full.items():
+            if (
+                channel in full
+                and self._room(channel, lane) * 2 >= self._holds[channel][lane is Lane.BULK]
+            ):
+                full.discard(channel)
+                self._wake[lane].set()
+
+    def _claim_caps(self, lane: Lane) -> dict[Channel, int]:
+        return {c: self._room(c, lane) for c, hold in self._holds.items() if hold[0] < NO_HOLD}
+
+    def _claimed_all_room(
+        self, lane: Lane, caps: Mapping[Channel, int], rows: Sequence[Mapping[str, Any]]
+    ) -> bool:
+        """Note the channels whose room the claim took in full (their rows may be waiting:
+        _wake_if_roomy claims them when there is room); True if one of those has room
+        again already (its attempts ended while the claim ran)."""
+        taken = Counter(row["channel"] for row in rows)
+        again = False
+        for channel, cap in caps.items():
+            if taken[channel.value] < cap:
+                continue
+            self._full[lane].add(channel)
+            if self._room(channel, lane) * 2 >= self._holds[channel][lane is Lane.BULK]:
+                again = True
+        return again
+
     async def _claim_loop(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
+        wake = self._wake[lane]
         refill = max(1, self._capacity // 4)
         backlog = False  # the last claim took all it asked for: more rows are waiting
         while not self._stopping:
@@ -556,10 +637,14 @@ class Dispatcher:
                     free = self._free_slots(lane)
                 if self._stopping:
                     break
+            # Cleared before the claim: work queued, or room made, while it runs is
+            # claimed at once rather than after a poll.
+            wake.clear()
             try:
                 wanted = min(free, CLAIM_BATCH)
+                caps = self._claim_caps(lane)
                 rows = await self.queue.claim(
-                    self.owner, lane.value, wanted, time.time(), self.lease_seconds
+                    self.owner, lane.value, wanted, time.time(), self.lease_seconds, caps
                 )
                 backlog = len(rows) == wanted
                 if rows and lane is Lane.TRANSACTIONAL:  # notifications, retries of sends
@@ -576,12 +661,16 @@ class Dispatcher:
                         self._start_attempt(
                             leased, contents[leased.request_id], bulk=leased.lane is Lane.BULK
                         )
+                # Claim again at once if rows may be waiting that this process has room
+                # for; not if the claim stopped only at full channels (a finished
+                # attempt of one wakes this loop).
+                full_again = self._claimed_all_room(lane, caps, rows)
+                if backlog or full_again or (rows and not self._full[lane]):
                     continue
             except Exception:
                 log.exception("claim_failed", lane=lane.value)
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                await asyncio.wait_for(wake.wait(), POLL_SECONDS)
 
     def remember(self, request_id: str, content: Content, size: int) -> None:
         """Keep a request's content for its deliveries (a claim then need not read it);
@@ -610,7 +699,8 @@ class Dispatcher:
         """The first step of `stop`: claim nothing more. Attempts already running, and
         any `run` or a fallback chain starts until `stop` ends, still go ahead."""
         self._stopping = True
-        self._wake.set()
+        for event in self._wake.values():
+            event.set()
         self._slot_free.set()
         for loop_task in self._loops:
             loop_task.cancel()

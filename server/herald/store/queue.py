@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from herald.core.channel import DeliveryState, Lane
+from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store import pg_listen
 from herald.store.database import Database
@@ -75,6 +77,21 @@ def queued_row(
         "created_at": now,
         "updated_at": now,
         "fallback": False,
+    }
+
+
+def cap_parameter(channel: Channel) -> str:
+    return f"b_cap_{channel.value}"
+
+
+def caps_left(
+    caps: Mapping[Channel, int], limit: int, claimed: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
+    """A claim statement's b_cap_<channel> parameters once `claimed` are taken: what is
+    left of each channel's cap (of `limit`, for a channel without one)."""
+    taken = Counter(row["channel"] for row in claimed)
+    return {
+        cap_parameter(c): max(0, min(caps.get(c, limit), limit) - taken[c.value]) for c in Channel
     }
 
 
@@ -169,14 +186,28 @@ class Queue:
     def _claim_statement(
         self, due: sa.ColumnElement[bool], order: sa.ColumnElement[Any]
     ) -> sa.Update:
+        """Lease the first b_limit due rows in order, at most b_cap_<channel> of each
+        channel: one walk of the index per channel, each stopping at its cap, so a
+        channel's backlog the caller has no room for neither is leased nor hides the
+        other channels' rows behind it."""
+        walks = []
+        for channel in Channel:
+            walk = (
+                sa.select(deliveries.c.id, order.label("due_at"))
+                .where(due, deliveries.c.channel == channel.value)
+                .order_by(order)
+                .limit(sa.bindparam(cap_parameter(channel), type_=sa.Integer))
+            )
+            if self.db.is_postgres:
+                walk = walk.with_for_update(skip_locked=True)
+            taken = walk.subquery(f"due_{channel.value}")
+            walks.append(sa.select(taken.c.id, taken.c.due_at))
+        due_rows = sa.union_all(*walks).subquery("due")
         pick = (
-            sa.select(deliveries.c.id)
-            .where(due)
-            .order_by(order)
+            sa.select(due_rows.c.id)
+            .order_by(due_rows.c.due_at)
             .limit(sa.bindparam("b_limit", type_=sa.Integer))
         )
-        if self.db.is_postgres:
-            pick = pick.with_for_update(skip_locked=True)
         return (
             deliveries.update()
             .where(deliveries.c.id.in_(pick.scalar_subquery()))
@@ -291,9 +322,17 @@ class Queue:
         return (self._insert_inbox, row)
 
     async def claim(
-        self, owner: str, lane: str, limit: int, now: float, lease_seconds: float
+        self,
+        owner: str,
+        lane: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        caps: Mapping[Channel, int] | None = None,
     ) -> list[Mapping[str, Any]]:
-        """Lease up to limit due deliveries of a lane: queued ones, then expired leases.
+        """Lease up to limit due deliveries of a lane: queued ones, then expired leases;
+        at most caps[channel] of a channel (what the caller has room for: the rest stay
+        queued for other processes and replicas), any number of a channel not in caps.
 
         Two statements, each walking its own partial index in order (ix_deliveries_queued,
         ix_deliveries_leased): one query with an OR of the two made the engine gather
@@ -306,17 +345,20 @@ class Queue:
             "b_owner": owner,
             "b_expires": now + lease_seconds,
         }
+        left = partial(caps_left, caps or {}, limit)
         if self.writer.sqlite is not None:
-            return list(await self.writer.sqlite.claim(self._claims, params, limit))
-        claimed: list[Mapping[str, Any]] = []
+            return list(await self.writer.sqlite.claim(self._claims, params, limit, left))
+        claimed: list[dict[str, Any]] = []
         async with self.db.engine.begin() as connection:
             for statement in self._claims:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
                     break
-                result = await connection.execute(statement, {**params, "b_limit": wanted})
+                result = await connection.execute(
+                    statement, {**params, "b_limit": wanted, **left(claimed)}
+                )
                 claimed.extend(dict(row._mapping) for row in result.fetchall())
-        return claimed
+        return list(claimed)
 
     async def renew(self, delivery_id: str, owner: str, now: float, lease_seconds: float) -> bool:
         """Extend `owner`'s lease on a delivery it is about to send to now + lease_seconds;

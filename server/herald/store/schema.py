@@ -81,12 +81,14 @@ def statement_clock(is_sqlite: bool) -> sa.ColumnElement[float]:
     return sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
 
 
-# The claim queries (queue.py): queued rows by lane and due time, and leases by expiry.
-# Partial, so each holds only the rows it serves: finished deliveries, almost all of the
-# table, are in neither, and the update recording an outcome writes no entry in either.
+# The claim queries (queue.py): queued rows by lane, channel and due time, and leases by
+# expiry. Partial, so each holds only the rows it serves: finished deliveries, almost all
+# of the table, are in neither, and the update recording an outcome writes no entry in
+# either. By channel, so a claim walks each channel's rows up to what it has room for.
 sa.Index(
     "ix_deliveries_queued",
     deliveries.c.lane,
+    deliveries.c.channel,
     deliveries.c.next_attempt_at,
     sqlite_where=QUEUED,
     postgresql_where=QUEUED,
@@ -94,6 +96,7 @@ sa.Index(
 sa.Index(
     "ix_deliveries_leased",
     deliveries.c.lane,
+    deliveries.c.channel,
     deliveries.c.lease_expires_at,
     sqlite_where=LEASED,
     postgresql_where=LEASED,

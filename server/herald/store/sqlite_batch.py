@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -75,7 +75,10 @@ class SqliteBatchExecutor:
                 connection.executemany(sql, rows)
 
     def _claim(
-        self, statements: Sequence[tuple[str, dict[str, Any]]], limit: int
+        self,
+        statements: Sequence[tuple[str, dict[str, Any]]],
+        limit: int,
+        more: Callable[[list[dict[str, Any]]], dict[str, Any]] | None,
     ) -> list[dict[str, Any]]:
         claimed: list[dict[str, Any]] = []
         with self._write_transaction() as connection:
@@ -83,24 +86,30 @@ class SqliteBatchExecutor:
                 wanted = limit - len(claimed)
                 if wanted <= 0:
                     break
-                cursor = connection.execute(sql, {**params, "b_limit": wanted})
+                extra = more(claimed) if more else {}
+                cursor = connection.execute(sql, {**params, "b_limit": wanted, **extra})
                 names = [column[0] for column in cursor.description]
                 claimed.extend(dict(zip(names, row, strict=True)) for row in cursor.fetchall())
         return claimed
 
     async def claim(
-        self, statements: Sequence[sa.Executable], params: dict[str, Any], limit: int
+        self,
+        statements: Sequence[sa.Executable],
+        params: dict[str, Any],
+        limit: int,
+        more: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Run UPDATE ... RETURNING statements in order in one transaction, each with
-        `params` and b_limit = what is still wanted of `limit`; the rows they return.
-        A claim is a write: here it takes its turn with the group commits, in one hop."""
-        keys = (*params, "b_limit")
+        `params`, b_limit = what is still wanted of `limit` and what `more` makes of the
+        rows claimed before it; the rows they return. A claim is a write: here it takes
+        its turn with the group commits, in one hop."""
+        keys = (*params, "b_limit", *(more([]) if more else ()))
         compiled = []
         for statement in statements:
             sql, fixed = self._sql(statement, keys)
             compiled.append((sql, {**fixed, **params}))
         return await asyncio.get_running_loop().run_in_executor(
-            self._thread, self._claim, compiled, limit
+            self._thread, self._claim, compiled, limit, more
         )
 
     async def execute(self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]) -> None:
