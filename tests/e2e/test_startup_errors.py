@@ -1,18 +1,25 @@
 """A `herald serve` that cannot start exits 2 with one line naming the setting to fix:
-no traceback, no password, and nothing claimed from the queue before it gives up."""
+no traceback, no password, and nothing claimed from the queue before it gives up. So do
+it and `herald migrate` when a migration fails, leaving the store as it was."""
 
 from __future__ import annotations
 
+import ctypes
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from herald.store.database import Database
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.support import postgres
 from tests.support.auth import authenticated_channel
+from tests.support.postgres import PostgresCluster
 from tests.support.server import ROOT, ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -59,15 +66,21 @@ async def test_a_listen_address_in_use_exits_2_having_claimed_nothing(
     assert "Traceback" not in output
 
 
-def _serve(data_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _serve(
+    data_dir: Path,
+    env: dict[str, str],
+    command: str = "serve",
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "herald", "serve"],
+        [sys.executable, "-m", "herald", command],
         cwd=ROOT,
         env={**ServerProcess(data_dir).env, **env},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        preexec_fn=preexec_fn,
     )
 
 
@@ -95,3 +108,129 @@ def test_a_store_that_cannot_work_exits_2_naming_the_setting(
     assert "Traceback" not in result.stderr
     assert PASSWORD not in result.stderr
     assert '"serving"' not in result.stderr
+
+
+# -- a migration that fails ----------------------------------------------------
+
+COMMANDS = pytest.mark.parametrize("command", ["serve", "migrate"])
+
+
+def _refused(result: subprocess.CompletedProcess[str], named: list[str]) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "configuration error" in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("herald: configuration error: ")
+    for text in named:
+        assert text in lines[0]
+    assert "Traceback" not in result.stderr
+    assert PASSWORD not in result.stderr
+    assert '"serving"' not in result.stderr
+
+
+async def _migrated(url: str, revision: str) -> None:
+    db = Database(url)
+    await db.migrate(revision)
+    await db.close()
+
+
+def _sqlite_revision(data_dir: Path) -> str:
+    with sqlite3.connect(data_dir / "herald.db") as db:
+        return str(db.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE = 1
+
+
+def _without_dac_override() -> None:
+    """For preexec_fn: root ignores file modes unless the exec'd process lacks
+    CAP_DAC_OVERRIDE (dropped from the bounding set, root's exec keeps the rest)."""
+    libc = ctypes.CDLL(None)
+    if os.geteuid() == 0 and libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0:
+        raise OSError("cannot drop CAP_DAC_OVERRIDE")
+
+
+@COMMANDS
+async def test_a_role_that_cannot_create_tables_exits_2_naming_the_grant(
+    tmp_path: Path, postgres_cluster: PostgresCluster, command: str
+) -> None:
+    url = postgres_cluster.create_database("migrate_denied")
+    database = url.rsplit("/", 1)[1]
+    role = f"{database}_app"
+    postgres_cluster.psql(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    # As from PostgreSQL 15 on: only the database's owner may create in schema public.
+    postgres_cluster.psql("REVOKE CREATE ON SCHEMA public FROM PUBLIC", database)
+    as_role = url.replace("//postgres@", f"//{role}:{PASSWORD}@", 1)
+
+    result = _serve(tmp_path, {"HERALD_DATABASE_URL": as_role}, command)
+    _refused(
+        result,
+        [
+            f"HERALD_DATABASE_URL: cannot migrate {as_role.replace(PASSWORD, '***')}",
+            "permission denied for schema public",
+            f"grant CREATE on schema public to {role}",
+            "herald migrate",
+        ],
+    )
+    tables = postgres.query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    assert tables == []
+
+
+@COMMANDS
+async def test_a_read_only_sqlite_file_exits_2_leaving_it_as_it_was(
+    tmp_path: Path, command: str
+) -> None:
+    store = tmp_path / "herald.db"
+    await _migrated(f"sqlite+aiosqlite:///{store}", "0007")
+    store.chmod(0o444)  # its directory stays writable
+
+    result = _serve(tmp_path, {}, command, _without_dac_override)
+    _refused(
+        result,
+        [
+            f"HERALD_DATA_DIR: cannot migrate sqlite+aiosqlite:///{store}",
+            "attempt to write a readonly database",
+            f"make {store} writable",
+        ],
+    )
+    assert _sqlite_revision(tmp_path) == "0007"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@COMMANDS
+async def test_a_store_a_newer_herald_migrated_exits_2_naming_its_revision(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str, command: str
+) -> None:
+    env: dict[str, str] = {}
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres_cluster").create_database("migrate_newer")
+        env["HERALD_DATABASE_URL"] = url
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}"
+    await _migrated(url, "head")
+    update = "UPDATE alembic_version SET version_num = '0099'"
+    if backend == "postgres":
+        postgres.query(url, update)
+    else:
+        with sqlite3.connect(tmp_path / "herald.db") as db:
+            db.execute(update)
+
+    result = _serve(tmp_path, env, command)
+    _refused(result, ["revision 0099", "newer Herald"])
+
+
+async def test_a_migration_failing_midway_on_sqlite_leaves_the_store_as_it_was(
+    tmp_path: Path,
+) -> None:
+    # 0007 drops two indexes, then creates ix_deliveries_queued: a name already taken
+    # stands in for any statement failing after others succeeded (a full disk, say).
+    await _migrated(f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}", "0006")
+    with sqlite3.connect(tmp_path / "herald.db") as db:
+        db.execute("CREATE INDEX ix_deliveries_queued ON deliveries (id)")
+
+    result = _serve(tmp_path, {}, "migrate")
+    _refused(result, ["HERALD_DATA_DIR: cannot migrate", "ix_deliveries_queued already exists"])
+    assert _sqlite_revision(tmp_path) == "0006"
+    with sqlite3.connect(tmp_path / "herald.db") as db:
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert {"ix_deliveries_due", "ix_deliveries_lease"} <= indexes

@@ -75,6 +75,10 @@ class Database:
             command.upgrade(_alembic_config(connection), revision)
 
         async with self.engine.begin() as connection:
+            if self.is_sqlite:
+                # pysqlite opens a transaction only at the first INSERT, UPDATE or DELETE: the
+                # DDL before it would commit alone, leaving a failed migration half applied.
+                await connection.exec_driver_sql("BEGIN")
             await connection.run_sync(upgrade)
 
     async def revisions(self) -> tuple[str | None, str | None]:

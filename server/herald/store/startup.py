@@ -2,11 +2,16 @@
 reached and at the schema's head revision, or a ConfigError naming the setting to fix.
 
 An unreachable database fails the start at once (exit 2) rather than being waited for: a
-supervisor (systemd, Kubernetes, compose's restart policy) starts Herald again."""
+supervisor (systemd, Kubernetes, compose's restart policy) starts Herald again. So does a
+migration the database refuses (rolled back: the store is left as it was)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlalchemy as sa
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 
 from herald.config import ConfigError, Settings, writable_data_dir
 from herald.store.database import Database
@@ -40,7 +45,7 @@ async def prepare(db: Database, *, migrate: bool) -> None:
     try:
         await _reach(db)
         if migrate:
-            await db.migrate()
+            await _migrate(db)
             return
         current, head = await db.revisions()
         if current != head:
@@ -54,7 +59,6 @@ async def prepare(db: Database, *, migrate: bool) -> None:
 
 
 async def _reach(db: Database) -> None:
-    setting = "HERALD_DATA_DIR" if db.is_sqlite else "HERALD_DATABASE_URL"
     try:
         async with db.engine.connect():
             pass
@@ -62,7 +66,43 @@ async def _reach(db: Database) -> None:
     # driver does not take; DBAPIError: what the database said (password, no database).
     except (OSError, TypeError, sa.exc.DBAPIError) as exc:
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
-        raise ConfigError(f"{setting}: cannot connect to {_shown(db.url)}: {reason}") from exc
+        raise ConfigError(f"{_setting(db)}: cannot connect to {_shown(db.url)}: {reason}") from exc
+
+
+async def _migrate(db: Database) -> None:
+    try:
+        await db.migrate()
+    except CommandError as exc:
+        # Alembic cannot place the store's revision: a newer Herald's migration wrote it.
+        if not isinstance(exc.__cause__, ResolutionError):
+            raise
+        raise ConfigError(
+            f"{_setting(db)}: {_shown(db.url)} is at revision {exc.__cause__.argument}, which "
+            "this Herald does not know: a newer Herald migrated it; run that version or a later one"
+        ) from exc
+    except sa.exc.DBAPIError as exc:
+        reason = str(exc.orig).partition("\n")[0]
+        raise ConfigError(
+            f"{_setting(db)}: cannot migrate {_shown(db.url)} (left unchanged): {reason}"
+            f"{_remedy(db, exc.orig)}"
+        ) from exc
+
+
+def _remedy(db: Database, error: object) -> str:
+    """What to do about a migration the database refused, for the refusals that say."""
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
+        return f"; make {db.sqlite_path} writable by the user Herald runs as"
+    if getattr(error, "sqlstate", None) == "42501":  # insufficient_privilege
+        role = db.url.username
+        return (
+            f"; grant CREATE on schema public to {role} (it must also own Herald's tables), "
+            "or run `herald migrate` as a role that can"
+        )
+    return ""
+
+
+def _setting(db: Database) -> str:
+    return "HERALD_DATA_DIR" if db.is_sqlite else "HERALD_DATABASE_URL"
 
 
 def _shown(url: sa.URL) -> str:
