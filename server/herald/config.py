@@ -350,6 +350,8 @@ class Settings:
     fcm_credentials: str = ""
     fcm_base_url: str = ""
     fcm_timeout: float = 10.0
+    # In-App: deliver only to users the directory holds (else USER_NOT_FOUND, seed 000).
+    in_app_require_user: bool = False
     # Operations: Prometheus metrics on their own listener ("" = off); OpenTelemetry
     # tracing (the SDK reads the standard OTEL_* variables) when otel is on.
     metrics_listen: str = ""
@@ -459,6 +461,9 @@ class Settings:
             fcm_credentials=_get(env, "HERALD_FCM_CREDENTIALS", ""),
             fcm_base_url=_get(env, "HERALD_FCM_BASE_URL", ""),
             fcm_timeout=_float(env, "HERALD_FCM_TIMEOUT", defaults.fcm_timeout, 0.001),
+            in_app_require_user=_bool(
+                env, "HERALD_IN_APP_REQUIRE_USER", defaults.in_app_require_user
+            ),
             metrics_listen=_metrics_listen(env, "HERALD_METRICS_LISTEN"),
             otel=_bool(env, "HERALD_OTEL", defaults.otel),
             extra={k: v for k, v in env.items() if k.startswith("HERALD_")},

@@ -22,9 +22,9 @@ async def start_adapters(
     """The configured channels, started; a channel that cannot start is a ConfigError."""
 
     async def write_inbox(row: dict[str, object]) -> None:
-        await queue.writer.write([queue.inbox_op(row)])
+        await queue.writer.write([queue.inbox_op(row, settings.in_app_require_user)])
 
-    adapters = build_adapters(settings, write_inbox)
+    adapters = build_adapters(settings, write_inbox, directory.user_exists)
     if Channel.PUSH in adapters:
         adapters[Channel.PUSH] = ForgetUnregisteredTokens(
             adapters[Channel.PUSH], directory.remove_push_token

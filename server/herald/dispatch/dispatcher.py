@@ -408,8 +408,12 @@ class Dispatcher:
                 # Delivering In-App is a write to our own store: the inbox row
                 # commits in the same transaction as the outcome.
                 sending = time.monotonic()
-                inbox = self.queue.inbox_op(adapter.inbox_row(message))
-                recorded = await self._record(delivery, adapter.delivered(message), [inbox])
+                refused = await adapter.refusal(message)
+                if refused is not None:
+                    recorded = await self._record(delivery, refused)
+                else:
+                    inbox = self.queue.inbox_op(adapter.inbox_row(message), adapter.requires_user)
+                    recorded = await self._record(delivery, adapter.delivered(message), [inbox])
                 result = recorded.result
                 CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
             elif time.time() > delivery.deadline_at:  # it passed while the delivery waited

@@ -23,6 +23,7 @@ from herald.store.schema import (
     inbox_messages,
     requests,
     statement_clock,
+    users,
 )
 from herald.store.writer import NOTIFY, GroupCommitWriter, Op
 
@@ -130,6 +131,7 @@ class Queue:
         self._insert_inbox = insert_inbox.values(
             created_at=statement_clock(db.is_sqlite)
         ).on_conflict_do_nothing(index_elements=["delivery_id"])
+        self._insert_inbox_known = self._known_user_insert(insert_inbox)
         # Only the lease holder may record an outcome (fencing): a worker whose
         # lease expired and was taken over must not overwrite the new holder.
         self._record = (
@@ -181,6 +183,23 @@ class Queue:
             .where(deliveries.c.state == DeliveryState.SENDING.value)
             .values(lease_expires_at=sa.bindparam("b_expires"))
             .returning(deliveries.c.id)
+        )
+
+    def _known_user_insert(self, insert: sqlite.Insert | postgresql.Insert) -> sa.Executable:
+        """The inbox row, if the directory holds its user in its brand. The user's row
+        is read FOR KEY SHARE (what a foreign key would take): a DeleteUser in flight
+        is waited for, then nothing is inserted, and one that comes after waits for
+        this commit and deletes the message with the user. SQLite's single writer
+        orders the two anyway."""
+        names = [c.name for c in inbox_messages.c if c.name not in ("created_at", "updated_at")]
+        row = {n: sa.bindparam(n, type_=inbox_messages.c[n].type) for n in names}
+        known = (
+            sa.select(*row.values(), statement_clock(self.db.is_sqlite))
+            .where(users.c.brand_id == row["brand_id"], users.c.id == row["user_id"])
+            .with_for_update(read=True, key_share=True)
+        )
+        return insert.from_select([*names, "created_at"], known).on_conflict_do_nothing(
+            index_elements=["delivery_id"]
         )
 
     def _claim_statement(
@@ -318,8 +337,10 @@ class Queue:
         # group commit runs it after the batch's records (groups keep first-seen order).
         return [(statement, {})]
 
-    def inbox_op(self, row: dict[str, Any]) -> Op:
-        return (self._insert_inbox, row)
+    def inbox_op(self, row: dict[str, Any], known_user: bool = False) -> Op:
+        """The In-App delivery's inbox row; with known_user, stored only if the
+        directory holds its user (HERALD_IN_APP_REQUIRE_USER)."""
+        return (self._insert_inbox_known if known_user else self._insert_inbox, row)
 
     async def claim(
         self,
