@@ -115,10 +115,23 @@ async def test_a_process_holds_twice_what_its_limits_let_it_send_at_once() -> No
         dispatcher._spawn(_leased(Lane.BULK), held.wait(), bulk=True)
     dispatcher._spawn(_leased(Lane.TRANSACTIONAL), held.wait())
     assert dispatcher._claim_caps(Lane.BULK) == {Channel.WEBHOOK: 0, Channel.SMS: 5}
-    assert dispatcher._claim_caps(Lane.TRANSACTIONAL) == {Channel.WEBHOOK: 1, Channel.SMS: 5}
+    assert dispatcher._claim_caps(Lane.TRANSACTIONAL) == {Channel.WEBHOOK: 7, Channel.SMS: 5}
     held.set()
     await asyncio.sleep(0.01)
     assert dispatcher._claim_caps(Lane.BULK)[Channel.WEBHOOK] == 6
+
+
+async def test_a_campaign_holding_its_room_leaves_transactional_work_room() -> None:
+    """A rate-limited channel's bulk room is as large as its transactional room: a
+    campaign that fills it must not keep notifications from being claimed (they take the
+    next token ahead of it, limits.TokenBucket)."""
+    dispatcher = _dispatcher(rate_limits={Channel.WEBHOOK: RateLimit(per_second=2.0, burst=2.0)})
+    held = asyncio.Event()
+    for _ in range(4):
+        dispatcher._spawn(_leased(Lane.BULK), held.wait(), bulk=True)
+    assert dispatcher._claim_caps(Lane.BULK) == {Channel.WEBHOOK: 0}
+    assert dispatcher._claim_caps(Lane.TRANSACTIONAL) == {Channel.WEBHOOK: 4}
+    held.set()
 
 
 async def test_a_full_channel_wakes_its_claim_loop_once_half_its_room_is_free() -> None:

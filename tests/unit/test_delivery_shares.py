@@ -4,13 +4,14 @@ delivering process holds an even share (dispatch/assembly.py)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from herald.config import Settings
-from herald.core.channel import Lane
+from herald.core.channel import Channel, Lane
 from herald.delivery_pool import TRANSACTIONAL, WAKE
 from herald.delivery_process import _ServerPipe
-from herald.dispatch.assembly import share_rate, share_slots
+from herald.dispatch.assembly import new_dispatcher, share_rate, share_slots
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import RateLimit
@@ -44,6 +45,34 @@ def test_a_concurrency_limit_is_split_into_shares_adding_up_to_it(
     total: int, processes: int, shares: list[int]
 ) -> None:
     assert [share_slots(total, processes, i) for i in range(processes)] == shares
+
+
+@pytest.mark.parametrize(
+    ("total", "processes", "bulk"),
+    [
+        (6, 1, [5]),
+        # The transactional reserve is the total's (1 of 6), not one per process: the
+        # processes' bulk slots add up to what one process would have.
+        (6, 3, [2, 2, 1]),
+        (4, 3, [1, 1, 1]),
+        (16, 2, [6, 6]),
+    ],
+)
+def test_the_bulk_slots_are_a_share_of_the_totals(
+    total: int, processes: int, bulk: list[int]
+) -> None:
+    settings = Settings.from_env(
+        {"HERALD_CONCURRENCY_LIMITS": f"webhook={total}", "HERALD_DATA_DIR": "unused"}
+    )
+    no_queue: Any = None  # nothing here reaches the store
+    limits = [
+        new_dispatcher(settings, no_queue, {}, Hub(), processes, i)._slots[Channel.WEBHOOK]
+        for i in range(processes)
+    ]
+    assert [slots.bulk_limit for slots in limits] == bulk
+    assert [slots.limit for slots in limits] == [
+        share_slots(total, processes, i) for i in range(processes)
+    ]
 
 
 def test_processes_read_from_the_environment() -> None:

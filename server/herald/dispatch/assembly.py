@@ -10,7 +10,7 @@ from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
 from herald.dispatch.dispatcher import Dispatcher
 from herald.dispatch.hub import Hub
-from herald.dispatch.limits import RateLimit
+from herald.dispatch.limits import RateLimit, bulk_slots
 from herald.dispatch.retry import RetryPolicy
 from herald.store.directory import Directory
 from herald.store.queue import Queue
@@ -62,6 +62,12 @@ def new_dispatcher(
         },
         concurrency={
             Channel(c): share_slots(n, processes, index)
+            for c, n in settings.concurrency_limits.items()
+        },
+        # The bulk lane's slots are a share of the total's too, not each share less a
+        # reserve of its own (webhook=6 over 3 processes: 2 + 2 + 1 of 5, not 1 + 1 + 1).
+        bulk_concurrency={
+            Channel(c): share_slots(bulk_slots(n, settings.transactional_reserve), processes, index)
             for c, n in settings.concurrency_limits.items()
         },
         transactional_reserve=settings.transactional_reserve,

@@ -27,7 +27,7 @@ from herald.core.delivery import DeliveryView
 from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.dispatch.hub import Hub
-from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket
+from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket, bulk_slots
 from herald.dispatch.retry import RetryPolicy
 from herald.metrics import CHANNELS as CHANNEL_METRICS
 from herald.store.availability import outage
@@ -102,7 +102,8 @@ class _Recorded:
 
 
 def _hold(slots: LaneSlots | None, bucket: TokenBucket | None) -> tuple[int, int]:
-    """(all, bulk): how many deliveries of a channel with these limits a process may hold."""
+    """(transactional, bulk): how many deliveries of each lane of a channel with these
+    limits a process may hold."""
     hold = bulk = NO_HOLD
     if slots is not None:
         hold, bulk = HOLD_AHEAD * slots.limit, HOLD_AHEAD * slots.bulk_limit
@@ -169,6 +170,7 @@ class Dispatcher:
         workers: int,
         rate_limits: Mapping[Channel, RateLimit] | None = None,
         concurrency: Mapping[Channel, int] | None = None,
+        bulk_concurrency: Mapping[Channel, int] | None = None,
         transactional_reserve: float = 0.25,
     ) -> None:
         self.queue = queue
@@ -190,14 +192,17 @@ class Dispatcher:
         self._bulk_inflight = 0
         self._buckets = {c: TokenBucket(limit) for c, limit in (rate_limits or {}).items()}
         self._slots = {
-            c: LaneSlots(n, reserve=max(1, int(n * transactional_reserve)))
+            c: LaneSlots(
+                n,
+                reserve=n - (bulk_concurrency or {}).get(c, bulk_slots(n, transactional_reserve)),
+            )
             for c, n in (concurrency or {}).items()
         }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
-        # How many deliveries of a channel (and of a channel's bulk ones) this process
-        # may hold at once, sending or waiting for a slot or a token: its limits' worth
-        # and as much again, so a claim never leaves its slots idle, but leaves the rest
-        # of a backlog to the other processes and replicas (see _room).
+        # How many deliveries of each lane of a channel this process may hold at once,
+        # sending or waiting for a slot or a token: its limits' worth and as much again,
+        # so a claim never leaves its slots idle, but leaves the rest of a backlog to the
+        # other processes and replicas (see _room).
         self._holds = {c: _hold(self._slots.get(c), self._buckets.get(c)) for c in Channel}
         self._held: Counter[Channel] = Counter()
         self._bulk_held: Counter[Channel] = Counter()
@@ -579,12 +584,13 @@ class Dispatcher:
         return free
 
     def _room(self, channel: Channel, lane: Lane) -> int:
-        """How many more deliveries of `channel` a claim of `lane` may take here."""
+        """How many more deliveries of `channel` a claim of `lane` may take here. Each lane
+        counts its own: a campaign holding its share leaves transactional work room."""
         hold, bulk_hold = self._holds[channel]
-        room = hold - self._held[channel]
+        bulk_held = self._bulk_held[channel]
         if lane is Lane.BULK:
-            room = min(room, bulk_hold - self._bulk_held[channel])
-        return max(0, room)
+            return max(0, bulk_hold - bulk_held)
+        return max(0, hold - (self._held[channel] - bulk_held))
 
     def _wake_if_roomy(self, channel: Channel) -> None:
         """Wake the claim loops that left `channel`'s rows for want of room once half its

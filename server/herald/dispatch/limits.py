@@ -92,6 +92,12 @@ class TokenBucket:
         self._slowdown = max(1.0, self._slowdown * 0.95)
 
 
+def bulk_slots(limit: int, reserve: float) -> int:
+    """The slots of a concurrency limit bulk work may hold: all but a share `reserve`
+    of them (at least one) kept for transactional sends, and at least one."""
+    return max(1, limit - max(1, int(limit * reserve)))
+
+
 class LaneSlots:
     """At most `limit` sends at once; bulk may use at most `limit - reserve`.
 
