@@ -7,10 +7,10 @@ They talk to a running server: `--target` (HERALD_TARGET, default
 when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
 `herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
 
-Exit codes: 0 everything delivered / serving / completed; 1 a channel or a
-recipient failed, or not serving; 2 bad usage or an RPC error (its status code,
-message, reason and field violations on stderr). `--json` prints responses as
-protobuf JSON (one object per line for streams).
+Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
+completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
+error (its status code, message, reason and field violations on stderr). `--json`
+prints responses as protobuf JSON (one object per line for streams).
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def add_commands(commands: Any) -> None:
         "send",
         help="send a message (SendMessage) and print one result per channel",
         description="Send a message and wait for every channel's result. Exit code 0 when "
-        "every channel delivered, 1 when one did not, 2 on bad input or an RPC error.",
+        "every channel delivered (--fallback: one did), 1 when one did not, 2 on bad input "
+        "or an RPC error.",
     )
     send.add_argument(
         "file",

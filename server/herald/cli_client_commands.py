@@ -5,10 +5,10 @@ They talk to a running server: `--target` (HERALD_TARGET, default
 when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
 `herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
 
-Exit codes: 0 everything delivered / serving / completed; 1 a channel or a
-recipient failed, or not serving; 2 bad usage or an RPC error (its status code,
-message, reason and field violations on stderr). `--json` prints responses as
-protobuf JSON (one object per line for streams).
+Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
+completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
+error (its status code, message, reason and field violations on stderr). `--json`
+prints responses as protobuf JSON (one object per line for streams).
 """
 
 from __future__ import annotations
@@ -175,6 +175,16 @@ def _load_json(source: str, what: str) -> Any:
         raise UsageError(f"{what} {source!r} is not JSON: {exc}") from exc
 
 
+def _parse_object(value: Any, message: Message, what: str) -> None:
+    """`value` (parsed JSON) into `message`; anything but a matching object is a UsageError."""
+    if not isinstance(value, dict):
+        raise UsageError(f"{what}: expected a JSON object")
+    try:
+        json_format.ParseDict(value, message)
+    except json_format.ParseError as exc:
+        raise UsageError(f"{what}: {exc}") from exc
+
+
 def build_send_request(args: argparse.Namespace) -> delivery_pb2.SendMessageRequest:
     """The file's request (if any), then each flag given on top of it."""
     request = delivery_pb2.SendMessageRequest()
@@ -182,10 +192,7 @@ def build_send_request(args: argparse.Namespace) -> delivery_pb2.SendMessageRequ
         raise UsageError("give the request file once (positional or --file)")
     source = args.file or args.file_option
     if source:
-        try:
-            json_format.ParseDict(_load_json(source, "request file"), request)
-        except json_format.ParseError as exc:
-            raise UsageError(f"request file {source!r}: {exc}") from exc
+        _parse_object(_load_json(source, "request file"), request, f"request file {source!r}")
     for name, field_name in (
         ("subject", "subject"),
         ("body", "body"),
@@ -244,8 +251,16 @@ def _send(args: argparse.Namespace, settings: Settings) -> int:
             if result.attempts > 1:
                 line += f"  ({result.attempts} attempts)"
             _out(line)
-    ok = bool(response.results) and all(r.success for r in response.results)
-    return 0 if ok else 1
+    return _message_outcome(request, response)
+
+
+def _message_outcome(
+    request: delivery_pb2.SendMessageRequest, response: delivery_pb2.SendMessageResponse
+) -> int:
+    successes = [result.success for result in response.results]
+    if request.mode == delivery_pb2.DISPATCH_MODE_FALLBACK:
+        return 0 if any(successes) else 1  # the channels after the one that delivered: skipped
+    return 0 if successes and all(successes) else 1
 
 
 # -- campaign send ------------------------------------------------------------
@@ -259,17 +274,15 @@ def read_recipients(source: str) -> list[campaign_pb2.CampaignRecipient]:
         recipients = []
         for index, item in enumerate(items):
             recipient = campaign_pb2.CampaignRecipient()
-            try:
-                json_format.ParseDict(item, recipient)
-            except json_format.ParseError as exc:
-                raise UsageError(f"--recipients [{index}]: {exc}") from exc
+            _parse_object(item, recipient, f"--recipients {source!r} [{index}]")
             recipients.append(recipient)
         return recipients
+    # Excel's "CSV UTF-8" starts with a byte order mark: not part of the header.
     if source == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")
     else:
         try:
-            text = _read(Path(source), "--recipients").decode()
+            text = _read(Path(source), "--recipients").decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UsageError(f"--recipients {source!r} is not UTF-8") from exc
     recipients = []

@@ -124,6 +124,44 @@ async def test_a_failing_channel_exits_1(env: dict[str, str], receiver: WebhookR
     assert any(" delivered " in line for line in ran.lines if "in_app" in line)
 
 
+async def test_fallback_delivered_by_one_channel_exits_0(
+    env: dict[str, str], receiver: WebhookReceiver
+) -> None:
+    ran = await herald(
+        env,
+        "send",
+        "--subject",
+        "s",
+        "--body",
+        "b",
+        "-c",
+        "in_app",
+        "-c",
+        "webhook",
+        "--fallback",
+        "--user",
+        "cli-user",
+        "--webhook-url",
+        receiver.url("/ok/fallback"),
+    )
+    assert ran.code == 0, ran.out + ran.err
+    assert any(" delivered " in line for line in ran.lines if "in_app" in line)
+    assert any(" skipped " in line for line in ran.lines if "webhook" in line)
+    # The mode from a request file, JSON out: the first channel failed, the second delivered.
+    request = {
+        "subject": "s",
+        "body": "b",
+        "mode": "DISPATCH_MODE_FALLBACK",
+        "channels": ["CHANNEL_WEBHOOK", "CHANNEL_IN_APP"],
+        "webhookUrl": receiver.url("/status/410"),
+        "userId": "cli-user",
+    }
+    ran = await herald(env, "send", "-", "--json", stdin=json.dumps(request).encode())
+    assert ran.code == 0, ran.out + ran.err
+    states = [r["state"] for r in json.loads(ran.out)["results"]]
+    assert states == ["DELIVERY_STATE_FAILED", "DELIVERY_STATE_DELIVERED"]
+
+
 async def test_bad_input_exits_2_with_the_field_violation_on_stderr(
     env: dict[str, str],
 ) -> None:
@@ -148,6 +186,25 @@ async def test_bad_usage_exits_2(env: dict[str, str], tmp_path: Path) -> None:
     assert "colour" in unknown_field.err
     missing = await herald(env, "send", "--file", str(tmp_path / "absent.json"))
     assert missing.code == 2
+
+
+def assert_one_line_error(ran: Ran, *expected: str) -> None:
+    assert ran.code == 2, ran.err
+    assert "Traceback" not in ran.err
+    [line] = ran.err.splitlines()
+    assert line.startswith("herald")
+    for text in expected:
+        assert text in line
+
+
+async def test_json_that_is_not_an_object_exits_2(env: dict[str, str], tmp_path: Path) -> None:
+    for text in (b"5", b"null", b"[]"):
+        ran = await herald(env, "send", "-", stdin=text)
+        assert_one_line_error(ran, "request file '-'", "expected a JSON object")
+    recipients = tmp_path / "recipients.json"
+    recipients.write_text('[{"person_id": "p1", "recipient": "p1"}, 5]')
+    ran = await herald(env, "campaign", "send", "any", "--recipients", str(recipients))
+    assert_one_line_error(ran, str(recipients), "[1]", "expected a JSON object")
 
 
 async def test_without_a_credential_the_rpc_error_exits_2(
@@ -249,6 +306,35 @@ async def test_campaign_send_watch_with_a_failure_exits_1(
     again = await herald(env, "campaign", "send", campaign_id, "--recipients", str(recipients))
     assert again.code == 2
     assert "ALREADY_EXISTS" in again.err
+
+
+async def _stored_send(server: ServerProcess, send_id: str) -> campaign_pb2.CampaignSend:
+    async with grpc.aio.insecure_channel(server.target) as channel:
+        reply = await campaign_pb2_grpc.CampaignServiceStub(channel).GetCampaignSend(
+            S.GetCampaignSendRequest(id=send_id),
+            metadata=(("authorization", f"Bearer {token()}"),),
+            timeout=10,
+        )
+    return reply.send
+
+
+async def test_recipients_csv_with_a_byte_order_mark(
+    server: ServerProcess, env: dict[str, str], receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    # Excel's "CSV UTF-8" starts the file with a BOM: the header is still a header.
+    text = "\ufeffperson_id,recipient\n" + "".join(
+        f"p{i},{receiver.url(f'/ok/bom/r{i}')}\n" for i in range(2)
+    )
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text(text, encoding="utf-8")
+    for source, stdin in ((str(recipients), None), ("-", text.encode())):
+        campaign_id = await _create_campaign(server)
+        ran = await herald(
+            env, "campaign", "send", campaign_id, "--recipients", source, "--json", stdin=stdin
+        )
+        assert ran.code == 0, ran.err
+        send = await _stored_send(server, json.loads(ran.out)["id"])
+        assert send.total_recipients == 2
 
 
 async def test_inbox_watch_prints_a_message_sent_after_it_started(
