@@ -18,7 +18,8 @@ import csv
 import json
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -92,6 +93,23 @@ def _token(args: argparse.Namespace, settings: Settings) -> str:
 def _metadata(args: argparse.Namespace, settings: Settings) -> tuple[tuple[str, str], ...]:
     token = _token(args, settings)
     return (("authorization", f"Bearer {token}"),) if token else ()
+
+
+def _reconnecting(open_stream: Callable[[], Any]) -> Generator[Any, None, None]:
+    """The messages of the stream `open_stream()` starts, started again each time the
+    server ends it at its time or idle limit (DEADLINE_EXCEEDED, with a zero RetryInfo):
+    every watch begins again with the current state. Call `_metadata` in `open_stream`:
+    a minted token does not outlive many reconnections."""
+    while True:
+        stream = open_stream()
+        try:
+            yield from stream
+            return  # the server ended it: the watch is over, or the server is stopping
+        except grpc.RpcError as error:
+            if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise
+        finally:
+            stream.cancel()  # the caller stopped early: end the call too
 
 
 # -- output -------------------------------------------------------------------
@@ -367,16 +385,17 @@ def _campaign_send(args: argparse.Namespace, settings: Settings) -> int:
         if not args.watch:
             _out(_json(send) if args.json else _send_line(send))
             return 0
-        stream = stub.WatchCampaignSend(
-            campaign_pb2.WatchCampaignSendRequest(id=send.id), metadata=metadata
-        )
+        watch = campaign_pb2.WatchCampaignSendRequest(id=send.id)
 
         def updates() -> Iterator[campaign_pb2.CampaignSend]:
-            for response in stream:
-                yield response.send
-                if response.send.status in _SEND_DONE:
-                    stream.cancel()
-                    return
+            streams = _reconnecting(
+                lambda: stub.WatchCampaignSend(watch, metadata=_metadata(args, settings))
+            )
+            with closing(streams):
+                for response in streams:
+                    yield response.send
+                    if response.send.status in _SEND_DONE:
+                        return
 
         if args.json:
             last = send
@@ -412,21 +431,13 @@ def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
     request = inbox_pb2.WatchInboxRequest(user_id=args.user)
     with _channel(args) as channel:
         stub = inbox_pb2_grpc.InboxServiceStub(channel)
+        events = _reconnecting(lambda: stub.WatchInbox(request, metadata=_metadata(args, settings)))
         try:
-            while True:
-                stream = stub.WatchInbox(request, metadata=_metadata(args, settings))
-                try:
-                    for event in stream:
-                        _out(_json(event) if args.json else _inbox_line(event))
-                except grpc.RpcError as error:
-                    # The server ends long or idle streams (DEADLINE_EXCEEDED, with a
-                    # zero RetryInfo); the watch starts again with the current state.
-                    if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
-                        raise
-                    continue
-                return 0  # the server ended the stream (it is shutting down)
+            for event in events:
+                _out(_json(event) if args.json else _inbox_line(event))
         except KeyboardInterrupt:
-            return 0
+            pass
+        return 0
 
 
 # -- health ---------------------------------------------------------------------

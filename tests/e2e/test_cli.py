@@ -308,6 +308,28 @@ async def test_campaign_send_watch_with_a_failure_exits_1(
     assert "ALREADY_EXISTS" in again.err
 
 
+async def test_campaign_send_watch_reconnects_at_the_stream_time_limit(
+    receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    server = ServerProcess(
+        tmp_path / "herald",
+        {"HERALD_MAX_STREAM_SECONDS": "1", "HERALD_RATE_LIMITS": "webhook=4/s:1"},
+    ).start()
+    try:
+        campaign_id = await _create_campaign(server)
+        recipients = tmp_path / "recipients.csv"
+        rows = [f"p{i},{receiver.url(f'/ok/limit/r{i}')}" for i in range(12)]
+        recipients.write_text("\n".join(rows) + "\n")
+        ran = await herald(
+            cli_env(server, tmp_path),
+            *("campaign", "send", campaign_id, "--recipients", str(recipients), "--watch"),
+        )
+    finally:
+        server.stop()
+    assert ran.code == 0, ran.err
+    assert ran.lines[-1].endswith("completed, 12 sent, 0 failed, 0 cancelled of 12")
+
+
 async def _stored_send(server: ServerProcess, send_id: str) -> campaign_pb2.CampaignSend:
     async with grpc.aio.insecure_channel(server.target) as channel:
         reply = await campaign_pb2_grpc.CampaignServiceStub(channel).GetCampaignSend(
