@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 from typing import Any
 
 from herald import cli_client
 from herald.config import ConfigError, Settings
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return seconds
 
 
 def _add_credential_commands(commands: Any) -> None:
@@ -23,7 +34,9 @@ def _add_credential_commands(commands: Any) -> None:
     )
     token.add_argument("--role", action="append", default=[], help="a role: admin, manager, ...")
     token.add_argument("--brand", default="", help="bind the caller to this brand (tenant)")
-    token.add_argument("--ttl", type=float, default=3600.0, help="seconds valid (default 3600)")
+    token.add_argument(
+        "--ttl", type=_positive_seconds, default=3600.0, help="seconds valid (default 3600)"
+    )
     apikey = commands.add_parser("apikey", help="create, list and revoke API keys")
     keys = apikey.add_subparsers(dest="apikey_command", required=True)
     create = keys.add_parser("create", help="create a key and print it (shown this once)")

@@ -9,8 +9,9 @@ when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
 
 Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
-error (its status code, message, reason and field violations on stderr). `--json`
-prints responses as protobuf JSON (one object per line for streams).
+error (its status code, message, reason and field violations on stderr); 130
+interrupted. `--json` prints responses as protobuf JSON (one object per line for
+streams).
 """
 
 from __future__ import annotations

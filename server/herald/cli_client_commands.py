@@ -7,8 +7,9 @@ when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
 
 Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
-error (its status code, message, reason and field violations on stderr). `--json`
-prints responses as protobuf JSON (one object per line for streams).
+error (its status code, message, reason and field violations on stderr); 130
+interrupted. `--json` prints responses as protobuf JSON (one object per line for
+streams).
 """
 
 from __future__ import annotations
@@ -73,9 +74,12 @@ def _channel(args: argparse.Namespace) -> grpc.Channel:
 def _token(args: argparse.Namespace, settings: Settings) -> str:
     if args.token:
         return str(args.token)
-    from herald.auth.tokens import jwt_secret, mint  # noqa: PLC0415
+    from herald.auth.tokens import jwt_secret, mint, secret_path  # noqa: PLC0415
 
-    secret = jwt_secret(settings, generate=False)  # never create a secret here
+    try:
+        secret = jwt_secret(settings, generate=False)  # never create a secret here
+    except OSError as exc:
+        raise UsageError(f"cannot read {secret_path(settings)}: {exc.strerror}") from exc
     if not secret:
         return ""
     return mint(
@@ -127,11 +131,12 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def report_rpc_error(error: grpc.RpcError) -> int:
-    """The status code and message, then ErrorInfo, field and precondition
-    violations from google.rpc.Status, on stderr. Returns 2."""
+def report_rpc_error(error: grpc.RpcError, default_message: str = "") -> int:
+    """The status code and message (`default_message` when the server sent none),
+    then ErrorInfo, field and precondition violations from google.rpc.Status, on
+    stderr. Returns 2."""
     code = error.code()
-    _err(f"herald: {code.name if code else 'UNKNOWN'}: {error.details() or ''}")
+    _err(f"herald: {code.name if code else 'UNKNOWN'}: {error.details() or default_message}")
     status = status_pb2.Status()
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin" and isinstance(value, bytes):
@@ -446,9 +451,15 @@ def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     with _channel(args) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
-        reply = stub.Check(
-            health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout or 10.0
-        )
+        try:
+            reply = stub.Check(
+                health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout or 10.0
+            )
+        except grpc.RpcError as error:
+            if error.code() is not grpc.StatusCode.NOT_FOUND:
+                raise
+            # grpc's health service gives no message with it.
+            return report_rpc_error(error, f"the server has no service {args.service!r}")
     if args.json:
         _out(_json(reply))
     else:
@@ -477,3 +488,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     except grpc.RpcError as error:
         return report_rpc_error(error)
+    except KeyboardInterrupt:
+        _err("herald: interrupted")
+        return 130

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 import uuid
 from dataclasses import dataclass
@@ -437,6 +438,7 @@ async def test_health(env: dict[str, str]) -> None:
     unknown = await herald(env, "health", "--service", "no.such.Service")
     assert unknown.code == 2
     assert "NOT_FOUND" in unknown.err
+    assert "no.such.Service" in unknown.err
 
 
 async def test_health_of_a_server_that_is_not_there_exits_2(tmp_path: Path) -> None:
@@ -445,3 +447,50 @@ async def test_health_of_a_server_that_is_not_there_exits_2(tmp_path: Path) -> N
     ran = await herald(env, "health", "--target", "127.0.0.1:1", "--timeout", "2")
     assert ran.code == 2
     assert "UNAVAILABLE" in ran.err or "DEADLINE_EXCEEDED" in ran.err
+
+
+async def test_interrupted_call_exits_130(tmp_path: Path) -> None:
+    connected = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connected.set()  # and never answer: the call waits
+        await reader.read()
+        writer.close()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_TARGET=f"127.0.0.1:{port}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "herald", "send", "--subject", "s", "--body", "b", "-c", "in_app", "--user", "u"),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await asyncio.wait_for(connected.wait(), 30)
+        process.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        listener.close()
+    assert process.returncode == 130
+    assert err.decode().strip() == "herald: interrupted"
+
+
+async def test_unreadable_jwt_secret_and_bad_ttl_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_TARGET="127.0.0.1:1")
+    (tmp_path / "jwt-secret").mkdir()
+    ran = await herald(env, "send", "--subject", "s", "--body", "b", "-c", "in_app", "--user", "u")
+    assert_one_line_error(ran, f"cannot read {tmp_path / 'jwt-secret'}")
+    env["HERALD_JWT_SECRET"] = JWT_SECRET
+    for ttl in ("inf", "nan", "-100", "0"):
+        ran = await herald(env, "token", "--role", "admin", f"--ttl={ttl}")
+        assert ran.code == 2, (ttl, ran.out)
+        assert ran.out == ""
+        assert "Traceback" not in ran.err
+        assert "--ttl: must be a positive number of seconds" in ran.err
