@@ -74,12 +74,9 @@ def _channel(args: argparse.Namespace) -> grpc.Channel:
 def _token(args: argparse.Namespace, settings: Settings) -> str:
     if args.token:
         return str(args.token)
-    from herald.auth.tokens import jwt_secret, mint, secret_path  # noqa: PLC0415
+    from herald.auth.tokens import jwt_secret, mint  # noqa: PLC0415
 
-    try:
-        secret = jwt_secret(settings, generate=False)  # never create a secret here
-    except OSError as exc:
-        raise UsageError(f"cannot read {secret_path(settings)}: {exc.strerror}") from exc
+    secret = jwt_secret(settings, generate=False)  # never create a secret here
     if not secret:
         return ""
     return mint(
@@ -192,8 +189,8 @@ def _channel_value(name: str) -> common_pb2.Channel:
 
 def _load_json(source: str, what: str) -> Any:
     try:
-        text = sys.stdin.read() if source == "-" else _read(Path(source), what).decode()
-        return json.loads(text)
+        text = sys.stdin.read() if source == "-" else _read(Path(source), what).decode("utf-8-sig")
+        return json.loads(text.removeprefix("\ufeff"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"{what} {source!r} is not JSON: {exc}") from exc
 

@@ -350,7 +350,10 @@ async def test_recipients_csv_with_a_byte_order_mark(
     )
     recipients = tmp_path / "recipients.csv"
     recipients.write_text(text, encoding="utf-8")
-    for source, stdin in ((str(recipients), None), ("-", text.encode())):
+    listed = tmp_path / "recipients.json"  # a JSON list saved with one too
+    rows = [{"person_id": f"p{i}", "recipient": receiver.url(f"/ok/bom/j{i}")} for i in range(2)]
+    listed.write_text("\ufeff" + json.dumps(rows), encoding="utf-8")
+    for source, stdin in ((str(recipients), None), ("-", text.encode()), (str(listed), None)):
         campaign_id = await _create_campaign(server)
         ran = await herald(
             env, "campaign", "send", campaign_id, "--recipients", source, "--json", stdin=stdin
@@ -486,6 +489,8 @@ async def test_unreadable_jwt_secret_and_bad_ttl_exit_2(tmp_path: Path) -> None:
     env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_TARGET="127.0.0.1:1")
     (tmp_path / "jwt-secret").mkdir()
     ran = await herald(env, "send", "--subject", "s", "--body", "b", "-c", "in_app", "--user", "u")
+    assert_one_line_error(ran, f"cannot read {tmp_path / 'jwt-secret'}")
+    ran = await herald(env, "token", "--role", "admin")
     assert_one_line_error(ran, f"cannot read {tmp_path / 'jwt-secret'}")
     env["HERALD_JWT_SECRET"] = JWT_SECRET
     for ttl in ("inf", "nan", "-100", "0"):

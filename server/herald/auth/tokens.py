@@ -78,7 +78,10 @@ def jwt_secret(settings: Settings, *, generate: bool = True) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48) + "\n")
             log.warning("jwt_secret_generated", path=str(path))
-    return path.read_text().strip()
+    try:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def load_jwks(path: Path) -> dict[str, jwt.PyJWK]:
