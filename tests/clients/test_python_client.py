@@ -6,6 +6,8 @@ live server."""
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import os
 import socket
 import subprocess
@@ -18,7 +20,7 @@ from typing import Any
 import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
-from herald_client import ChannelResult, HeraldClient, RetryPolicy, SendSummary
+from herald_client import ChannelResult, HeraldClient, RetryPolicy, SendSummary, service_config
 
 from tests.support.auth import token
 from tests.support.server import ServerProcess
@@ -190,6 +192,65 @@ async def test_retries_give_up_after_max_attempts() -> None:
         await server.stop(None)
     assert error.value.code() == grpc.StatusCode.UNAVAILABLE
     assert len(delivery.calls) == 3
+
+
+def test_backoffs_are_written_as_durations_grpc_accepts() -> None:
+    config = json.loads(service_config(RetryPolicy(initial_backoff=0.1 * 3, max_backoff=10 / 3)))
+    policy = config["methodConfig"][0]["retryPolicy"]
+    assert (policy["initialBackoff"], policy["maxBackoff"]) == ("0.3s", "3.333333333s")
+    assert (
+        json.loads(service_config(RetryPolicy(max_backoff=10)))["methodConfig"][0]["retryPolicy"][
+            "maxBackoff"
+        ]
+        == "10s"
+    )
+
+
+async def test_float_backoffs_are_retried_not_refused_by_grpc() -> None:
+    """0.1 * 3 and 10 / 3 print as 0.30000000000000004 and 3.3333333333333335: gRPC's
+    service-config validation refused them and every call failed INVALID_ARGUMENT."""
+    retry = RetryPolicy(initial_backoff=0.1 * 3, max_backoff=10 / 3)
+    delivery = FlakyDelivery(failures=1)
+    server, target = await stub_server(delivery)
+    try:
+        async with HeraldClient(target, token=TOKEN, retry=retry) as client:
+            reply = await client.send_message(
+                subject="s", body="b", channels=["IN_APP"], user_id="u"
+            )
+    finally:
+        await server.stop(None)
+    assert reply.results[0].success
+    assert len(delivery.calls) == 2  # UNAVAILABLE once, then retried
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        stopped = f"127.0.0.1:{probe.getsockname()[1]}"
+    async with HeraldClient(stopped, token=TOKEN, timeout=10, retry=retry) as client:
+        with pytest.raises(grpc.aio.AioRpcError) as error:
+            await client.send_message(subject="s", body="b", channels=["IN_APP"], user_id="u")
+    assert error.value.code() == grpc.StatusCode.UNAVAILABLE, error.value.details()
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"max_attempts": 1}, "max_attempts"),
+        ({"initial_backoff": 0.0}, "initial_backoff"),
+        ({"initial_backoff": 1e-05}, "initial_backoff"),  # gRPC counts whole milliseconds
+        ({"initial_backoff": math.nan}, "initial_backoff"),
+        ({"max_backoff": math.inf}, "max_backoff"),
+        ({"initial_backoff": 2.0, "max_backoff": 1.0}, "max_backoff"),
+        ({"backoff_multiplier": 0.0}, "backoff_multiplier"),
+        ({"backoff_multiplier": math.inf}, "backoff_multiplier"),
+        ({"retryable_status_codes": ()}, "retryable_status_codes"),
+        ({"retryable_status_codes": ("unavailable",)}, "retryable_status_codes"),
+    ],
+)
+def test_a_retry_policy_grpc_would_refuse_is_a_value_error(
+    fields: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        RetryPolicy(**fields)
 
 
 async def test_generated_stubs_share_the_token_and_watch_streams_get_no_default_deadline() -> None:

@@ -5,6 +5,7 @@ policy in the channel's service config)."""
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -48,18 +49,62 @@ WATCH_METHODS = frozenset(
 )
 
 
+# Backoffs gRPC accepts: it counts them in whole milliseconds (less is refused as 0), and a
+# protobuf Duration holds at most 315,576,000,000 seconds.
+MIN_BACKOFF = 0.001
+MAX_BACKOFF = 315_576_000_000.0
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """gRPC's retry policy (https://github.com/grpc/proposal/blob/master/A6-client-retries.md):
     a call that fails with one of `retryable_status_codes` before the server sent any response
-    is tried again, up to `max_attempts` in all (gRPC caps it at 5), after a random pause of up
-    to `initial_backoff` seconds, growing by `backoff_multiplier` up to `max_backoff`."""
+    is tried again, up to `max_attempts` in all (at least 2; gRPC caps it at 5), after a random
+    pause of up to `initial_backoff` seconds (at least 0.001), growing by `backoff_multiplier`
+    up to `max_backoff`. A policy gRPC would refuse is a ValueError here."""
 
     max_attempts: int = 5
     initial_backoff: float = 0.2
     max_backoff: float = 5.0
     backoff_multiplier: float = 2.0
     retryable_status_codes: tuple[str, ...] = ("UNAVAILABLE",)
+
+    def __post_init__(self) -> None:
+        # gRPC only validates the service config when a call creates the channel: every call
+        # would fail INVALID_ARGUMENT.
+        if self.max_attempts < 2:
+            raise ValueError(
+                f"RetryPolicy.max_attempts must be >= 2 (no retries: retry=None), "
+                f"got {self.max_attempts!r}"
+            )
+        for name in ("initial_backoff", "max_backoff"):
+            seconds = getattr(self, name)
+            if not MIN_BACKOFF <= seconds <= MAX_BACKOFF:  # NaN too
+                raise ValueError(
+                    f"RetryPolicy.{name} must be between {MIN_BACKOFF} and {MAX_BACKOFF:.0f} "
+                    f"seconds, got {seconds!r}"
+                )
+        if self.max_backoff < self.initial_backoff:
+            raise ValueError(
+                f"RetryPolicy.max_backoff ({self.max_backoff!r}) must be >= initial_backoff "
+                f"({self.initial_backoff!r})"
+            )
+        if not 0 < self.backoff_multiplier < math.inf:
+            raise ValueError(
+                f"RetryPolicy.backoff_multiplier must be a finite number > 0, "
+                f"got {self.backoff_multiplier!r}"
+            )
+        codes = self.retryable_status_codes
+        if not codes or any(code not in grpc.StatusCode.__members__ for code in codes):
+            raise ValueError(
+                f"RetryPolicy.retryable_status_codes must be status code names such as "
+                f"'UNAVAILABLE', got {codes!r}"
+            )
+
+
+def _duration(seconds: float) -> str:
+    """`seconds` as protobuf's Duration JSON ("0.3s"): fixed notation, at most 9 decimals."""
+    return f"{seconds:.9f}".rstrip("0").rstrip(".") + "s"
 
 
 def service_config(retry: RetryPolicy | None) -> str:
@@ -68,8 +113,8 @@ def service_config(retry: RetryPolicy | None) -> str:
         return json.dumps({})
     policy = {
         "maxAttempts": retry.max_attempts,
-        "initialBackoff": f"{retry.initial_backoff}s",
-        "maxBackoff": f"{retry.max_backoff}s",
+        "initialBackoff": _duration(retry.initial_backoff),
+        "maxBackoff": _duration(retry.max_backoff),
         "backoffMultiplier": retry.backoff_multiplier,
         "retryableStatusCodes": list(retry.retryable_status_codes),
     }
@@ -142,9 +187,12 @@ class HeraldClient:
     `credentials` makes the channel TLS (e.g. `grpc.ssl_channel_credentials(ca)`); without
     it the channel is plaintext. A call without a timeout of its own gets `timeout` seconds
     (None: no deadline); the Watch streams never get one. `retry` is gRPC's retry policy for
-    every Herald method (None: no retries); it only retries calls the server never answered,
-    and `send_message` / `stream_message` give each request a `request_id` when it has none,
-    so a retried send is never sent twice.
+    every Herald method (None: no retries). gRPC retries a call that ends UNAVAILABLE before
+    any response arrived, whether no server answered or the server itself answered so (its
+    store out of reach, shutting down), so the server may have acted on the first attempt:
+    `send_message` / `stream_message` give each request a `request_id` when it has none, and
+    the server answers a repeated `request_id` from its record, so a retried send is not
+    sent twice. The generated stubs' calls carry no such id unless the caller sets one.
 
     `send_message` and `stream_message` cover the common case; `delivery`, `campaigns`,
     `templates`, `directory` and `inbox` are the generated stubs on the same channel.
