@@ -66,15 +66,14 @@ PROVIDER_SECONDS = Histogram(
 
 
 class RpcMetrics:
-    """One method's children: its latency histogram, its stream gauge, and its
-    counter per status code (a handful, bound on first use)."""
+    """One method's children: its latency histogram and its counter per status
+    code (a handful, bound on first use)."""
 
-    __slots__ = ("_codes", "method", "seconds", "streams")
+    __slots__ = ("_codes", "method", "seconds")
 
     def __init__(self, method: str) -> None:
         self.method = method
         self.seconds = RPC_SECONDS.labels(method)
-        self.streams = ACTIVE_STREAMS.labels(method)
         self._codes: dict[str, Any] = {}
 
     def finished(self, code: str, seconds: float) -> None:
@@ -83,6 +82,17 @@ class RpcMetrics:
             counter = self._codes[code] = RPCS.labels(self.method, code)
         counter.inc()
         self.seconds.observe(seconds)
+
+
+class StreamMetrics(RpcMetrics):
+    """A server-streaming method's children: also its gauge of streams open (a
+    unary method has none, rather than a series that is always 0)."""
+
+    __slots__ = ("streams",)
+
+    def __init__(self, method: str) -> None:
+        super().__init__(method)
+        self.streams = ACTIVE_STREAMS.labels(method)
 
 
 class ChannelMetrics:

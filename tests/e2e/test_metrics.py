@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 import grpc
 import pytest
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from herald.v1 import (
     common_pb2,
     delivery_pb2,
@@ -26,6 +27,13 @@ from tests.support.webhook_receiver import WebhookReceiver
 WEBHOOK, IN_APP = common_pb2.CHANNEL_WEBHOOK, common_pb2.CHANNEL_IN_APP
 SEND = "/herald.v1.DeliveryService/SendMessage"
 WATCH = "/herald.v1.InboxService/WatchInbox"
+REFLECTION = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
+SERVER_STREAMS = {
+    "/herald.v1.DeliveryService/SendMessageStream",
+    "/herald.v1.DeliveryService/WatchNotification",
+    "/herald.v1.CampaignService/WatchCampaignSend",
+    WATCH,
+}
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -137,6 +145,38 @@ async def test_rpcs_deliveries_retries_latency_and_streams_are_counted(
         await asyncio.sleep(0.05)
     assert value(after, "herald_active_streams", method=WATCH) == 0
     assert moved(after, "herald_rpcs_total", method=WATCH, code="CANCELLED") == 1
+
+
+async def test_reflection_is_counted_and_only_server_streams_have_a_stream_gauge(
+    server: ServerProcess, metrics_url: str, http: aiohttp.ClientSession
+) -> None:
+    before = await scrape(http, metrics_url)
+    async with authenticated_channel(server.target) as channel:
+        reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
+        for _ in range(2):  # what `grpcurl list` does
+            requests = iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+            [reply] = [r async for r in reflection.ServerReflectionInfo(requests, timeout=5)]
+            assert reply.list_services_response.service
+        await delivery_pb2_grpc.DeliveryServiceStub(channel).SendMessage(
+            delivery_pb2.SendMessageRequest(
+                subject="s", body="b", channels=[IN_APP], user_id="metrics-user"
+            ),
+            timeout=30,
+        )
+        watch = inbox_pb2_grpc.InboxServiceStub(channel).WatchInbox(
+            inbox_pb2.WatchInboxRequest(user_id="metrics-user")
+        )
+        await watch.read()
+        watch.cancel()
+    after = await scrape(http, metrics_url)
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("herald_rpcs_total", method=REFLECTION, code="OK") == 2
+    assert moved("herald_rpc_duration_seconds_count", method=REFLECTION) == 2
+    gauges = {dict(labels)["method"] for name, labels in after if name == "herald_active_streams"}
+    assert WATCH in gauges and gauges <= SERVER_STREAMS, gauges
 
 
 async def test_queue_depth_and_oldest_age(

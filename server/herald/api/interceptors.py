@@ -15,7 +15,7 @@ from opentelemetry import trace
 from herald import tracing
 from herald.api.wrapping import WrappingInterceptor, responses
 from herald.core.ids import new_id
-from herald.metrics import RpcMetrics
+from herald.metrics import RpcMetrics, StreamMetrics
 
 log = structlog.get_logger("herald.rpc")
 REQUEST_ID_HEADER = "x-request-id"
@@ -54,7 +54,7 @@ def _code_value(code: str) -> int:
 class RequestContextInterceptor(WrappingInterceptor):
     """Wraps each method's handler once (cached per handler); the wrapper reads
     the request id from the call's metadata, binds it and the method to every
-    log line of the call, echoes it as a trailer (a stream's also as a header)
+    log line of the call, echoes it as a trailer (a server stream's also as a header)
     and logs the outcome; counts the call by method and code with its latency
     (herald.metrics) and, with tracing on, runs it in a server span."""
 
@@ -66,10 +66,10 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
     quiet = method.startswith(_QUIET)
     bind = structlog.contextvars.bind_contextvars
     clear = structlog.contextvars.clear_contextvars
-    rpc = RpcMetrics(method)
 
     if handler.unary_unary is not None:
         inner_unary = handler.unary_unary
+        rpc = RpcMetrics(method)
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             metadata = context.invocation_metadata()
@@ -105,6 +105,7 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         )
     if handler.unary_stream is not None:
         inner_stream = handler.unary_stream
+        streamed = StreamMetrics(method)
 
         async def stream(
             request: Any, context: grpc.aio.ServicerContext[Any, Any]
@@ -117,7 +118,7 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
             tracer = tracing.TRACER
             span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
             error: BaseException | None = None
-            rpc.streams.inc()
+            streamed.streams.inc()
             try:
                 # Also at the start, where the REST gateway reads it: a stream refused
                 # before its first message has no other header to carry it.
@@ -133,10 +134,10 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
                 error = exc
                 raise
             finally:
-                rpc.streams.dec()
+                streamed.streams.dec()
                 code = _code(context, error)
                 seconds = time.monotonic() - started
-                rpc.finished(code, seconds)
+                streamed.finished(code, seconds)
                 if span is not None:
                     tracing.end_rpc_span(span, code, _code_value(code))
                 if not quiet:
@@ -145,6 +146,47 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
 
         return grpc.unary_stream_rpc_method_handler(
             stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.stream_stream is not None:  # reflection: Herald's own services have none
+        inner_bidi = handler.stream_stream
+        bidi_rpc = RpcMetrics(method)
+
+        async def bidi(
+            requests: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            metadata = context.invocation_metadata()
+            request_id = _request_id(metadata)
+            bind(request_id=request_id, method=method)
+            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            started = time.monotonic()
+            tracer = tracing.TRACER
+            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+            error: BaseException | None = None
+            try:
+                if span is None:
+                    async for item in responses(inner_bidi, requests, context):
+                        yield item
+                else:
+                    with trace.use_span(span, end_on_exit=False):
+                        async for item in responses(inner_bidi, requests, context):
+                            yield item
+            except BaseException as exc:
+                error = exc
+                raise
+            finally:
+                code = _code(context, error)
+                seconds = time.monotonic() - started
+                bidi_rpc.finished(code, seconds)
+                if span is not None:
+                    tracing.end_rpc_span(span, code, _code_value(code))
+                if not quiet:
+                    log.info("rpc", code=code, seconds=round(seconds, 4))
+                clear()
+
+        return grpc.stream_stream_rpc_method_handler(
+            bidi,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
