@@ -243,14 +243,20 @@ def _tls(env: Mapping[str, str]) -> tuple[str, str, str, dict[str, TlsIdentity]]
     return cert, key, client_ca, identities
 
 
-def _metrics_listen(env: Mapping[str, str], name: str) -> str:
-    """`127.0.0.1:9464` (host:port; port 0 picks a free one); "" or "off" -> ""."""
+def _metrics_listen(env: Mapping[str, str], name: str, delivery_processes: int) -> str:
+    """`127.0.0.1:9464` (host:port; port 0 picks a free one); "" or "off" -> "".
+    Delivery process k serves its metrics on port + k, which must be a port too."""
     value = _get(env, name, "")
     if value.lower() in ("", "off"):
         return ""
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isdigit() or int(port) > 65535:
         raise ConfigError(f"{name} must be host:port, got {value!r}")
+    if int(port) and int(port) + delivery_processes > 65535:
+        raise ConfigError(
+            f"{name} port {port} + HERALD_DELIVERY_PROCESSES {delivery_processes} is above "
+            f"65535: delivery process k serves its metrics on port + k"
+        )
     return value
 
 
@@ -369,6 +375,7 @@ class Settings:
         env = os.environ if env is None else env
         defaults = cls()
         tls_cert, tls_key, tls_client_ca, tls_identities = _tls(env)
+        delivery_processes = _int(env, "HERALD_DELIVERY_PROCESSES", defaults.delivery_processes)
         return cls(
             listen=_get(env, "HERALD_LISTEN", defaults.listen),
             data_dir=Path(_get(env, "HERALD_DATA_DIR", str(defaults.data_dir))),
@@ -408,7 +415,7 @@ class Settings:
             tls_client_ca=Path(tls_client_ca) if tls_client_ca else None,
             tls_identities=tls_identities,
             workers=_int(env, "HERALD_WORKERS", defaults.workers, minimum=1),
-            delivery_processes=_int(env, "HERALD_DELIVERY_PROCESSES", defaults.delivery_processes),
+            delivery_processes=delivery_processes,
             lease_seconds=_float(env, "HERALD_LEASE_SECONDS", defaults.lease_seconds, 1.0),
             max_attempts=_int(env, "HERALD_MAX_ATTEMPTS", defaults.max_attempts, minimum=1),
             retry_base_seconds=_float(
@@ -464,7 +471,7 @@ class Settings:
             in_app_require_user=_bool(
                 env, "HERALD_IN_APP_REQUIRE_USER", defaults.in_app_require_user
             ),
-            metrics_listen=_metrics_listen(env, "HERALD_METRICS_LISTEN"),
+            metrics_listen=_metrics_listen(env, "HERALD_METRICS_LISTEN", delivery_processes),
             otel=_bool(env, "HERALD_OTEL", defaults.otel),
             extra={k: v for k, v in env.items() if k.startswith("HERALD_")},
         )

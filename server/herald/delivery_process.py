@@ -80,7 +80,7 @@ async def deliver(
         listen = metrics_listen_for(settings.metrics_listen, index)
         try:
             metrics = MetricsServer(listen)
-        except OSError as exc:
+        except (OSError, OverflowError) as exc:  # OverflowError: port + index > 65535
             raise ConfigError(f"HERALD_METRICS_LISTEN {listen} (delivery process): {exc}") from exc
     db = open_database(settings)
     # Supervised: serve has migrated, or checked the store is at the head revision.

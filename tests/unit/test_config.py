@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from herald.config import ConfigError, Settings
+from herald.delivery_process import deliver
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,19 @@ def test_the_edges_that_can_work_are_accepted() -> None:
     assert settings.transactional_reserve == 0.99
     assert settings.shutdown_drain == 0.0
     assert Settings.from_env({"HERALD_TRANSACTIONAL_RESERVE": "0"}).transactional_reserve == 0.0
+
+
+def test_delivery_process_metrics_ports_past_65535_are_a_configuration_error() -> None:
+    """Delivery process k serves its metrics on HERALD_METRICS_LISTEN's port + k."""
+    env = {"HERALD_METRICS_LISTEN": "127.0.0.1:65534", "HERALD_DELIVERY_PROCESSES": "2"}
+    with pytest.raises(ConfigError, match=r"HERALD_METRICS_LISTEN.*HERALD_DELIVERY_PROCESSES"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "HERALD_DELIVERY_PROCESSES": "1"}).delivery_processes == 1
+    assert Settings.from_env({**env, "HERALD_METRICS_LISTEN": "127.0.0.1:0"}).metrics_listen
+
+
+async def test_a_delivery_process_started_past_the_last_port_is_a_configuration_error() -> None:
+    """`herald deliver --index 1` on its own, where HERALD_DELIVERY_PROCESSES says nothing."""
+    settings = Settings.from_env({"HERALD_METRICS_LISTEN": "127.0.0.1:65535"})
+    with pytest.raises(ConfigError, match=r"HERALD_METRICS_LISTEN 127\.0\.0\.1:65536"):
+        await deliver(settings, 1, 1, supervised=False)
