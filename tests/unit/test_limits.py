@@ -35,24 +35,34 @@ async def test_bucket_allows_the_burst_then_one_token_per_interval() -> None:
 async def test_a_429_pauses_for_retry_after_and_halves_the_rate_until_sends_succeed() -> None:
     clock = FakeClock()
     bucket = TokenBucket(RateLimit(per_second=10, burst=5), clock=clock)
-    bucket.throttled(retry_after=2.0)
+    bucket.throttled(retry_after=2.0, longest=300)
     assert bucket.rate == 5
     assert bucket._wait_for_token(clock.now) == pytest.approx(2.0)
     clock.now += 2.0
     bucket._refill(clock.now)
     # No tokens were earned while paused; the next comes at the halved rate.
     assert bucket._wait_for_token(clock.now) == pytest.approx(0.2)
-    bucket.throttled(retry_after=None)
+    bucket.throttled(retry_after=None, longest=300)
     assert bucket.rate == 2.5
     for _ in range(200):
         bucket.succeeded()
     assert bucket.rate == 10
 
 
+async def test_a_429_pauses_for_no_longer_than_the_longest_pause_given() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(RateLimit(per_second=1 / 3600, burst=1), clock=clock)
+    bucket.throttled(retry_after=86400.0, longest=300)
+    assert bucket._wait_for_token(clock.now) == pytest.approx(300)
+    clock.now += 300
+    bucket.throttled(retry_after=None, longest=300)  # one interval: hours
+    assert bucket._wait_for_token(clock.now) == pytest.approx(300)
+
+
 async def test_repeated_429s_slow_down_at_most_sixteen_fold() -> None:
     bucket = TokenBucket(RateLimit(per_second=16, burst=1), clock=FakeClock())
     for _ in range(10):
-        bucket.throttled(retry_after=None)
+        bucket.throttled(retry_after=None, longest=300)
     assert bucket.rate == 1
 
 

@@ -3,7 +3,8 @@
 Failure codes:
 - SSRF_REFUSED (permanent): the URL resolves to an address the policy refuses.
 - WEBHOOK_REDIRECT (permanent): the receiver answered 3xx; redirects are not followed.
-- RATE_LIMITED (transient): HTTP 429, with its Retry-After; slows the channel down.
+- RATE_LIMITED (transient): HTTP 429, with its Retry-After (this receiver's: it slows
+  no other delivery down).
 - WEBHOOK_HTTP_STATUS: 408, 425 and 5xx are transient (Retry-After honoured),
   other 4xx permanent.
 - TIMEOUT, CONNECTION_FAILED (transient).

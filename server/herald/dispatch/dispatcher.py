@@ -447,10 +447,11 @@ class Dispatcher:
         finally:
             if slots is not None:
                 slots.release(delivery.lane)
-        # A provider's 429 (RATE_LIMITED) slows the channel's bucket down.
+        # A provider's 429 (RATE_LIMITED) slows the channel's bucket down, for no longer
+        # than a retry may wait; a webhook's is one receiver's, not the whole channel's.
         if bucket is not None:
-            if result.error_code == "RATE_LIMITED":
-                bucket.throttled(result.retry_after)
+            if result.error_code == "RATE_LIMITED" and delivery.channel is not Channel.WEBHOOK:
+                bucket.throttled(result.retry_after, self.retry.max_seconds)
             elif result.ok:
                 bucket.succeeded()
         if recorded is None:

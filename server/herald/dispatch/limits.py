@@ -29,8 +29,9 @@ class RateLimit:
 class TokenBucket:
     """A token bucket that a provider's 429 slows down.
 
-    A 429 pauses the bucket for the Retry-After (or one interval) and halves its
-    rate (down to 1/16); every send that goes through recovers 5% of it.
+    A 429 pauses the bucket for the Retry-After (or one interval), up to the longest
+    pause given, and halves its rate (down to 1/16); every send that goes through
+    recovers 5% of it.
     """
 
     def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
@@ -81,12 +82,13 @@ class TokenBucket:
                 return
             await asyncio.sleep(max(wait, BULK_RETRY_SECONDS))
 
-    def throttled(self, retry_after: float | None) -> None:
+    def throttled(self, retry_after: float | None, longest: float) -> None:
         now = self._clock()
         self._refill(now)
         self._slowdown = min(MAX_SLOWDOWN, self._slowdown * 2)
         self._tokens = min(self._tokens, 0.0)
-        self._paused_until = max(self._paused_until, now + (retry_after or 1.0 / self.rate))
+        pause = min(retry_after or 1.0 / self.rate, longest)
+        self._paused_until = max(self._paused_until, now + pause)
 
     def succeeded(self) -> None:
         self._slowdown = max(1.0, self._slowdown * 0.95)
