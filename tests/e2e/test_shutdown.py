@@ -1,13 +1,16 @@
 """Graceful shutdown: SIGTERM lets an in-flight send finish; health goes NOT_SERVING (to
 Check and to Watch);
-the process exits 0 having closed its store (on PostgreSQL both its writers)."""
+the process exits 0 having closed its store (on PostgreSQL both its writers). A claimed
+delivery still waiting for a channel slot is handed back unsent, and sent once after."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from collections import Counter
 from pathlib import Path
 
+import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
@@ -69,5 +72,69 @@ async def test_sigterm_during_a_slow_webhook_lets_it_finish(
         assert await asyncio.to_thread(server.wait, 30) == 0
         events = [e.get("event") for e in server.events()]
         assert "stopped" in events
+    finally:
+        server.stop()
+
+
+async def until_refused(channel: grpc.aio.Channel) -> None:
+    """Until the server refuses calls: after SIGTERM, it has stopped claiming by then."""
+    health = health_pb2_grpc.HealthStub(channel)
+    for _ in range(200):
+        try:
+            await health.Check(health_pb2.HealthCheckRequest(), timeout=1)
+        except grpc.aio.AioRpcError:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the server still answers calls after SIGTERM")
+
+
+async def test_sigterm_hands_back_claimed_deliveries_waiting_for_a_slot_unsent(
+    tmp_path: Path, receiver: WebhookReceiver, store_env: dict[str, str]
+) -> None:
+    env = {
+        **store_env,
+        "HERALD_CONCURRENCY_LIMITS": "webhook=1",
+        "HERALD_SHUTDOWN_GRACE": "2",
+        "HERALD_WEBHOOK_TIMEOUT": "20",
+    }
+    names = [f"n{i}" for i in range(4)]
+    server = ServerProcess(tmp_path / "herald", env).start()
+    try:
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            reply = await stub.SendNotification(
+                delivery_pb2.SendNotificationRequest(
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    to=[receiver.url(f"/hold/{name}") for name in names],
+                    subject="s",
+                    body="b",
+                ),
+                timeout=10,
+            )
+            # One is being sent (the receiver holds it); the next claimed one waits for
+            # the channel's only slot.
+            await asyncio.wait_for(receiver.until_received(1), 10)
+            (sending,) = receiver.received
+            server.signal(signal.SIGTERM)
+            await until_refused(channel)
+            # The send under way ends within the grace period: the slot is free again,
+            # but the delivery that waited for it is not to be sent any more.
+            receiver.release(sending.path.rsplit("/", 1)[-1])
+        assert await asyncio.to_thread(server.wait, 30) == 0
+        server.stop()
+        for name in names:
+            receiver.release(name)
+        server = ServerProcess(tmp_path / "herald", env).start()
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            watch = stub.WatchNotification(
+                delivery_pb2.WatchNotificationRequest(name=reply.name), timeout=30
+            )
+            events = [event async for event in watch]
+        assert (events[-1].state, events[-1].delivered) == (
+            delivery_pb2.NOTIFICATION_STATE_COMPLETED,
+            len(names),
+        )
+        assert Counter(r.path for r in receiver.received) == {f"/hold/{n}": 1 for n in names}
     finally:
         server.stop()

@@ -59,6 +59,19 @@ async def test_a_429_pauses_for_no_longer_than_the_longest_pause_given() -> None
     assert bucket._wait_for_token(clock.now) == pytest.approx(300)
 
 
+async def test_a_token_given_back_is_free_again_up_to_the_burst() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(RateLimit(per_second=1, burst=2), clock=clock)
+    for _ in range(2):
+        await asyncio.wait_for(bucket.acquire(Lane.TRANSACTIONAL), 1)
+    assert bucket._wait_for_token(clock.now) == pytest.approx(1.0)
+    bucket.give_back()
+    assert bucket._wait_for_token(clock.now) == 0
+    bucket.give_back()
+    bucket.give_back()
+    assert bucket._tokens == 2
+
+
 async def test_repeated_429s_slow_down_at_most_sixteen_fold() -> None:
     bucket = TokenBucket(RateLimit(per_second=16, burst=1), clock=FakeClock())
     for _ in range(10):

@@ -150,3 +150,54 @@ async def test_a_run_after_stop_sends_nothing(rig: Rig) -> None:
     assert rig.receiver.received == []
     # Nothing recorded: the lease expires and another worker sends it.
     assert await stored(rig.queue, rows[0]["request_id"]) == [("sending", rig.dispatcher.owner, 0)]
+
+
+async def test_a_claimed_delivery_waiting_for_a_slot_goes_back_unsent_a_sends_goes_ahead(
+    queue: Queue, receiver: WebhookReceiver
+) -> None:
+    webhook = WebhookChannel([WEBHOOK_SECRET], timeout=20, allow=LOOPBACK, allow_public=False)
+    await webhook.start()
+    dispatcher = Dispatcher(
+        queue,
+        {Channel.WEBHOOK: webhook},
+        Hub(),
+        RetryPolicy(3, 0.05, 1.0),
+        30.0,
+        8,
+        concurrency={Channel.WEBHOOK: 1},
+    )
+    rig = Rig(queue, dispatcher, receiver)
+    try:
+        sending = await store(rig, ["/hold/first"])
+        dispatcher.run([Leased.from_row(sending[0])], CONTENT)
+        await asyncio.wait_for(receiver.arrived["/hold/first"].wait(), 10)
+        # Queued for any worker: the claim loop takes it, and it waits for the slot. (The
+        # bulk lane's: the store keeps other tests' transactional rows.)
+        now = time.time()
+        request_id = new_id()
+        claimed = delivery_row(
+            request_id, 0, Channel.WEBHOOK.value, receiver.url("/ok/claimed"), "bulk", now
+        )
+        await queue.enqueue(request_row(request_id, now, content_codec.encode(CONTENT)), [claimed])
+        await dispatcher.start([Lane.BULK])
+        for _ in range(100):
+            if await stored(queue, request_id) == [("sending", dispatcher.owner, 0)]:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the queued delivery was not claimed")
+        # A send's own delivery, waiting for the same slot: its RPC waits for it.
+        own = await store(rig, ["/ok/own"])
+        (attempt,) = dispatcher.run([Leased.from_row(own[0])], CONTENT)
+        await asyncio.sleep(0.1)
+        stopping = asyncio.create_task(dispatcher.stop(20))
+        await asyncio.sleep(0.1)
+        receiver.release("first")
+        assert (await asyncio.wait_for(attempt, 10)).state is DeliveryState.DELIVERED
+        await asyncio.wait_for(stopping, 10)
+    finally:
+        await dispatcher.stop(1)
+        await webhook.close()
+    assert await stored(queue, request_id) == [("queued", None, 0)]  # handed back, unsent
+    assert sorted(r.path for r in receiver.received) == ["/hold/first", "/ok/own"]
+    assert dispatcher._slots[Channel.WEBHOOK]._busy == 0  # every slot taken was given back

@@ -213,6 +213,9 @@ class Dispatcher:
         # that takes one of them back (its lease ran out while it waited for a slot or
         # a token) starts no second attempt; the running one keeps the new lease.
         self._running: dict[str, float] = {}
+        # The waits of claimed deliveries for a slot or a token: stop_claiming ends them
+        # (their leases go back unsent).
+        self._waiting: dict[str, asyncio.Timeout] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._wake = {lane: asyncio.Event() for lane in Lane}
         self._slot_free = asyncio.Event()
@@ -294,15 +297,17 @@ class Dispatcher:
         return [self._start_attempt(d, content) for d in deliveries]
 
     def _start_attempt(
-        self, delivery: Leased, content: Content, bulk: bool = False
+        self, delivery: Leased, content: Content, bulk: bool = False, *, claimed: bool = False
     ) -> asyncio.Task[DeliveryView]:
+        """`claimed`: by a claim loop (not by `run` for a send, nor by a fallback chain),
+        so it goes back unsent if the dispatcher stops claiming before it sends."""
         if self._stopped:
             # Too late: stop() has handed the leases back (or is about to), so nothing
             # here may send or record; the delivery is claimed and sent elsewhere.
             log.warning("attempt_after_stop", delivery_id=delivery.id)
             return self._spawn(delivery, _not_started(delivery), holds=False)
         self._running[delivery.id] = delivery.lease_expires_at
-        return self._spawn(delivery, self._attempt(delivery, content), bulk)
+        return self._spawn(delivery, self._attempt(delivery, content, claimed), bulk)
 
     def _spawn(
         self, delivery: Leased, coro: Any, bulk: bool = False, *, holds: bool = True
@@ -339,16 +344,18 @@ class Dispatcher:
             else:
                 log.warning("attempt_not_recorded", delivery_id=delivery_id, error=cause)
 
-    async def _attempt(self, delivery: Leased, content: Content) -> DeliveryView:
+    async def _attempt(self, delivery: Leased, content: Content, claimed: bool) -> DeliveryView:
         try:
-            return await self._traced_attempt(delivery, content)
+            return await self._traced_attempt(delivery, content, claimed)
         finally:
             self._running.pop(delivery.id, None)
 
-    async def _traced_attempt(self, delivery: Leased, content: Content) -> DeliveryView:
+    async def _traced_attempt(
+        self, delivery: Leased, content: Content, claimed: bool
+    ) -> DeliveryView:
         tracer = tracing.TRACER
         if tracer is None:
-            return await self._run_attempt(delivery, content)
+            return await self._run_attempt(delivery, content, claimed)
         # One span per attempt: a child of the RPC that started it, if any.
         with tracer.start_as_current_span(
             f"deliver {delivery.channel.value}",
@@ -360,7 +367,7 @@ class Dispatcher:
                 "herald.attempt": delivery.attempts + 1,
             },
         ) as span:
-            view = await self._run_attempt(delivery, content)
+            view = await self._run_attempt(delivery, content, claimed)
             span.set_attribute("herald.state", view.state.value)
             if view.error_code:
                 span.set_attribute("herald.error_code", view.error_code)
@@ -368,7 +375,7 @@ class Dispatcher:
                 span.set_status(tracing.Status(tracing.StatusCode.ERROR, view.error_code))
             return view
 
-    async def _run_attempt(self, delivery: Leased, content: Content) -> DeliveryView:
+    async def _run_attempt(self, delivery: Leased, content: Content, claimed: bool) -> DeliveryView:
         attempt = delivery.attempts + 1
         adapter = self.adapters.get(delivery.channel)
         if time.time() > delivery.deadline_at:
@@ -404,11 +411,9 @@ class Dispatcher:
         # Within the channel's concurrency and rate limits.
         slots = self._slots.get(delivery.channel)
         bucket = self._buckets.get(delivery.channel)
-        if slots is not None:
-            await slots.acquire(delivery.lane)
+        if not await self._take_turn(delivery, slots, bucket, claimed):
+            return _unrecorded(delivery)  # stop() hands its lease back
         try:
-            if bucket is not None:
-                await bucket.acquire(delivery.lane)
             if isinstance(adapter, InAppChannel):
                 # Delivering In-App is a write to our own store: the inbox row
                 # commits in the same transaction as the outcome.
@@ -429,6 +434,10 @@ class Dispatcher:
                 # The lease ran out while the delivery waited for its turn, and another
                 # worker claimed the row: that attempt sends and records, not this one.
                 log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
+                return _unrecorded(delivery)
+            elif claimed and self._stopping:  # it stopped claiming while the lease was renewed
+                if bucket is not None:
+                    bucket.give_back()
                 return _unrecorded(delivery)
             else:
                 sending = self._sending[delivery.id] = time.monotonic()
@@ -469,6 +478,31 @@ class Dispatcher:
             seconds=round(time.monotonic() - started, 4),
         )
         return await self._publish(delivery, content, recorded)
+
+    async def _take_turn(
+        self, delivery: Leased, slots: LaneSlots | None, bucket: TokenBucket | None, claimed: bool
+    ) -> bool:
+        """Wait for a slot, then a token, of the delivery's channel. False, holding neither,
+        if the delivery was claimed here and the dispatcher stops claiming first."""
+        lane = delivery.lane
+        slot = turn = False
+        try:
+            async with asyncio.timeout(0 if claimed and self._stopping else None) as waiting:
+                if claimed:
+                    self._waiting[delivery.id] = waiting
+                if slots is not None:
+                    await slots.acquire(lane)
+                    slot = True
+                if bucket is not None:
+                    await bucket.acquire(lane)
+                turn = True
+        except TimeoutError:
+            pass
+        finally:
+            self._waiting.pop(delivery.id, None)
+            if slots is not None and slot and not turn:
+                slots.release(lane)
+        return turn
 
     async def _hold_lease(self, delivery_id: str, expires_at: float = 0.0) -> bool:
         """Whether this process still holds the delivery's lease, renewing it first if
@@ -670,7 +704,10 @@ class Dispatcher:
                             self._running[leased.id] = leased.lease_expires_at
                             continue
                         self._start_attempt(
-                            leased, contents[leased.request_id], bulk=leased.lane is Lane.BULK
+                            leased,
+                            contents[leased.request_id],
+                            bulk=leased.lane is Lane.BULK,
+                            claimed=True,
                         )
                 # Claim again at once if rows may be waiting that this process has room
                 # for; not if the claim stopped only at full channels (a finished
@@ -708,13 +745,19 @@ class Dispatcher:
 
     def stop_claiming(self) -> None:
         """The first step of `stop`: claim nothing more. Attempts already running, and
-        any `run` or a fallback chain starts until `stop` ends, still go ahead."""
+        any `run` or a fallback chain starts until `stop` ends, still go ahead; claimed
+        ones still waiting for a slot or a token stop waiting and send nothing (`stop`
+        hands their leases back)."""
         self._stopping = True
         for event in self._wake.values():
             event.set()
         self._slot_free.set()
         for loop_task in self._loops:
             loop_task.cancel()
+        now = asyncio.get_running_loop().time()
+        for waiting in self._waiting.values():
+            if not waiting.expired():
+                waiting.reschedule(now)
 
     async def stop(self, grace: float) -> None:
         """Stop claiming, let in-flight deliveries finish within grace, hand back the rest.

@@ -93,6 +93,10 @@ class TokenBucket:
     def succeeded(self) -> None:
         self._slowdown = max(1.0, self._slowdown * 0.95)
 
+    def give_back(self) -> None:
+        """Return a token taken for a send that did not happen."""
+        self._tokens = min(self.limit.burst, self._tokens + 1.0)
+
 
 def bulk_slots(limit: int, reserve: float) -> int:
     """The slots of a concurrency limit bulk work may hold: all but a share `reserve`
