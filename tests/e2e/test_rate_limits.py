@@ -1,6 +1,7 @@
 """Per-channel rate limits hold at the peer, and a provider's 429 slows the
 channel down (for no longer than HERALD_RETRY_MAX_SECONDS), while a webhook
-receiver's 429 slows only its own delivery: as the peers see it."""
+receiver's 429 slows only its own delivery; a delivery waiting for a token past its
+deadline fails unsent: as the peers see it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
 from tests.peers.twilio import TwilioPeer
+from tests.support.auth import authenticated_channel
 from tests.support.loop_thread import LoopThread
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
@@ -23,6 +25,7 @@ RATE, BURST = 5, 5
 RETRY_MAX_SECONDS = 2
 # Far longer than any test: a Retry-After that must be capped.
 HUGE_RETRY_AFTER = 100_000
+FAILED = common_pb2.DELIVERY_STATE_FAILED
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +138,47 @@ async def test_a_webhook_receivers_429_does_not_pause_the_channel(
     # Another receiver's delivery goes out at once: the 429 was one receiver's.
     await stub.SendMessage(webhook(receiver.url("/ok/other")), timeout=10)
     await asyncio.wait_for(receiver.arrived["/ok/other"].wait(), 10)
+
+
+async def test_deliveries_waiting_for_a_token_past_their_deadline_fail_unsent(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    deadline = 3
+    # One token a minute: the first delivery takes it; the others would wait for theirs
+    # well past their deadline.
+    server = ServerProcess(
+        tmp_path / "herald",
+        {"HERALD_RATE_LIMITS": "webhook=1/m", "HERALD_DELIVERY_DEADLINE_SECONDS": str(deadline)},
+    ).start()
+    try:
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            paths = ["/ok/a", "/ok/b", "/ok/c", "/ok/d"]
+            reply = await stub.SendNotification(
+                delivery_pb2.SendNotificationRequest(
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    to=[receiver.url(p) for p in paths],
+                    subject="s",
+                    body="b",
+                ),
+                timeout=10,
+            )
+            # Every delivery is final soon after the deadline, not when a token is free.
+            watch = stub.WatchNotification(
+                delivery_pb2.WatchNotificationRequest(name=reply.name), timeout=deadline + 5
+            )
+            events = [event async for event in watch]
+            assert events[-1].state == delivery_pb2.NOTIFICATION_STATE_COMPLETED
+            got = await stub.GetNotification(
+                delivery_pb2.GetNotificationRequest(name=reply.name), timeout=10
+            )
+        outcomes = {d.recipient: (d.state, d.error_code) for d in got.notification.deliveries}
+        sent = [url for url, (state, _) in outcomes.items() if state != FAILED]
+        # The one that had the token went; the rest failed unsent, none of them later.
+        assert [outcomes[url] for url in sent] == [(common_pb2.DELIVERY_STATE_DELIVERED, "")]
+        assert [outcomes[url] for url in outcomes if url not in sent] == 3 * [
+            (FAILED, "DELIVERY_DEADLINE_EXCEEDED")
+        ]
+        assert [receiver.url(r.path) for r in receiver.received] == sent
+    finally:
+        server.stop()

@@ -134,6 +134,27 @@ async def test_transactional_sends_also_respect_the_whole_limit() -> None:
     assert entered == [0, 1]
 
 
+async def test_a_cancelled_wait_takes_no_slot_and_no_token() -> None:
+    """The dispatcher bounds these waits by a deadline (asyncio.timeout): a cancelled wait
+    must leave nothing taken, even when the slot it waited for came in the same instant."""
+    slots = LaneSlots(limit=1, reserve=1)
+    await slots.acquire(Lane.TRANSACTIONAL)
+    waiting = asyncio.create_task(slots.acquire(Lane.TRANSACTIONAL))
+    await asyncio.sleep(0)
+    slots.release(Lane.TRANSACTIONAL)  # wakes it; cancelled before it runs
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert slots._busy == 0
+    bucket = TokenBucket(RateLimit(per_second=1, burst=1))
+    await bucket.acquire(Lane.TRANSACTIONAL)
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await bucket.acquire(Lane.TRANSACTIONAL)
+    assert 0 <= bucket._tokens < 1  # none spent
+    assert bucket._transactional_waiting == 0  # bulk sends are not held back for it
+
+
 def test_limits_from_the_environment() -> None:
     settings = Settings.from_env(
         {

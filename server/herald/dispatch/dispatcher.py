@@ -213,8 +213,8 @@ class Dispatcher:
         # that takes one of them back (its lease ran out while it waited for a slot or
         # a token) starts no second attempt; the running one keeps the new lease.
         self._running: dict[str, float] = {}
-        # The waits of claimed deliveries for a slot or a token: stop_claiming ends them
-        # (their leases go back unsent).
+        # The waits of claimed deliveries for a slot or a token (each until its deadline):
+        # stop_claiming ends them (their leases go back unsent).
         self._waiting: dict[str, asyncio.Timeout] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._wake = {lane: asyncio.Event() for lane in Lane}
@@ -412,7 +412,9 @@ class Dispatcher:
         slots = self._slots.get(delivery.channel)
         bucket = self._buckets.get(delivery.channel)
         if not await self._take_turn(delivery, slots, bucket, claimed):
-            return _unrecorded(delivery)  # stop() hands its lease back
+            if claimed and self._stopping:
+                return _unrecorded(delivery)  # stop() hands its lease back
+            return await self._publish(delivery, content, await self._record(delivery, _late()))
         try:
             if isinstance(adapter, InAppChannel):
                 # Delivering In-App is a write to our own store: the inbox row
@@ -426,7 +428,9 @@ class Dispatcher:
                     recorded = await self._record(delivery, adapter.delivered(message), [inbox])
                 result = recorded.result
                 CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
-            elif time.time() > delivery.deadline_at:  # it passed while the delivery waited
+            elif time.time() > delivery.deadline_at:  # it passed just as its turn came
+                if bucket is not None:
+                    bucket.give_back()
                 result = _late()
             # The time it waited for a slot or a token counts against the lease: the
             # send runs under a whole one.
@@ -483,11 +487,13 @@ class Dispatcher:
         self, delivery: Leased, slots: LaneSlots | None, bucket: TokenBucket | None, claimed: bool
     ) -> bool:
         """Wait for a slot, then a token, of the delivery's channel. False, holding neither,
-        if the delivery was claimed here and the dispatcher stops claiming first."""
+        if its deadline passes first or, for a delivery claimed here, the dispatcher stops
+        claiming first."""
         lane = delivery.lane
         slot = turn = False
+        wait = 0 if claimed and self._stopping else delivery.deadline_at - time.time()
         try:
-            async with asyncio.timeout(0 if claimed and self._stopping else None) as waiting:
+            async with asyncio.timeout(wait) as waiting:
                 if claimed:
                     self._waiting[delivery.id] = waiting
                 if slots is not None:
