@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
@@ -104,90 +104,65 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
             response_serializer=handler.response_serializer,
         )
     if handler.unary_stream is not None:
-        inner_stream = handler.unary_stream
-        streamed = StreamMetrics(method)
-
-        async def stream(
-            request: Any, context: grpc.aio.ServicerContext[Any, Any]
-        ) -> AsyncIterator[Any]:
-            metadata = context.invocation_metadata()
-            request_id = _request_id(metadata)
-            bind(request_id=request_id, method=method)
-            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-            started = time.monotonic()
-            tracer = tracing.TRACER
-            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
-            error: BaseException | None = None
-            streamed.streams.inc()
-            try:
-                # Also at the start, where the REST gateway reads it: a stream refused
-                # before its first message has no other header to carry it.
-                await context.send_initial_metadata(((REQUEST_ID_HEADER, request_id),))
-                if span is None:
-                    async for item in responses(inner_stream, request, context):
-                        yield item
-                else:
-                    with trace.use_span(span, end_on_exit=False):
-                        async for item in responses(inner_stream, request, context):
-                            yield item
-            except BaseException as exc:
-                error = exc
-                raise
-            finally:
-                streamed.streams.dec()
-                code = _code(context, error)
-                seconds = time.monotonic() - started
-                streamed.finished(code, seconds)
-                if span is not None:
-                    tracing.end_rpc_span(span, code, _code_value(code))
-                if not quiet:
-                    log.info("rpc", code=code, seconds=round(seconds, 4))
-                clear()
-
         return grpc.unary_stream_rpc_method_handler(
-            stream,
+            _streaming(method, handler.unary_stream, StreamMetrics(method), quiet),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
     if handler.stream_stream is not None:  # reflection: Herald's own services have none
-        inner_bidi = handler.stream_stream
-        bidi_rpc = RpcMetrics(method)
-
-        async def bidi(
-            requests: Any, context: grpc.aio.ServicerContext[Any, Any]
-        ) -> AsyncIterator[Any]:
-            metadata = context.invocation_metadata()
-            request_id = _request_id(metadata)
-            bind(request_id=request_id, method=method)
-            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-            started = time.monotonic()
-            tracer = tracing.TRACER
-            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
-            error: BaseException | None = None
-            try:
-                if span is None:
-                    async for item in responses(inner_bidi, requests, context):
-                        yield item
-                else:
-                    with trace.use_span(span, end_on_exit=False):
-                        async for item in responses(inner_bidi, requests, context):
-                            yield item
-            except BaseException as exc:
-                error = exc
-                raise
-            finally:
-                code = _code(context, error)
-                seconds = time.monotonic() - started
-                bidi_rpc.finished(code, seconds)
-                if span is not None:
-                    tracing.end_rpc_span(span, code, _code_value(code))
-                if not quiet:
-                    log.info("rpc", code=code, seconds=round(seconds, 4))
-                clear()
-
         return grpc.stream_stream_rpc_method_handler(
-            bidi,
+            _streaming(method, handler.stream_stream, RpcMetrics(method), quiet),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
     return handler
+
+
+def _streaming(
+    method: str, inner: Any, rpc: RpcMetrics, quiet: bool
+) -> Callable[[Any, grpc.aio.ServicerContext[Any, Any]], AsyncIterator[Any]]:
+    """A streaming handler (server-streaming, or bidi for reflection) logged, traced and
+    counted; a server stream (StreamMetrics) is also in the open-streams gauge and sends
+    its request id at the start."""
+
+    async def stream(
+        request: Any, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[Any]:
+        metadata = context.invocation_metadata()
+        request_id = _request_id(metadata)
+        structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
+        context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+        started = time.monotonic()
+        tracer = tracing.TRACER
+        span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+        error: BaseException | None = None
+        if isinstance(rpc, StreamMetrics):
+            rpc.streams.inc()
+        try:
+            if isinstance(rpc, StreamMetrics):
+                # Also at the start, where the REST gateway reads it: a stream refused
+                # before its first message has no other header to carry it.
+                await context.send_initial_metadata(((REQUEST_ID_HEADER, request_id),))
+            if span is None:
+                async for item in responses(inner, request, context):
+                    yield item
+            else:
+                with trace.use_span(span, end_on_exit=False):
+                    async for item in responses(inner, request, context):
+                        yield item
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            if isinstance(rpc, StreamMetrics):
+                rpc.streams.dec()
+            code = _code(context, error)
+            seconds = time.monotonic() - started
+            rpc.finished(code, seconds)
+            if span is not None:
+                tracing.end_rpc_span(span, code, _code_value(code))
+            if not quiet:
+                log.info("rpc", code=code, seconds=round(seconds, 4))
+            structlog.contextvars.clear_contextvars()
+
+    return stream
