@@ -191,6 +191,12 @@ func gatewayInFrontOf(t *testing.T, server heraldv1.InboxServiceServer) http.Han
 	heraldv1.RegisterInboxServiceServer(grpcServer, server)
 	go func() { _ = grpcServer.Serve(listener) }()
 	t.Cleanup(grpcServer.Stop)
+	return gatewayDialing(t, listener)
+}
+
+// gatewayDialing is the gateway's handler with its gRPC client dialing listener.
+func gatewayDialing(t *testing.T, listener *bufconn.Listener) http.Handler {
+	t.Helper()
 	conn, err := grpc.NewClient("passthrough:///bufconn",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -276,19 +282,7 @@ func TestAStreamRefusedAfterAMessageKeeps200(t *testing.T) {
 func TestAStreamToAnUnreachableServerDoesNotTellItsDialError(t *testing.T) {
 	listener := bufconn.Listen(1 << 20)
 	_ = listener.Close() // nothing serves: each dial fails
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	handler, err := New(t.Context(), conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply := watchInbox(handler)
+	reply := watchInbox(gatewayDialing(t, listener))
 	if reply.Code != http.StatusServiceUnavailable {
 		t.Errorf("status %d, want 503: %s", reply.Code, reply.Body)
 	}
