@@ -64,21 +64,13 @@ class RequestContextInterceptor(WrappingInterceptor):
 
 def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
     quiet = method.startswith(_QUIET)
-    bind = structlog.contextvars.bind_contextvars
-    clear = structlog.contextvars.clear_contextvars
 
     if handler.unary_unary is not None:
         inner_unary = handler.unary_unary
         rpc = RpcMetrics(method)
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            metadata = context.invocation_metadata()
-            request_id = _request_id(metadata)
-            bind(request_id=request_id, method=method)
-            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-            started = time.monotonic()
-            tracer = tracing.TRACER
-            span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+            _, started, span = _begin(method, context)
             error: BaseException | None = None
             try:
                 if span is None:
@@ -89,14 +81,7 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
                 error = exc
                 raise
             finally:
-                code = _code(context, error)
-                seconds = time.monotonic() - started
-                rpc.finished(code, seconds)
-                if span is not None:
-                    tracing.end_rpc_span(span, code, _code_value(code))
-                if not quiet:
-                    log.info("rpc", code=code, seconds=round(seconds, 4))
-                clear()
+                _end(rpc, context, error, started, span, quiet)
 
         return grpc.unary_unary_rpc_method_handler(
             unary,
@@ -128,13 +113,7 @@ def _streaming(
     async def stream(
         request: Any, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[Any]:
-        metadata = context.invocation_metadata()
-        request_id = _request_id(metadata)
-        structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
-        context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-        started = time.monotonic()
-        tracer = tracing.TRACER
-        span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+        request_id, started, span = _begin(method, context)
         error: BaseException | None = None
         if isinstance(rpc, StreamMetrics):
             rpc.streams.inc()
@@ -156,13 +135,39 @@ def _streaming(
         finally:
             if isinstance(rpc, StreamMetrics):
                 rpc.streams.dec()
-            code = _code(context, error)
-            seconds = time.monotonic() - started
-            rpc.finished(code, seconds)
-            if span is not None:
-                tracing.end_rpc_span(span, code, _code_value(code))
-            if not quiet:
-                log.info("rpc", code=code, seconds=round(seconds, 4))
-            structlog.contextvars.clear_contextvars()
+            _end(rpc, context, error, started, span, quiet)
 
     return stream
+
+
+def _begin(method: str, context: grpc.aio.ServicerContext[Any, Any]) -> tuple[str, float, Any]:
+    """A call starts: its request id (bound to the log lines, and a trailer), the monotonic
+    start, and its span (None without tracing)."""
+    metadata = context.invocation_metadata()
+    request_id = _request_id(metadata)
+    structlog.contextvars.bind_contextvars(request_id=request_id, method=method)
+    context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+    started = time.monotonic()
+    tracer = tracing.TRACER
+    span = None if tracer is None else tracing.start_rpc_span(tracer, method, metadata)
+    return request_id, started, span
+
+
+def _end(
+    rpc: RpcMetrics,
+    context: grpc.aio.ServicerContext[Any, Any],
+    error: BaseException | None,
+    started: float,
+    span: Any,
+    quiet: bool,
+) -> None:
+    """A call ends: counted, its span ended, logged (unless `quiet`), its log context
+    cleared."""
+    code = _code(context, error)
+    seconds = time.monotonic() - started
+    rpc.finished(code, seconds)
+    if span is not None:
+        tracing.end_rpc_span(span, code, _code_value(code))
+    if not quiet:
+        log.info("rpc", code=code, seconds=round(seconds, 4))
+    structlog.contextvars.clear_contextvars()
