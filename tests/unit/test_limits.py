@@ -96,7 +96,7 @@ async def test_bulk_never_takes_a_token_a_transactional_send_waits_for() -> None
 
 
 async def test_bulk_cannot_fill_the_slots_reserved_for_transactional_sends() -> None:
-    slots = LaneSlots(limit=3, reserve=1)
+    slots = LaneSlots(limit=3, bulk_limit=2)
     release = asyncio.Event()
     entered: list[str] = []
 
@@ -116,7 +116,7 @@ async def test_bulk_cannot_fill_the_slots_reserved_for_transactional_sends() -> 
 
 
 async def test_transactional_sends_also_respect_the_whole_limit() -> None:
-    slots = LaneSlots(limit=1, reserve=1)
+    slots = LaneSlots(limit=1, bulk_limit=1)
     release = asyncio.Event()
     entered: list[int] = []
 
@@ -137,7 +137,7 @@ async def test_transactional_sends_also_respect_the_whole_limit() -> None:
 async def test_a_cancelled_wait_takes_no_slot_and_no_token() -> None:
     """The dispatcher bounds these waits by a deadline (asyncio.timeout): a cancelled wait
     must leave nothing taken, even when the slot it waited for came in the same instant."""
-    slots = LaneSlots(limit=1, reserve=1)
+    slots = LaneSlots(limit=1, bulk_limit=1)
     await slots.acquire(Lane.TRANSACTIONAL)
     waiting = asyncio.create_task(slots.acquire(Lane.TRANSACTIONAL))
     await asyncio.sleep(0)

@@ -192,10 +192,7 @@ class Dispatcher:
         self._bulk_inflight = 0
         self._buckets = {c: TokenBucket(limit) for c, limit in (rate_limits or {}).items()}
         self._slots = {
-            c: LaneSlots(
-                n,
-                reserve=n - (bulk_concurrency or {}).get(c, bulk_slots(n, transactional_reserve)),
-            )
+            c: LaneSlots(n, (bulk_concurrency or {}).get(c, bulk_slots(n, transactional_reserve)))
             for c, n in (concurrency or {}).items()
         }
         self._inflight: set[asyncio.Task[DeliveryView]] = set()
@@ -326,7 +323,6 @@ class Dispatcher:
     def _done(
         self, task: asyncio.Task[DeliveryView], delivery: Leased, bulk: bool, holds: bool
     ) -> None:
-        delivery_id = delivery.id
         self._inflight.discard(task)
         if bulk:
             self._bulk_inflight -= 1
@@ -340,9 +336,9 @@ class Dispatcher:
             # line, rather than by asyncio as "Task exception was never retrieved".
             cause = outage(error)
             if cause is None:
-                log.error("attempt_failed", delivery_id=delivery_id, exc_info=error)
+                log.error("attempt_failed", delivery_id=delivery.id, exc_info=error)
             else:
-                log.warning("attempt_not_recorded", delivery_id=delivery_id, error=cause)
+                log.warning("attempt_not_recorded", delivery_id=delivery.id, error=cause)
 
     async def _attempt(self, delivery: Leased, content: Content, claimed: bool) -> DeliveryView:
         try:
@@ -637,12 +633,13 @@ class Dispatcher:
         """Wake the claim loops that left `channel`'s rows for want of room once half its
         room is free again: a claim per half-room, not one per finished attempt."""
         for lane, full in self._full.items():
-            if (
-                channel in full
-                and self._room(channel, lane) * 2 >= self._holds[channel][lane is Lane.BULK]
-            ):
+            if channel in full and self._half_free(channel, lane):
                 full.discard(channel)
                 self._wake[lane].set()
+
+    def _half_free(self, channel: Channel, lane: Lane) -> bool:
+        """At least half of what `lane` may hold of `channel` here is free."""
+        return self._room(channel, lane) * 2 >= self._holds[channel][lane is Lane.BULK]
 
     def _claim_caps(self, lane: Lane) -> dict[Channel, int]:
         return {c: self._room(c, lane) for c, hold in self._holds.items() if hold[0] < NO_HOLD}
@@ -659,8 +656,7 @@ class Dispatcher:
             if taken[channel.value] < cap:
                 continue
             self._full[lane].add(channel)
-            if self._room(channel, lane) * 2 >= self._holds[channel][lane is Lane.BULK]:
-                again = True
+            again = again or self._half_free(channel, lane)
         return again
 
     async def _claim_loop(self, lane: Lane) -> None:

@@ -105,16 +105,17 @@ def bulk_slots(limit: int, reserve: float) -> int:
 
 
 class LaneSlots:
-    """At most `limit` sends at once; bulk may use at most `limit - reserve`.
+    """At most `limit` sends at once; bulk may use at most `bulk_limit` of them
+    (`bulk_slots`: the rest are kept for transactional sends).
 
     Taking a free slot is a counter update (no lock, no await); only a send that
     finds no free slot for its lane waits, and every release wakes the waiters
     to look again.
     """
 
-    def __init__(self, limit: int, reserve: int) -> None:
+    def __init__(self, limit: int, bulk_limit: int) -> None:
         self.limit = limit
-        self.bulk_limit = max(1, limit - reserve)
+        self.bulk_limit = bulk_limit
         self._busy = 0
         self._bulk_busy = 0
         self._waiters: list[asyncio.Future[None]] = []
