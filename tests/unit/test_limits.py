@@ -134,6 +134,36 @@ async def test_transactional_sends_also_respect_the_whole_limit() -> None:
     assert entered == [0, 1]
 
 
+async def test_taking_at_once_follows_the_same_rules_as_waiting() -> None:
+    """The dispatcher's fast path: a slot or token taken without waiting, only when a
+    wait would not have been needed, and never one a transactional send waits for."""
+    slots = LaneSlots(limit=2, bulk_limit=1)
+    assert slots.try_acquire(Lane.BULK)
+    assert not slots.try_acquire(Lane.BULK)  # the bulk share is full
+    assert slots.try_acquire(Lane.TRANSACTIONAL)
+    assert not slots.try_acquire(Lane.TRANSACTIONAL)  # the whole limit is full
+    assert (slots._busy, slots._bulk_busy) == (2, 1)  # refusals took nothing
+    slots.release(Lane.BULK)
+    assert slots.try_acquire(Lane.BULK)
+
+    clock = FakeClock()
+    bucket = TokenBucket(RateLimit(per_second=10, burst=1), clock=clock)
+    assert bucket.try_acquire(Lane.BULK)
+    assert not bucket.try_acquire(Lane.TRANSACTIONAL)  # empty
+    assert bucket._tokens == 0  # a refusal spends nothing
+    waiting = asyncio.create_task(bucket.acquire(Lane.TRANSACTIONAL))
+    await asyncio.sleep(0)
+    clock.now += 0.1  # a token is free, but a transactional send waits for it
+    assert not bucket.try_acquire(Lane.BULK)
+    assert bucket.try_acquire(Lane.TRANSACTIONAL)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    bucket.throttled(retry_after=1.0, longest=300)
+    clock.now += 0.5  # paused: no token even after what would have refilled one
+    assert not bucket.try_acquire(Lane.TRANSACTIONAL)
+
+
 async def test_a_cancelled_wait_takes_no_slot_and_no_token() -> None:
     """The dispatcher bounds these waits by a deadline (asyncio.timeout): a cancelled wait
     must leave nothing taken, even when the slot it waited for came in the same instant."""

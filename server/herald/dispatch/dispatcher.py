@@ -485,14 +485,20 @@ class Dispatcher:
         """Wait for a slot, then a token, of the delivery's channel. False, holding neither,
         if its deadline passes first or, for a delivery claimed here, the dispatcher stops
         claiming first."""
+        if claimed and self._stopping:
+            return False
         lane = delivery.lane
-        slot = turn = False
-        wait = 0 if claimed and self._stopping else delivery.deadline_at - time.time()
+        slot = slots is None or slots.try_acquire(lane)
+        # Most turns find both free: taken without the timeout's cost (a timer and a
+        # task lookup per attempt, 5-7% of one in a campaign's profile).
+        if slot and (bucket is None or bucket.try_acquire(lane)):
+            return True
+        turn = False
         try:
-            async with asyncio.timeout(wait) as waiting:
+            async with asyncio.timeout(delivery.deadline_at - time.time()) as waiting:
                 if claimed:
                     self._waiting[delivery.id] = waiting
-                if slots is not None:
+                if slots is not None and not slot:
                     await slots.acquire(lane)
                     slot = True
                 if bucket is not None:

@@ -59,28 +59,31 @@ class TokenBucket:
             return pause
         return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
 
+    def try_acquire(self, lane: Lane) -> bool:
+        """Take a token if one is free now (for bulk: and no transactional send waits)."""
+        now = self._clock()
+        self._refill(now)
+        if self._wait_for_token(now) > 0:
+            return False
+        if lane is Lane.BULK and self._transactional_waiting:
+            return False
+        self._tokens -= 1.0
+        return True
+
     async def acquire(self, lane: Lane) -> None:
         if lane is Lane.TRANSACTIONAL:
             self._transactional_waiting += 1
             try:
                 while True:
-                    now = self._clock()
-                    self._refill(now)
-                    wait = self._wait_for_token(now)
-                    if wait <= 0:
-                        self._tokens -= 1.0
+                    if self.try_acquire(lane):
                         return
-                    await asyncio.sleep(wait)
+                    await asyncio.sleep(self._wait_for_token(self._clock()))
             finally:
                 self._transactional_waiting -= 1
         while True:
-            now = self._clock()
-            self._refill(now)
-            wait = self._wait_for_token(now)
-            if wait <= 0 and not self._transactional_waiting:
-                self._tokens -= 1.0
+            if self.try_acquire(lane):
                 return
-            await asyncio.sleep(max(wait, BULK_RETRY_SECONDS))
+            await asyncio.sleep(max(self._wait_for_token(self._clock()), BULK_RETRY_SECONDS))
 
     def throttled(self, retry_after: float | None, longest: float) -> None:
         now = self._clock()
@@ -123,9 +126,17 @@ class LaneSlots:
     def _free(self, bulk: bool) -> bool:
         return self._busy < self.limit and (not bulk or self._bulk_busy < self.bulk_limit)
 
-    async def acquire(self, lane: Lane) -> None:
+    def try_acquire(self, lane: Lane) -> bool:
+        """Take a slot if one is free for the lane now."""
         bulk = lane is Lane.BULK
-        while not self._free(bulk):
+        if not self._free(bulk):
+            return False
+        self._busy += 1
+        self._bulk_busy += bulk
+        return True
+
+    async def acquire(self, lane: Lane) -> None:
+        while not self.try_acquire(lane):
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
@@ -135,8 +146,6 @@ class LaneSlots:
                     waiter.cancel()
                 with contextlib.suppress(ValueError):
                     self._waiters.remove(waiter)
-        self._busy += 1
-        self._bulk_busy += bulk
 
     def release(self, lane: Lane) -> None:
         self._busy -= 1
