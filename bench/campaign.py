@@ -63,6 +63,7 @@ from bench.harness import RESULTS, ROOT, child, free_port, summary
 from bench.notifications import (
     SERVER_SOURCE,
     add_delivery_processes_argument,
+    cpu_seconds,
     pid_of,
     server_cpu_seconds,
     server_env,
@@ -162,16 +163,19 @@ async def campaign_round(
         await channel.channel_ready()
         request.id = await create_campaign(stub, tag)
         before = await sink_count(session, sink)
-        cpu_before = server_cpu_seconds(server)
+        pid = pid_of(server)
+        cpu_before, loop_before = server_cpu_seconds(server), cpu_seconds(pid, pid)
         started = time.time()
         reply = await stub.SendCampaign(request, timeout=600)
         queued_at = time.time()
+        cpu_queueing = server_cpu_seconds(server) - cpu_before
         progress: list[list[float]] = []
         send, updates = await watch_until_final(
             stub, reply.send.id, max(600.0, total / 50), progress
         )
         watched_at = time.time()
         cpu = server_cpu_seconds(server) - cpu_before
+        loop_cpu = cpu_seconds(pid, pid) - loop_before
     if send.status != COMPLETED:
         raise AssertionError(f"{tag}: the send ended {send.status}, not COMPLETED")
     deadline = time.monotonic() + 30
@@ -196,6 +200,10 @@ async def campaign_round(
         "watch_end_lag_seconds": watched_at - completed_at,
         "server_cpu_seconds": cpu,
         "server_cpu_ms_per_1k": 1e6 * cpu / total,
+        # Of which until SendCampaign answered (the recipients durably queued).
+        "server_cpu_queueing_seconds": cpu_queueing,
+        # The serving process's event-loop thread alone (its store threads are the rest).
+        "server_loop_cpu_seconds": loop_cpu,
         "rss_end_bytes": status["VmRSS"],
         "rss_peak_bytes": status["VmHWM"],
         # [seconds since the SendCampaign call, sent, failed] per WatchCampaignSend update
