@@ -1,7 +1,7 @@
 """The Python client package (clients/python): the ergonomic HeraldClient's behaviour against a
 stub server in the test's loop (token on every call, a default deadline, gRPC's own retry on
-UNAVAILABLE), and the package installed from its path into a throwaway virtualenv, sending to a
-live server."""
+UNAVAILABLE, a request_id on every send), against a live server, and the package installed from
+its path into a throwaway virtualenv, sending to a live server."""
 
 from __future__ import annotations
 
@@ -13,13 +13,22 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
+from herald.v1 import (
+    campaign_pb2,
+    campaign_pb2_grpc,
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
+)
 from herald_client import ChannelResult, HeraldClient, RetryPolicy, SendSummary, service_config
 
 from tests.support.auth import token
@@ -31,7 +40,7 @@ TOKEN = "a-token-the-stub-never-checks"
 QUICK_RETRY = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
 
 
-class FlakyDelivery(delivery_pb2_grpc.DeliveryServiceServicer):
+class FlakyPeer:
     """Answers UNAVAILABLE to the first `failures` calls of each RPC, then succeeds; records
     what every call carried."""
 
@@ -51,6 +60,8 @@ class FlakyDelivery(delivery_pb2_grpc.DeliveryServiceServicer):
         )
         return sum(1 for call in self.calls if call["method"] == method) <= self.failures
 
+
+class FlakyDelivery(FlakyPeer, delivery_pb2_grpc.DeliveryServiceServicer):
     async def SendMessage(
         self, request: delivery_pb2.SendMessageRequest, context: grpc.aio.ServicerContext
     ) -> delivery_pb2.SendMessageResponse:
@@ -78,6 +89,22 @@ class FlakyDelivery(delivery_pb2_grpc.DeliveryServiceServicer):
             summary=delivery_pb2.SendSummary(message_id="m-2", total=total, succeeded=total)
         )
 
+    async def SendNotification(
+        self, request: delivery_pb2.SendNotificationRequest, context: grpc.aio.ServicerContext
+    ) -> delivery_pb2.SendNotificationResponse:
+        if self._record("SendNotification", request, context):
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "shutting down")
+        return delivery_pb2.SendNotificationResponse(notification_id="n-1")
+
+
+class FlakyCampaigns(FlakyPeer, campaign_pb2_grpc.CampaignServiceServicer):
+    async def SendCampaign(
+        self, request: campaign_pb2.SendCampaignRequest, context: grpc.aio.ServicerContext
+    ) -> campaign_pb2.SendCampaignResponse:
+        if self._record("SendCampaign", request, context):
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "store unavailable")
+        return campaign_pb2.SendCampaignResponse(send=campaign_pb2.CampaignSend(id="s-1"))
+
 
 class SilentInbox(inbox_pb2_grpc.InboxServiceServicer):
     def __init__(self) -> None:
@@ -91,11 +118,17 @@ class SilentInbox(inbox_pb2_grpc.InboxServiceServicer):
         yield  # an empty stream
 
 
-async def stub_server(delivery: FlakyDelivery, inbox: SilentInbox | None = None) -> tuple[Any, str]:
+async def stub_server(
+    delivery: FlakyDelivery,
+    inbox: SilentInbox | None = None,
+    campaigns: FlakyCampaigns | None = None,
+) -> tuple[Any, str]:
     server = grpc.aio.server()
     delivery_pb2_grpc.add_DeliveryServiceServicer_to_server(delivery, server)
     if inbox is not None:
         inbox_pb2_grpc.add_InboxServiceServicer_to_server(inbox, server)
+    if campaigns is not None:
+        campaign_pb2_grpc.add_CampaignServiceServicer_to_server(campaigns, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     return server, f"127.0.0.1:{port}"
@@ -268,6 +301,114 @@ async def test_generated_stubs_share_the_token_and_watch_streams_get_no_default_
     assert inbox.time_remaining == [None]
 
 
+# The sends, each as: the request without a request_id, how to call the generated stub with
+# it, and where its request_id is in the request.
+SendCall = Callable[[HeraldClient, Any], Awaitable[object]]
+
+
+async def _drain_stream(client: HeraldClient, request: Any) -> object:
+    return [event async for event in client.delivery.SendMessageStream(request)]
+
+
+STUB_SENDS: dict[str, tuple[Any, SendCall, Callable[[Any], Any]]] = {
+    "SendMessage": (
+        delivery_pb2.SendMessageRequest(
+            subject="s", body="b", channels=[common_pb2.CHANNEL_IN_APP], user_id="u"
+        ),
+        lambda client, request: client.delivery.SendMessage(request),
+        lambda request: request,
+    ),
+    "SendMessageStream": (
+        delivery_pb2.SendMessageStreamRequest(
+            message=delivery_pb2.SendMessageRequest(
+                subject="s", body="b", channels=[common_pb2.CHANNEL_IN_APP], user_id="u"
+            )
+        ),
+        _drain_stream,
+        lambda request: request.message,
+    ),
+    "SendNotification": (
+        delivery_pb2.SendNotificationRequest(to=["a@example.com"], subject="s", body="b"),
+        lambda client, request: client.delivery.SendNotification(request),
+        lambda request: request,
+    ),
+    "SendCampaign": (
+        campaign_pb2.SendCampaignRequest(
+            id="c-1",
+            recipients=[campaign_pb2.CampaignRecipient(person_id="p", recipient="a@example.com")],
+        ),
+        lambda client, request: client.campaigns.SendCampaign(request),
+        lambda request: request,
+    ),
+}
+
+
+async def _send_through_a_flaky_peer(method: str, request: Any) -> list[Any]:
+    """`request` sent with the generated stub to a peer that answers UNAVAILABLE once: the
+    requests the peer received."""
+    _, send, _ = STUB_SENDS[method]
+    delivery, campaigns = FlakyDelivery(failures=1), FlakyCampaigns(failures=1)
+    server, target = await stub_server(delivery, campaigns=campaigns)
+    try:
+        async with HeraldClient(target, token=TOKEN, retry=QUICK_RETRY) as client:
+            await send(client, request)
+    finally:
+        await server.stop(None)
+    return [call["request"] for call in delivery.calls + campaigns.calls]
+
+
+@pytest.mark.parametrize("method", list(STUB_SENDS))
+async def test_a_stub_send_without_request_id_is_retried_under_one_generated_request_id(
+    method: str,
+) -> None:
+    """gRPC retries a send the server answered UNAVAILABLE, which it may have acted on: both
+    attempts carry the same request_id, so the server answers the second from its record."""
+    template, _, keyed = STUB_SENDS[method]
+    request = type(template)()
+    request.CopyFrom(template)
+
+    first, second = await _send_through_a_flaky_peer(method, request)
+
+    assert keyed(first).request_id == keyed(second).request_id
+    # uuid4's hex: within the server's 1-128 characters.
+    assert all(c in "0123456789abcdef" for c in keyed(first).request_id)
+    assert len(keyed(first).request_id) == 32
+    assert first == second
+    # Only the id was added, to a copy: the caller's message is as it was.
+    assert request == template and keyed(request).request_id == ""
+    without_id = type(first)()
+    without_id.CopyFrom(first)
+    keyed(without_id).ClearField("request_id")
+    assert without_id == template
+
+
+@pytest.mark.parametrize("method", list(STUB_SENDS))
+async def test_a_stub_send_keeps_the_callers_request_id(method: str) -> None:
+    template, _, keyed = STUB_SENDS[method]
+    request = type(template)()
+    request.CopyFrom(template)
+    keyed(request).request_id = "mine"
+
+    received = await _send_through_a_flaky_peer(method, request)
+
+    assert [keyed(r).request_id for r in received] == ["mine", "mine"]
+    assert all(r == request for r in received)
+
+
+async def test_a_stream_request_without_its_message_is_sent_as_it_is() -> None:
+    """Nothing to send and nothing to dedupe: the server's answer stays "message is required"
+    rather than one about an empty message."""
+    delivery = FlakyDelivery(failures=0)
+    server, target = await stub_server(delivery)
+    try:
+        async with HeraldClient(target, token=TOKEN) as client:
+            await _drain_stream(client, delivery_pb2.SendMessageStreamRequest())
+    finally:
+        await server.stop(None)
+    [call] = delivery.calls
+    assert not call["request"].HasField("message")
+
+
 async def test_a_server_that_comes_up_late_is_reached_with_wait_for_ready() -> None:
     """A server that is not there yet: the call waits for it (wait_for_ready) within its
     deadline instead of failing at once."""
@@ -294,6 +435,28 @@ async def test_a_server_that_comes_up_late_is_reached_with_wait_for_ready() -> N
         server = await late
     await server.stop(None)
     assert [r.channel for r in reply.results] == [common_pb2.CHANNEL_IN_APP]
+
+
+# ---------------------------------------------------------------------------------------------
+# Against a live server
+
+
+async def test_a_live_server_records_a_stub_send_under_the_generated_request_id(
+    server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server accepts the id the client makes up for a stub's SendMessage, and dedupes
+    by it: the same request with that id again is answered from the record."""
+    generated = uuid.UUID(int=0x5EED)
+    monkeypatch.setattr(uuid, "uuid4", lambda: generated)
+    request = delivery_pb2.SendMessageRequest(
+        subject="Hi", body="From the stub", channels=[common_pb2.CHANNEL_IN_APP], user_id="stub"
+    )
+    async with HeraldClient(server.target, token=token()) as client:
+        first = await client.delivery.SendMessage(request)
+        request.request_id = generated.hex
+        again = await client.delivery.SendMessage(request)
+    assert [r.success for r in first.results] == [True] and not first.replayed
+    assert again.replayed and again.message_id == first.message_id
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """`HeraldClient`: one grpc.aio channel to a Herald server whose calls carry a bearer token, get
-a deadline unless they bring their own, and are retried on UNAVAILABLE by gRPC itself (a retry
-policy in the channel's service config)."""
+a deadline unless they bring their own, carry a `request_id` when they send something, and are
+retried on UNAVAILABLE by gRPC itself (a retry policy in the channel's service config)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ WATCH_METHODS = frozenset(
         "/herald.v1.InboxService/WatchInbox",
     }
 )
+# The sends and, for each, the fields leading from the request to the message whose
+# `request_id` the server dedupes by.
+KEYED_METHODS: dict[str, tuple[str, ...]] = {
+    "/herald.v1.DeliveryService/SendMessage": (),
+    "/herald.v1.DeliveryService/SendMessageStream": ("message",),
+    "/herald.v1.DeliveryService/SendNotification": (),
+    "/herald.v1.CampaignService/SendCampaign": (),
+}
 
 
 # Backoffs gRPC accepts: it counts them in whole milliseconds (less is refused as 0), and a
@@ -127,18 +135,46 @@ def service_config(retry: RetryPolicy | None) -> str:
     )
 
 
+def _method(details: Any) -> str:
+    method = details.method
+    return method.decode() if isinstance(method, bytes) else str(method)
+
+
+def _with_request_id(method: str, request: Any) -> Any:
+    """`request` if `method` is not a send or its request already has a `request_id`; else a
+    copy with a fresh one (the caller's message is left as it was). The interceptor runs once
+    per call and gRPC retries below it, so every attempt carries the same id."""
+    path = KEYED_METHODS.get(method)
+    if path is None:
+        return request
+    keyed = request
+    for name in path:
+        if not keyed.HasField(name):  # nothing to send: the server refuses it as it is
+            return request
+        keyed = getattr(keyed, name)
+    if keyed.request_id:
+        return request
+    copy = type(request)()
+    copy.CopyFrom(request)
+    keyed = copy
+    for name in path:
+        keyed = getattr(keyed, name)
+    keyed.request_id = uuid.uuid4().hex
+    return copy
+
+
 class _CallDefaults:
     """Adds `authorization` (unless the call has one) and the default deadline (unless the call
-    has one, or is a Watch stream) to every call. grpc.aio files an interceptor under the first
-    call kind it implements only, so each kind gets its own subclass below."""
+    has one, or is a Watch stream) to every call, and a `request_id` to a send's request that
+    has none. grpc.aio files an interceptor under the first call kind it implements only, so
+    each kind gets its own subclass below."""
 
     def __init__(self, authorization: str | None, timeout: float | None) -> None:
         self.authorization = authorization
         self.timeout = timeout
 
     def details(self, details: Any) -> Any:
-        method = details.method
-        name = method.decode() if isinstance(method, bytes) else str(method)
+        name = _method(details)
         timeout = details.timeout
         if timeout is None and name not in WATCH_METHODS:
             timeout = self.timeout
@@ -150,11 +186,13 @@ class _CallDefaults:
 
 class _UnaryUnary(_CallDefaults, grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
     async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        request = _with_request_id(_method(details), request)
         return await continuation(self.details(details), request)
 
 
 class _UnaryStream(_CallDefaults, grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
     async def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
+        request = _with_request_id(_method(details), request)
         return await continuation(self.details(details), request)
 
 
@@ -189,10 +227,15 @@ class HeraldClient:
     (None: no deadline); the Watch streams never get one. `retry` is gRPC's retry policy for
     every Herald method (None: no retries). gRPC retries a call that ends UNAVAILABLE before
     any response arrived, whether no server answered or the server itself answered so (its
-    store out of reach, shutting down), so the server may have acted on the first attempt:
-    `send_message` / `stream_message` give each request a `request_id` when it has none, and
-    the server answers a repeated `request_id` from its record, so a retried send is not
-    sent twice. The generated stubs' calls carry no such id unless the caller sets one.
+    store out of reach, shutting down), so the server may have acted on the first attempt.
+    Every send (SendMessage, SendMessageStream, SendNotification, SendCampaign, whether
+    through `send_message` / `stream_message` or the generated stubs) whose request has no
+    `request_id` is given one (a copy of the request is; the caller's message is left as it
+    was), the same for all of the call's attempts, and the server answers a repeated
+    `request_id` from its record, so a retried send is not sent twice. The other writes have
+    no such key: a retried Create* or Delete* whose first attempt took effect answers
+    ALREADY_EXISTS or NOT_FOUND, and CreateCampaign / CreateTemplate without an id (the
+    server then picks one) can create two; give them an id to be safe.
 
     `send_message` and `stream_message` cover the common case; `delivery`, `campaigns`,
     `templates`, `directory` and `inbox` are the generated stubs on the same channel.
@@ -243,11 +286,6 @@ class HeraldClient:
             if "channels" in fields:
                 fields["channels"] = _channels(fields["channels"])
             request = SendMessageRequest(**fields)
-        if not request.request_id:
-            copy = SendMessageRequest()
-            copy.CopyFrom(request)
-            copy.request_id = uuid.uuid4().hex
-            request = copy
         return request
 
     async def send_message(
