@@ -434,6 +434,8 @@ class Dispatcher:
                 # The lease ran out while the delivery waited for its turn, and another
                 # worker claimed the row: that attempt sends and records, not this one.
                 log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
+                if bucket is not None:
+                    bucket.give_back()
                 return _unrecorded(delivery)
             elif claimed and self._stopping:  # it stopped claiming while the lease was renewed
                 if bucket is not None:

@@ -1,0 +1,96 @@
+"""An attempt whose lease another worker has taken over leaves no trace of itself: a
+real webhook channel under a rate limit of one token, a real receiver. An attempt that
+finds its lease lost just before it sends gives back the token it took, so the next
+delivery goes out at once rather than waiting for a token that was never used."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from herald.channels.webhook import WebhookChannel
+from herald.core import content_codec
+from herald.core.channel import Channel, DeliveryState, Lane
+from herald.core.ids import new_id
+from herald.core.message import Content
+from herald.dispatch.dispatcher import DEADLINE_EXCEEDED, Dispatcher, Leased
+from herald.dispatch.hub import Hub
+from herald.dispatch.limits import RateLimit
+from herald.dispatch.retry import RetryPolicy
+from herald.store.queue import Queue
+
+from tests.support.rows import delivery_row, request_row
+from tests.support.server import WEBHOOK_SECRET
+from tests.support.webhook_receiver import WebhookReceiver
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
+CONTENT = Content(subject="s", text="t")
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+OTHER = "the-other-replica"
+LEASE = 30.0
+ONE_TOKEN = RateLimit(per_second=0.001, burst=1.0)  # the next token in 1,000 s
+DEADLINE = 2.0  # seconds a delivery here may wait for its turn
+
+
+@dataclass
+class Rig:
+    queue: Queue
+    dispatcher: Dispatcher
+    receiver: WebhookReceiver
+
+    async def delivery(self, path: str, holder: str) -> dict[str, Any]:
+        """A webhook delivery to `path`, leased to `holder`, due by DEADLINE from now."""
+        now = time.time()
+        request_id = new_id()
+        row = delivery_row(
+            request_id, 0, "webhook", self.receiver.url(path), Lane.TRANSACTIONAL.value, now
+        )
+        row.update(
+            state=DeliveryState.SENDING.value,
+            lease_owner=holder,
+            lease_expires_at=now + LEASE,
+            deadline_at=now + DEADLINE,
+        )
+        await self.queue.enqueue(request_row(request_id, now, content_codec.encode(CONTENT)), [row])
+        return row
+
+
+@pytest.fixture
+async def rig(queue: Queue, receiver: WebhookReceiver) -> AsyncIterator[Rig]:
+    webhook = WebhookChannel([WEBHOOK_SECRET], timeout=5.0, allow=LOOPBACK, allow_public=False)
+    await webhook.start()
+    dispatcher = Dispatcher(
+        queue,
+        {Channel.WEBHOOK: webhook},
+        Hub(),
+        RetryPolicy(3, 0.05, 1.0),
+        LEASE,
+        8,
+        rate_limits={Channel.WEBHOOK: ONE_TOKEN},
+    )
+    yield Rig(queue, dispatcher, receiver)
+    await dispatcher.stop(1)
+    await webhook.close()
+
+
+async def test_an_attempt_that_lost_its_lease_gives_its_rate_token_back(rig: Rig) -> None:
+    # Run here as if this process had leased it, but the row is the other replica's
+    # now; the attempt renews its lease before sending (its expiry is unknown: 0).
+    taken = await rig.delivery("/taken", OTHER)
+    stale = dataclasses.replace(Leased.from_row(taken), lease_expires_at=0.0)
+    (lost,) = rig.dispatcher.run([stale], CONTENT)
+    assert (await lost).state is DeliveryState.SENDING  # neither sent nor recorded
+
+    mine = await rig.delivery("/next", rig.dispatcher.owner)
+    (attempt,) = rig.dispatcher.run([Leased.from_row(mine)], CONTENT)
+    view = await attempt
+
+    assert view.error_code != DEADLINE_EXCEEDED, "the token went with the lost lease"
+    assert view.state is DeliveryState.DELIVERED
+    assert [hit.path for hit in rig.receiver.received] == ["/next"]
