@@ -1,7 +1,8 @@
 """Storing deliveries and recording their outcomes through the group commit, on
-SQLite and PostgreSQL: every column lands, only the lease holder's outcome counts,
-and of two outcomes for one delivery in one batch the first wins (the executemany
-runs them in order; the second finds the lease already given up)."""
+SQLite and PostgreSQL: every column lands, only the lease holder's outcome counts
+(and `record` says whether it did), and of two outcomes for one delivery in one batch
+the first wins (the executemany runs them in order; the second finds the lease already
+given up)."""
 
 from __future__ import annotations
 
@@ -93,8 +94,9 @@ async def test_outcomes_recorded_in_one_batch_land_field_for_field(queue: Queue)
         error="503 from the provider",
     )
 
-    await asyncio.gather(queue.record(delivered, done), queue.record(retrying, done))
+    recorded = await asyncio.gather(queue.record(delivered, done), queue.record(retrying, done))
 
+    assert recorded == [True, True]
     first = await stored(queue, delivered_id)
     assert (first.state, first.attempts, first.provider_message_id) == ("delivered", 1, "SM123")
     assert (first.sms_encoding, first.sms_segments, first.completed_at) == ("UCS-2", 2, done)
@@ -111,11 +113,12 @@ async def test_an_outcome_from_a_worker_that_lost_the_lease_changes_nothing(
     mine, taken_over = await leased_ids(queue, [ME, OTHER])
     now = time.time()
 
-    await asyncio.gather(
+    recorded = await asyncio.gather(
         queue.record(Outcome(mine, ME, DeliveryState.DELIVERED, 1, now, completed_at=now), now),
         queue.record(Outcome(taken_over, ME, DeliveryState.FAILED, 1, now, permanent=True), now),
     )
 
+    assert recorded == [True, False], "the fenced-out outcome says it was not recorded"
     assert (await stored(queue, mine)).state == "delivered"
     untouched = await stored(queue, taken_over)
     assert (untouched.state, untouched.attempts, untouched.lease_owner) == ("sending", 0, OTHER)
@@ -127,10 +130,11 @@ async def test_of_two_outcomes_for_one_delivery_in_a_batch_the_first_wins(
     (delivery_id,) = await leased_ids(queue, [ME])
     now = time.time()
 
-    await asyncio.gather(
+    recorded = await asyncio.gather(
         queue.record(Outcome(delivery_id, ME, DeliveryState.DELIVERED, 1, now), now),
         queue.record(Outcome(delivery_id, ME, DeliveryState.FAILED, 7, now), now),
     )
 
+    assert recorded == [True, False]
     row = await stored(queue, delivery_id)
     assert (row.state, row.attempts, row.lease_owner) == ("delivered", 1, None)

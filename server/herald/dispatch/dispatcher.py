@@ -96,7 +96,9 @@ class Leased:
 @dataclass(frozen=True, slots=True)
 class _Recorded:
     result: DeliveryResult
-    outcome: Outcome
+    # None: fenced out, nothing recorded (the lease ran out and another worker took the
+    # row: its attempt records and publishes the delivery, not this one).
+    outcome: Outcome | None
     now: float
     chain: bool  # the transaction also moved a fallback chain on
 
@@ -538,7 +540,7 @@ class Dispatcher:
         if delivery.fallback and outcome.state.final:
             chain = self.queue.fallback_ops(outcome, delivery.position, now, self.lease_seconds)
         try:
-            await self.queue.record(outcome, now, [*staged, *chain])
+            ours = await self.queue.record(outcome, now, [*staged, *chain])
         except Exception as exc:
             if not staged:
                 raise
@@ -549,6 +551,8 @@ class Dispatcher:
                 "INTERNAL_ERROR", f"store error: {type(exc).__name__}"
             )
             return await self._record(delivery, failure)
+        if not ours:
+            return _Recorded(result, None, now, False)
         CHANNEL_METRICS[delivery.channel].outcome(outcome.state)
         return _Recorded(result, outcome, now, bool(chain))
 
@@ -557,6 +561,9 @@ class Dispatcher:
     ) -> DeliveryView:
         """Publish a recorded outcome to the watchers; schedule what follows it."""
         outcome, now = recorded.outcome, recorded.now
+        if outcome is None:  # fenced out: the store holds the new holder's state, not this
+            log.info("lease_lost", delivery_id=delivery.id, channel=delivery.channel.value)
+            return _unrecorded(delivery)
         view = _view(delivery, outcome, now)
         self.hub.publish(view)
         if outcome.state is DeliveryState.QUEUED:  # a retry is due then: claim it on time

@@ -25,7 +25,7 @@ from herald.store.schema import (
     statement_clock,
     users,
 )
-from herald.store.writer import NOTIFY, GroupCommitWriter, Op
+from herald.store.writer import NOTIFY, GroupCommitWriter, Op, Row
 
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 # next_attempt_at of a fallback delivery waiting for the one before it: never due by itself.
@@ -33,6 +33,13 @@ HELD = 1e18
 # The ids as one JSON array parameter: one statement (and one cached plan) for any count.
 REQUEST_CONTENTS_SQLITE = (
     "SELECT id, content FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
+)
+# The deliveries a batch recorded outcomes for, as they stand after its writes (a
+# GroupCommitWriter Read): whether each record applied.
+RECORDED_COLUMNS = "SELECT id, state, attempts, lease_owner, updated_at FROM deliveries"
+RECORDED_SQLITE = f"{RECORDED_COLUMNS} WHERE id IN (SELECT value FROM json_each(:b_keys))"
+RECORDED_POSTGRES = (
+    f"{RECORDED_COLUMNS} WHERE id IN (SELECT jsonb_array_elements_text(CAST(:b_keys AS jsonb)))"
 )
 
 
@@ -96,6 +103,13 @@ def caps_left(
     }
 
 
+def holds(row: Row | None, outcome: Outcome, now: float) -> bool:
+    """Whether a delivery's row (RECORDED_COLUMNS) is as `outcome`, recorded at `now`,
+    left it: the record applied. One whose owner was fenced out left the row to the new
+    holder (leased to it, or with its own outcome, recorded at another time)."""
+    return row is not None and row[1:] == (outcome.state.value, outcome.attempts, None, now)
+
+
 class DuplicateRequestError(Exception):
     """A request with the same idempotency key was stored first."""
 
@@ -154,6 +168,7 @@ class Queue:
                 lease_expires_at=None,
             )
         )
+        self._recorded = sa.text(RECORDED_SQLITE if db.is_sqlite else RECORDED_POSTGRES)
         # Built once (a statement built per claim cost more than running it): due queued
         # rows first, then expired leases; see claim().
         self._claims = [
@@ -275,13 +290,17 @@ class Queue:
             },
         )
 
-    async def record(self, outcome: Outcome, now: float, extra: Sequence[Op] = ()) -> None:
+    async def record(self, outcome: Outcome, now: float, extra: Sequence[Op] = ()) -> bool:
+        """Record an attempt's outcome at `now`, with `extra` writes, in one transaction.
+        False if it was not recorded: the delivery's lease is not `outcome.lease_owner`'s
+        any more (fenced out; another worker holds it, or has recorded its own outcome)."""
         ops = [self.record_op(outcome, now), *extra]
         if self.db.is_postgres and outcome.request_id:
             ops.append(
                 (NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": outcome.request_id})
             )
-        await self.writer.write(ops)
+        row = await self.writer.write(ops, (self._recorded, outcome.delivery_id))
+        return holds(row, outcome, now)
 
     def fallback_ops(
         self, outcome: Outcome, position: int, now: float, lease_seconds: float

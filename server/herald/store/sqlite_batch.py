@@ -69,10 +69,15 @@ class SqliteBatchExecutor:
             raise
         connection.execute("COMMIT")
 
-    def _run(self, groups: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+    def _run(
+        self,
+        groups: Sequence[tuple[str, list[dict[str, Any]]]],
+        reads: Sequence[tuple[str, dict[str, Any]]],
+    ) -> list[list[tuple[Any, ...]]]:
         with self._write_transaction() as connection:
             for sql, rows in groups:
                 connection.executemany(sql, rows)
+            return [connection.execute(sql, params).fetchall() for sql, params in reads]
 
     def _claim(
         self,
@@ -112,13 +117,22 @@ class SqliteBatchExecutor:
             self._thread, self._claim, compiled, limit, more
         )
 
-    async def execute(self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]) -> None:
+    async def execute(
+        self,
+        groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]],
+        reads: Sequence[tuple[sa.Executable, dict[str, Any]]] = (),
+    ) -> list[list[tuple[Any, ...]]]:
+        """Run the groups' executemanys in one transaction, then the reads (after the
+        writes, in the same transaction); the rows each read found."""
         compiled = []
         for statement, rows in groups:
             sql, fixed = self._sql(statement, tuple(rows[0]))
             compiled.append((sql, [{**fixed, **row} for row in rows] if fixed else rows))
+        queries = [(self._sql(statement, tuple(params))[0], params) for statement, params in reads]
         try:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._run, compiled)
+            return await asyncio.get_running_loop().run_in_executor(
+                self._thread, self._run, compiled, queries
+            )
         except sqlite3.IntegrityError as exc:
             raise sa.exc.IntegrityError(compiled[0][0], None, exc) from exc
 

@@ -6,12 +6,18 @@ wait for the commit; one task drains whatever is pending, runs each distinct
 statement once as an executemany, and commits once. A batch that fails is
 replayed one caller at a time, so one caller's conflict (a duplicate
 idempotency key) fails only that caller.
+
+A caller may also ask for a row back (`Read`): after the batch's writes, in its
+transaction, each distinct read statement runs once for every caller that asked,
+so a caller learns what its writes came to (an executemany says nothing about each
+of its rows: asyncpg reports no row count for one) at one statement per batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,11 +38,18 @@ Op = tuple[sa.Executable, dict[str, Any]]
 # only (Queue adds them there; the SQLite batch path does not know them).
 NOTIFY = sa.text("NOTIFY")
 
+# (statement, key): a read run after the batch's writes. The statement takes every
+# asking caller's key at once, as one JSON array of strings `b_keys`, and returns rows
+# whose first column is a key; the caller gets its key's row as a tuple, or None.
+Read = tuple[sa.Executable, str]
+Row = tuple[Any, ...]
+
 
 @dataclass
 class _Pending:
     ops: Sequence[Op]
-    future: asyncio.Future[None] = field(
+    read: Read | None = None
+    future: asyncio.Future[Row | None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
@@ -72,17 +85,18 @@ class GroupCommitWriter:
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="group-commit-writer")
 
-    async def write(self, ops: Sequence[Op]) -> None:
-        """Run ops atomically (with whatever else is pending); return once committed."""
+    async def write(self, ops: Sequence[Op], read: Read | None = None) -> Row | None:
+        """Run ops atomically (with whatever else is pending); return once committed,
+        with the row `read` found after the writes, if one is asked for."""
         if self._closed:
             raise WriterClosedError("the store is closing")
         if not ops:
-            return
-        pending = _Pending(ops)
+            return None
+        pending = _Pending(ops, read)
         self._queue.put_nowait(pending)
         # Not shielded: a cancelled caller cancels only its own future; its ops
         # are already in the queue and commit with the batch all the same.
-        await pending.future
+        return await pending.future
 
     async def close(self) -> None:
         self._closed = True
@@ -112,14 +126,19 @@ class GroupCommitWriter:
 
     async def _commit(self, batch: list[_Pending]) -> None:
         groups = _grouped([op for p in batch for op in p.ops])
+        reads = _reads(batch)
         try:
             if self._sqlite is not None:
-                await self._sqlite.execute(groups)
+                found = await self._sqlite.execute(groups, reads)
             else:
                 async with self._engine.begin() as connection:
                     for statement, rows in groups:
                         if statement is not NOTIFY:
                             await connection.execute(statement, rows)
+                    found = [
+                        [tuple(row) for row in await connection.execute(statement, params)]
+                        for statement, params in reads
+                    ]
                     if self._notify:
                         for payload in self._notifications(groups):
                             await connection.execute(pg_listen.NOTIFY_SQL, payload)
@@ -130,8 +149,14 @@ class GroupCommitWriter:
             for pending in batch:
                 await self._commit([pending])
             return
+        by_key = {
+            (id(statement), row[0]): row
+            for (statement, _), rows in zip(reads, found, strict=True)
+            for row in rows
+        }
         for pending in batch:
-            _settle(pending, None)
+            read = pending.read
+            _settle(pending, None, None if read is None else by_key.get((id(read[0]), read[1])))
 
     def _notifications(
         self, groups: Sequence[tuple[sa.Executable, list[dict[str, Any]]]]
@@ -148,13 +173,23 @@ class GroupCommitWriter:
         ]
 
 
-def _settle(pending: _Pending, exc: BaseException | None) -> None:
+def _settle(pending: _Pending, exc: BaseException | None, row: Row | None = None) -> None:
     if pending.future.done():
         return
     if exc is None:
-        pending.future.set_result(None)
+        pending.future.set_result(row)
     else:
         pending.future.set_exception(exc)
+
+
+def _reads(batch: Sequence[_Pending]) -> list[tuple[sa.Executable, dict[str, Any]]]:
+    """Each distinct read statement of the batch, with every key asked of it."""
+    keys: dict[int, tuple[sa.Executable, list[str]]] = {}
+    for pending in batch:
+        if pending.read is not None:
+            statement, key = pending.read
+            keys.setdefault(id(statement), (statement, []))[1].append(key)
+    return [(statement, {"b_keys": json.dumps(asked)}) for statement, asked in keys.values()]
 
 
 def _grouped(ops: Sequence[Op]) -> list[tuple[sa.Executable, list[dict[str, Any]]]]:
