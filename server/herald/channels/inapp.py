@@ -6,9 +6,11 @@ delivery's outcome, one commit instead of two, and never an inbox message
 whose delivery is not recorded. send() does the same write on its own, for any
 caller that only knows the ChannelAdapter Protocol.
 
-With HERALD_IN_APP_REQUIRE_USER (`user_exists` given) a user id the directory does
-not hold in the send's brand is refused (`refusal`: USER_NOT_FOUND, permanent), and
-the inbox write is one that stores nothing for a user deleted since the check.
+With HERALD_IN_APP_REQUIRE_USER (`requires_user`) the inbox row is stored only if
+the directory holds its user in the send's brand as it is written, and the outcome
+follows the write: delivered if the row is stored (now, or by an earlier attempt),
+USER_NOT_FOUND (permanent) if not. No lookup before the write: a user deleted after
+one would have been delivered to with no message stored.
 """
 
 from __future__ import annotations
@@ -19,20 +21,19 @@ from collections.abc import Awaitable, Callable
 from herald.channels.base import DeliveryResult, OutboundMessage
 from herald.core.channel import Channel
 
-InboxWriter = Callable[[dict[str, object]], Awaitable[None]]
-UserExists = Callable[[str, str], Awaitable[bool]]  # (brand_id, user_id)
+# (row, known_user) -> whether the row is stored; with known_user, only for a user the
+# directory holds (Queue.store_inbox).
+InboxWriter = Callable[[dict[str, object], bool], Awaitable[bool]]
+
+USER_NOT_FOUND = DeliveryResult.permanent_failure("USER_NOT_FOUND", "User not found")
 
 
 class InAppChannel:
     channel = Channel.IN_APP
 
-    def __init__(self, write_inbox: InboxWriter, user_exists: UserExists | None = None) -> None:
+    def __init__(self, write_inbox: InboxWriter, requires_user: bool = False) -> None:
         self._write_inbox = write_inbox
-        self._user_exists = user_exists
-
-    @property
-    def requires_user(self) -> bool:
-        return self._user_exists is not None
+        self.requires_user = requires_user
 
     async def start(self) -> None:
         return None
@@ -61,17 +62,7 @@ class InAppChannel:
     def delivered(message: OutboundMessage) -> DeliveryResult:
         return DeliveryResult.delivered(provider_message_id=message.delivery_id)
 
-    async def refusal(self, message: OutboundMessage) -> DeliveryResult | None:
-        """USER_NOT_FOUND for a user the directory must hold and does not; else None."""
-        if self._user_exists is None or await self._user_exists(
-            message.brand_id, message.recipient
-        ):
-            return None
-        return DeliveryResult.permanent_failure("USER_NOT_FOUND", "User not found")
-
     async def send(self, message: OutboundMessage) -> DeliveryResult:
-        refused = await self.refusal(message)
-        if refused is not None:
-            return refused
-        await self._write_inbox(self.inbox_row(message))
-        return self.delivered(message)
+        if await self._write_inbox(self.inbox_row(message), self.requires_user):
+            return self.delivered(message)
+        return USER_NOT_FOUND

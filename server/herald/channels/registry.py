@@ -13,7 +13,7 @@ import structlog
 
 from herald.channels import email, push, sms
 from herald.channels.base import ChannelAdapter
-from herald.channels.inapp import InAppChannel, InboxWriter, UserExists
+from herald.channels.inapp import InAppChannel, InboxWriter
 from herald.channels.webhook import WebhookChannel
 from herald.config import ConfigError, Settings, data_dir_error, writable_data_dir
 from herald.core.channel import Channel
@@ -69,13 +69,9 @@ def _key_problem(secret: str) -> str | None:
     return None
 
 
-def build_adapters(
-    settings: Settings, write_inbox: InboxWriter, user_exists: UserExists
-) -> dict[Channel, ChannelAdapter]:
+def build_adapters(settings: Settings, write_inbox: InboxWriter) -> dict[Channel, ChannelAdapter]:
     adapters: dict[Channel, ChannelAdapter] = {
-        Channel.IN_APP: InAppChannel(
-            write_inbox, user_exists if settings.in_app_require_user else None
-        ),
+        Channel.IN_APP: InAppChannel(write_inbox, settings.in_app_require_user),
         Channel.WEBHOOK: WebhookChannel(
             secrets=webhook_secrets(settings),
             timeout=settings.webhook_timeout,

@@ -20,11 +20,7 @@ async def start_adapters(
     settings: Settings, queue: Queue, directory: Directory
 ) -> dict[Channel, ChannelAdapter]:
     """The configured channels, started; a channel that cannot start is a ConfigError."""
-
-    async def write_inbox(row: dict[str, object]) -> None:
-        await queue.writer.write([queue.inbox_op(row, settings.in_app_require_user)])
-
-    adapters = build_adapters(settings, write_inbox, directory.user_exists)
+    adapters = build_adapters(settings, queue.store_inbox)
     if Channel.PUSH in adapters:
         adapters[Channel.PUSH] = ForgetUnregisteredTokens(
             adapters[Channel.PUSH], directory.remove_push_token

@@ -20,7 +20,7 @@ import structlog
 
 from herald import tracing
 from herald.channels.base import AttachmentData, ChannelAdapter, DeliveryResult, OutboundMessage
-from herald.channels.inapp import InAppChannel
+from herald.channels.inapp import USER_NOT_FOUND, InAppChannel
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
@@ -113,6 +113,11 @@ def _hold(slots: LaneSlots | None, bucket: TokenBucket | None) -> tuple[int, int
         ahead = math.ceil(bucket.limit.per_second * RATE_AHEAD_SECONDS + bucket.limit.burst)
         hold, bulk = min(hold, ahead), min(bulk, ahead)
     return hold, bulk
+
+
+def _chains(delivery: Leased, outcome: Outcome) -> bool:
+    """Whether `outcome` moves the delivery's fallback chain on."""
+    return delivery.fallback and outcome.state.final
 
 
 def _never() -> bool:
@@ -418,12 +423,11 @@ class Dispatcher:
                 # Delivering In-App is a write to our own store: the inbox row
                 # commits in the same transaction as the outcome.
                 sending = time.monotonic()
-                refused = await adapter.refusal(message)
-                if refused is not None:
-                    recorded = await self._record(delivery, refused)
+                row, delivered = adapter.inbox_row(message), adapter.delivered(message)
+                if adapter.requires_user:
+                    recorded = await self._record(delivery, delivered, user_inbox=row)
                 else:
-                    inbox = self.queue.inbox_op(adapter.inbox_row(message), adapter.requires_user)
-                    recorded = await self._record(delivery, adapter.delivered(message), [inbox])
+                    recorded = await self._record(delivery, delivered, [self.queue.inbox_op(row)])
                 result = recorded.result
                 CHANNEL_METRICS[delivery.channel].latency.observe(time.monotonic() - sending)
             elif time.time() > delivery.deadline_at:  # it passed just as its turn came
@@ -530,19 +534,33 @@ class Dispatcher:
         return True
 
     async def _record(
-        self, delivery: Leased, result: DeliveryResult, staged: Sequence[Op] = ()
+        self,
+        delivery: Leased,
+        result: DeliveryResult,
+        staged: Sequence[Op] = (),
+        *,
+        user_inbox: dict[str, Any] | None = None,
     ) -> _Recorded:
         """Record the attempt's outcome, in one transaction with any staged writes
-        and the next step of a fallback chain."""
+        and the next step of a fallback chain. `user_inbox`: an In-App delivery's inbox
+        row for a user the directory must hold; the outcome follows its write, `result`
+        if it is stored, USER_NOT_FOUND if the directory does not hold the user."""
         now = time.time()
-        outcome = self._outcome(delivery, delivery.attempts + 1, result, now)
-        chain = []
-        if delivery.fallback and outcome.state.final:
-            chain = self.queue.fallback_ops(outcome, delivery.position, now, self.lease_seconds)
+        attempt = delivery.attempts + 1
+        results = [result] if user_inbox is None else [result, USER_NOT_FOUND]
+        outcomes = [self._outcome(delivery, attempt, r, now) for r in results]
+        # A chain step applies only with the outcome it follows (Queue.fallback_ops).
+        chain = [op for outcome in outcomes for op in self._chain_ops(delivery, outcome, now)]
         try:
-            ours = await self.queue.record(outcome, now, [*staged, *chain])
+            if user_inbox is None:
+                outcome = outcomes[0]
+                held = await self.queue.record(outcome, now, [*staged, *chain])
+                recorded = outcome if held else None
+            else:
+                delivered, refused = outcomes
+                recorded = await self.queue.record_inbox(user_inbox, delivered, refused, now, chain)
         except Exception as exc:
-            if not staged:
+            if not staged and user_inbox is None:
                 raise
             # The staged write failed with the outcome, so the delivery did not
             # happen: record that as a transient failure (retried like any other).
@@ -551,10 +569,17 @@ class Dispatcher:
                 "INTERNAL_ERROR", f"store error: {type(exc).__name__}"
             )
             return await self._record(delivery, failure)
-        if not ours:
+        if recorded is None:
             return _Recorded(result, None, now, False)
-        CHANNEL_METRICS[delivery.channel].outcome(outcome.state)
-        return _Recorded(result, outcome, now, bool(chain))
+        CHANNEL_METRICS[delivery.channel].outcome(recorded.state)
+        result = next(r for r, o in zip(results, outcomes, strict=True) if o is recorded)
+        return _Recorded(result, recorded, now, _chains(delivery, recorded))
+
+    def _chain_ops(self, delivery: Leased, outcome: Outcome, now: float) -> list[Op]:
+        """The step of the delivery's fallback chain after `outcome`, if it takes one."""
+        if not _chains(delivery, outcome):
+            return []
+        return self.queue.fallback_ops(outcome, delivery.position, now, self.lease_seconds)
 
     async def _publish(
         self, delivery: Leased, content: Content, recorded: _Recorded

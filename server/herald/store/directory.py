@@ -11,8 +11,8 @@ changes nothing.
 Listings are keyset pages ordered by id: `after` is the last id of the page
 before, and the next key is returned only when more rows may follow.
 
-The read API for sends (`contact_points`, `cluster_member_ids`), the In-App
-channel (`user_exists`) and the Push channel (`remove_push_token`) is at the end.
+The read API for sends (`contact_points`, `cluster_member_ids`) and the Push
+channel (`remove_push_token`) is at the end.
 """
 
 from __future__ import annotations
@@ -310,13 +310,6 @@ class Directory:
         missing from the answer is not a user of the brand."""
         async with self.db.engine.connect() as connection:
             return await self._load_users(connection, brand_id, _unique(user_ids))
-
-    async def user_exists(self, brand_id: str, user_id: str) -> bool:
-        async with self.db.engine.connect() as connection:
-            found = await connection.execute(
-                sa.select(sa.literal(1)).where(users.c.brand_id == brand_id, users.c.id == user_id)
-            )
-            return found.first() is not None
 
     async def cluster_member_ids(
         self, brand_id: str, cluster_ids: Sequence[str]

@@ -34,13 +34,14 @@ HELD = 1e18
 REQUEST_CONTENTS_SQLITE = (
     "SELECT id, content FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
 )
-# The deliveries a batch recorded outcomes for, as they stand after its writes (a
-# GroupCommitWriter Read): whether each record applied.
-RECORDED_COLUMNS = "SELECT id, state, attempts, lease_owner, updated_at FROM deliveries"
-RECORDED_SQLITE = f"{RECORDED_COLUMNS} WHERE id IN (SELECT value FROM json_each(:b_keys))"
-RECORDED_POSTGRES = (
-    f"{RECORDED_COLUMNS} WHERE id IN (SELECT jsonb_array_elements_text(CAST(:b_keys AS jsonb)))"
-)
+# The keys of a GroupCommitWriter Read, from its JSON array.
+READ_KEYS_SQLITE = "SELECT value FROM json_each(:b_keys)"
+READ_KEYS_POSTGRES = "SELECT jsonb_array_elements_text(CAST(:b_keys AS jsonb))"
+# The deliveries a batch recorded outcomes for, as they stand after its writes: whether
+# each record applied (`holds`).
+RECORDED = "SELECT id, state, attempts, lease_owner, updated_at FROM deliveries WHERE id IN"
+# The inbox messages a batch wrote, by delivery: whether each is stored.
+INBOX_STORED = "SELECT delivery_id FROM inbox_messages WHERE delivery_id IN"
 
 
 def wake_ops(db: Database, delivery_rows: Sequence[dict[str, Any]]) -> list[Op]:
@@ -104,7 +105,7 @@ def caps_left(
 
 
 def holds(row: Row | None, outcome: Outcome, now: float) -> bool:
-    """Whether a delivery's row (RECORDED_COLUMNS) is as `outcome`, recorded at `now`,
+    """Whether a delivery's row (RECORDED) is as `outcome`, recorded at `now`,
     left it: the record applied. One whose owner was fenced out left the row to the new
     holder (leased to it, or with its own outcome, recorded at another time)."""
     return row is not None and row[1:] == (outcome.state.value, outcome.attempts, None, now)
@@ -146,29 +147,19 @@ class Queue:
             created_at=statement_clock(db.is_sqlite)
         ).on_conflict_do_nothing(index_elements=["delivery_id"])
         self._insert_inbox_known = self._known_user_insert(insert_inbox)
-        # Only the lease holder may record an outcome (fencing): a worker whose
-        # lease expired and was taken over must not overwrite the new holder.
-        self._record = (
-            deliveries.update()
-            .where(deliveries.c.id == sa.bindparam("b_id"))
-            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
-            .values(
-                state=sa.bindparam("b_state"),
-                attempts=sa.bindparam("b_attempts"),
-                next_attempt_at=sa.bindparam("b_next"),
-                error_code=sa.bindparam("b_code"),
-                error=sa.bindparam("b_error"),
-                permanent=sa.bindparam("b_permanent"),
-                provider_message_id=sa.bindparam("b_pmid"),
-                sms_encoding=sa.bindparam("b_enc"),
-                sms_segments=sa.bindparam("b_segments"),
-                updated_at=sa.bindparam("b_now"),
-                completed_at=sa.bindparam("b_completed"),
-                lease_owner=None,
-                lease_expires_at=None,
-            )
+        self._record = self._record_statement()
+        # An In-App outcome that follows its inbox write (HERALD_IN_APP_REQUIRE_USER):
+        # one for a stored message, one for none (the directory lacked the user).
+        inbox_stored = (
+            sa.select(inbox_messages.c.delivery_id)
+            .where(inbox_messages.c.delivery_id == sa.bindparam("b_id"))
+            .exists()
         )
-        self._recorded = sa.text(RECORDED_SQLITE if db.is_sqlite else RECORDED_POSTGRES)
+        self._record_stored = self._record_statement(inbox_stored)
+        self._record_unstored = self._record_statement(~inbox_stored)
+        keys = READ_KEYS_SQLITE if db.is_sqlite else READ_KEYS_POSTGRES
+        self._recorded = sa.text(f"{RECORDED} ({keys})")
+        self._inbox_stored = sa.text(f"{INBOX_STORED} ({keys})")
         # Built once (a statement built per claim cost more than running it): due queued
         # rows first, then expired leases; see claim().
         self._claims = [
@@ -198,6 +189,33 @@ class Queue:
             .where(deliveries.c.state == DeliveryState.SENDING.value)
             .values(lease_expires_at=sa.bindparam("b_expires"))
             .returning(deliveries.c.id)
+        )
+
+    @staticmethod
+    def _record_statement(*only: sa.ColumnElement[bool]) -> sa.Update:
+        """An outcome's UPDATE, applied only by the lease holder (fencing: a worker whose
+        lease expired and was taken over must not overwrite the new holder) and only
+        where `only` holds."""
+        return (
+            deliveries.update()
+            .where(deliveries.c.id == sa.bindparam("b_id"))
+            .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
+            .where(*only)
+            .values(
+                state=sa.bindparam("b_state"),
+                attempts=sa.bindparam("b_attempts"),
+                next_attempt_at=sa.bindparam("b_next"),
+                error_code=sa.bindparam("b_code"),
+                error=sa.bindparam("b_error"),
+                permanent=sa.bindparam("b_permanent"),
+                provider_message_id=sa.bindparam("b_pmid"),
+                sms_encoding=sa.bindparam("b_enc"),
+                sms_segments=sa.bindparam("b_segments"),
+                updated_at=sa.bindparam("b_now"),
+                completed_at=sa.bindparam("b_completed"),
+                lease_owner=None,
+                lease_expires_at=None,
+            )
         )
 
     def _known_user_insert(self, insert: sqlite.Insert | postgresql.Insert) -> sa.Executable:
@@ -270,9 +288,9 @@ class Queue:
                 raise DuplicateRequestError(request_row["idempotency_key"]) from exc
             raise
 
-    def record_op(self, outcome: Outcome, now: float) -> Op:
+    def record_op(self, outcome: Outcome, now: float, statement: sa.Update | None = None) -> Op:
         return (
-            self._record,
+            self._record if statement is None else statement,
             {
                 "b_id": outcome.delivery_id,
                 "b_owner": outcome.lease_owner,
@@ -294,13 +312,42 @@ class Queue:
         """Record an attempt's outcome at `now`, with `extra` writes, in one transaction.
         False if it was not recorded: the delivery's lease is not `outcome.lease_owner`'s
         any more (fenced out; another worker holds it, or has recorded its own outcome)."""
-        ops = [self.record_op(outcome, now), *extra]
-        if self.db.is_postgres and outcome.request_id:
-            ops.append(
-                (NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": outcome.request_id})
-            )
-        row = await self.writer.write(ops, (self._recorded, outcome.delivery_id))
-        return holds(row, outcome, now)
+        return (
+            await self._recorded_of([self.record_op(outcome, now), *extra], [outcome], now)
+            is not None
+        )
+
+    async def record_inbox(
+        self,
+        row: dict[str, Any],
+        delivered: Outcome,
+        refused: Outcome,
+        now: float,
+        extra: Sequence[Op] = (),
+    ) -> Outcome | None:
+        """An In-App delivery's inbox row for a user the directory must hold
+        (HERALD_IN_APP_REQUIRE_USER), and the outcome that follows it, in one transaction:
+        `delivered` if the row is stored (inserted now, or already there from an earlier
+        attempt), `refused` if the directory does not hold the user as it is written.
+        The one recorded; None if neither was (fenced out, as `record`)."""
+        ops = [
+            self.inbox_op(row, known_user=True),
+            self.record_op(delivered, now, self._record_stored),
+            self.record_op(refused, now, self._record_unstored),
+            *extra,
+        ]
+        return await self._recorded_of(ops, [delivered, refused], now)
+
+    async def _recorded_of(
+        self, ops: list[Op], outcomes: Sequence[Outcome], now: float
+    ) -> Outcome | None:
+        """Write `ops`, which record (at most) one of the outcomes of one delivery at
+        `now`; the one the store holds after them."""
+        first = outcomes[0]
+        if self.db.is_postgres and first.request_id:
+            ops.append((NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": first.request_id}))
+        row = await self.writer.write(ops, (self._recorded, first.delivery_id))
+        return next((outcome for outcome in outcomes if holds(row, outcome, now)), None)
 
     def fallback_ops(
         self, outcome: Outcome, position: int, now: float, lease_seconds: float
@@ -360,6 +407,12 @@ class Queue:
         """The In-App delivery's inbox row; with known_user, stored only if the
         directory holds its user (HERALD_IN_APP_REQUIRE_USER)."""
         return (self._insert_inbox_known if known_user else self._insert_inbox, row)
+
+    async def store_inbox(self, row: dict[str, Any], known_user: bool = False) -> bool:
+        """Write an inbox row on its own (`inbox_op`); whether it is stored (now, or
+        already), which with known_user says whether the directory holds its user."""
+        read = (self._inbox_stored, str(row["delivery_id"]))
+        return await self.writer.write([self.inbox_op(row, known_user)], read) is not None
 
     async def claim(
         self,
