@@ -58,6 +58,18 @@ func newErrorBody(st *status.Status) errorBody {
 	return body
 }
 
+// errorAnswer is an error's content type and body: seed 000's path answers its document's
+// ProblemDetails, every other path the errorBody.
+func errorAnswer(ctx context.Context, r *http.Request, httpStatus int, st *status.Status) (string, []byte, error) {
+	var body any = newErrorBody(st)
+	contentType := "application/json"
+	if route(ctx, r) == seed000Path {
+		body, contentType = newErrorProblem(httpStatus, st, requestID(ctx)), problemContentType
+	}
+	buf, err := json.Marshal(body)
+	return contentType, buf, err
+}
+
 // codeName is the canonical UPPER_SNAKE name of a code ("NOT_FOUND").
 func codeName(code codes.Code) string {
 	names := map[codes.Code]string{
@@ -97,9 +109,9 @@ func unpack[T interface {
 }
 
 // handleError is the mux's ErrorHandler: the HTTP status from HTTPStatus (or the one a
-// routing error chose), the errorBody, the request id, WWW-Authenticate on a 401 and
-// Retry-After from a RetryInfo.
-func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
+// routing error chose), the body errorAnswer chooses for the path, the request id,
+// WWW-Authenticate on a 401 and Retry-After from a RetryInfo.
+func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	httpStatus := 0
 	var custom *runtime.HTTPStatusError
 	if errors.As(err, &custom) {
@@ -109,15 +121,15 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	if httpStatus == 0 {
 		httpStatus = HTTPStatus(st.Code())
 	}
-	buf, merr := json.Marshal(newErrorBody(st))
+	contentType, buf, merr := errorAnswer(ctx, r, httpStatus, st)
 	if merr != nil {
-		httpStatus = http.StatusInternalServerError
+		httpStatus, contentType = http.StatusInternalServerError, "application/json"
 		buf = []byte(`{"error":"INTERNAL","message":"failed to marshal the error","code":13,"status":"INTERNAL","details":[]}`)
 	}
 	header := w.Header()
 	header.Del("Trailer")
 	header.Del("Transfer-Encoding")
-	header.Set("Content-Type", "application/json")
+	header.Set("Content-Type", contentType)
 	setErrorHeaders(ctx, header, st)
 	w.WriteHeader(httpStatus)
 	_, _ = w.Write(buf)

@@ -186,9 +186,16 @@ func (s refusingInbox) WatchInbox(_ *heraldv1.WatchInboxRequest, stream grpc.Ser
 // gatewayInFrontOf is the gateway's handler calling server in-process.
 func gatewayInFrontOf(t *testing.T, server heraldv1.InboxServiceServer) http.Handler {
 	t.Helper()
+	return gatewayServing(t, func(s *grpc.Server) { heraldv1.RegisterInboxServiceServer(s, server) })
+}
+
+// gatewayServing is the gateway's handler calling, in-process, a gRPC server with what
+// register gives it.
+func gatewayServing(t *testing.T, register func(*grpc.Server)) http.Handler {
+	t.Helper()
 	listener := bufconn.Listen(1 << 20)
 	grpcServer := grpc.NewServer()
-	heraldv1.RegisterInboxServiceServer(grpcServer, server)
+	register(grpcServer)
 	go func() { _ = grpcServer.Serve(listener) }()
 	t.Cleanup(grpcServer.Stop)
 	return gatewayDialing(t, listener)

@@ -27,6 +27,22 @@ const (
 	channelEnum = protoreflect.FullName("herald.v1.Channel")
 )
 
+// route is the path pattern a request matched ("/api/v1/communications/send"): the one
+// its handler set, else the one the mux matched (before the handler: requireCredentials),
+// else, for a routing error (a method the path does not take), the request's path.
+func route(ctx context.Context, r *http.Request) string {
+	if pattern, ok := runtime.HTTPPathPattern(ctx); ok {
+		return pattern
+	}
+	if pattern, ok := runtime.HTTPPattern(ctx); ok {
+		return pattern.String()
+	}
+	if r != nil {
+		return r.URL.Path
+	}
+	return ""
+}
+
 // rewriteResponse is the mux's ForwardResponseRewriter: a seed path's answer in its
 // document's shape, anything else unchanged.
 func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
@@ -34,6 +50,9 @@ func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
 	switch r := resp.(type) {
 	case *heraldv1.SendMessageResponse:
 		if pattern == seed000Path {
+			if dispatchFailed(r) {
+				return dispatchFailedProblem(r, requestID(ctx))
+			}
 			return seed000View(r)
 		}
 	case *heraldv1.SendNotificationResponse:
@@ -52,14 +71,21 @@ func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
 }
 
 // forwardResponse is the mux's ForwardResponseOption: the request id as a response header,
-// and seed 003's 202 Accepted.
+// seed 003's 202 Accepted, and seed 000's 400 ProblemDetails when every channel failed.
 func forwardResponse(ctx context.Context, w http.ResponseWriter, resp proto.Message) error {
 	if id := requestID(ctx); id != "" {
 		w.Header().Set("X-Request-Id", id)
 	}
-	if _, ok := resp.(*heraldv1.SendNotificationResponse); ok {
-		if pattern, _ := runtime.HTTPPathPattern(ctx); pattern == seed003Path {
+	pattern, _ := runtime.HTTPPathPattern(ctx)
+	switch r := resp.(type) {
+	case *heraldv1.SendNotificationResponse:
+		if pattern == seed003Path {
 			w.WriteHeader(http.StatusAccepted)
+		}
+	case *heraldv1.SendMessageResponse:
+		if pattern == seed000Path && dispatchFailed(r) {
+			w.Header().Set("Content-Type", problemContentType)
+			w.WriteHeader(http.StatusBadRequest)
 		}
 	}
 	return nil

@@ -158,20 +158,24 @@ async def test_seed_000_a_failing_channel_is_a_result_and_webhooks_are_signed(
     )
     # Push without a token is a bad request (nothing is sent), like seed 000's 400.
     assert reply.status_code == 400, reply.text
-    assert reply.json()["status"] == "INVALID_ARGUMENT"
+    assert list(problem(reply)["errors"]) == ["pushToken"]
     assert receiver.received == []
 
+    # One channel delivered and one failed: 200, the failure a result.
     reply = await http.post(
         "/api/v1/communications/send",
         json={
             "subject": "Deploy finished",
             "body": "v2.3.1 is live.",
-            "channels": ["Webhook"],
+            "channels": ["InApp", "Webhook"],
+            "userId": f"u-{tag()}",
             "webhookUrl": receiver.url("/status/500"),
         },
     )
     assert reply.status_code == 200, reply.text
-    [result] = reply.json()["results"]
+    assert reply.headers["Content-Type"] == "application/json"
+    in_app, result = reply.json()["results"]
+    assert (in_app["channel"], in_app["success"], in_app["error"]) == ("InApp", True, None)
     assert (result["channel"], result["success"]) == ("Webhook", False)
     assert result["error"] and result["errorCode"]
 
@@ -189,6 +193,110 @@ async def test_seed_000_a_failing_channel_is_a_result_and_webhooks_are_signed(
     [hook] = [r for r in receiver.received if r.path == "/hooks/herald"]
     assert hook.verified
     assert hook.json["data"]["subject"] == "Deploy finished"
+
+
+def problem(reply: httpx.Response) -> dict[str, Any]:
+    """Seed 000's ProblemDetails (RFC 9457, as ASP.NET writes it): its members checked."""
+    assert reply.headers["Content-Type"] == "application/problem+json", reply.headers
+    body: dict[str, Any] = reply.json()
+    assert body["status"] == reply.status_code, body
+    assert body["type"] and body["title"] and body["detail"] and body["reason"], body
+    return body
+
+
+async def test_seed_000_invalid_bodies_are_validation_problem_details(
+    http: httpx.AsyncClient, peers: Peers
+) -> None:
+    address = f"{tag()}@example.com"
+    valid = {"subject": "s", "body": "b", "channels": ["Email"], "emailAddress": address}
+    for change, field in (
+        ({"subject": None}, "subject"),  # missing subject (checked by the server)
+        ({"channels": ["Email", "Fax"]}, "channels"),  # unknown channel (by the gateway)
+        ({"emailAddress": None}, "emailAddress"),  # Email without its address
+    ):
+        request = {k: v for k, v in {**valid, **change}.items() if v is not None}
+        reply = await http.post("/api/v1/communications/send", json=request)
+        assert reply.status_code == 400, reply.text
+        body = problem(reply)
+        assert body["title"] == "One or more validation errors occurred."
+        assert body["type"] == "https://tools.ietf.org/html/rfc9110#section-15.5.1"
+        assert list(body["errors"]) == [field], body
+        assert all(isinstance(m, str) and m for m in body["errors"][field]), body
+        assert body["code"] == "INVALID_ARGUMENT"
+
+    reply = await http.post(
+        "/api/v1/communications/send",
+        json={"body": "b", "channels": ["Email", "Sms"], "phoneNumber": "+4520123456"},
+    )
+    assert set(problem(reply)["errors"]) == {"subject", "emailAddress"}
+    assert mails_to(peers, address) == []
+
+    # Seed 002's path, the same method, answers Herald's own error body still.
+    reply = await http.post(
+        "/communication/messages/someone/send", json={"body": "b", "channels": ["InApp"]}
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.headers["Content-Type"] == "application/json"
+    assert reply.json()["status"] == reply.json()["error"] == "INVALID_ARGUMENT"
+
+
+async def test_seed_000_every_channel_failing_is_a_400_problem_with_the_results(
+    http: httpx.AsyncClient, receiver: WebhookReceiver
+) -> None:
+    """Dispatch failed entirely: a webhook receiver answering 400, an unregistered push
+    token and a number Twilio refuses are each a permanent failure."""
+    reply = await http.post(
+        "/api/v1/communications/send",
+        json={
+            "subject": "Deploy finished",
+            "body": "v2.3.1 is live.",
+            "channels": ["Webhook", "Push", "Sms"],
+            "webhookUrl": receiver.url("/status/400"),
+            "pushToken": f"unregistered-{tag()}",
+            "phoneNumber": "+15005550001",
+        },
+        headers={"X-Request-Id": "gw-failed-1"},
+    )
+    assert reply.status_code == 400, reply.text
+    body = problem(reply)
+    assert (body["title"], body["reason"]) == ("Dispatch failed", "DISPATCH_FAILED")
+    assert "every channel failed" in body["detail"]
+    assert body["traceId"] == reply.headers["X-Request-Id"] == "gw-failed-1"
+    assert body["messageId"]
+    assert [(r["channel"], r["success"]) for r in body["results"]] == [
+        ("Webhook", False),
+        ("Push", False),
+        ("Sms", False),
+    ]
+    assert [(r["errorCode"], r["permanent"]) for r in body["results"]] == [
+        ("WEBHOOK_HTTP_STATUS", True),
+        ("UNREGISTERED_TOKEN", True),
+        ("INVALID_PHONE", True),
+    ]
+    assert all(r["error"] for r in body["results"]), body["results"]
+    assert [r.path for r in receiver.received] == ["/status/400"]
+
+
+async def test_seed_000_refusals_are_problem_details(gateway: GatewayProcess) -> None:
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+        reply = await client.post("/api/v1/communications/send", content=SEED_000)
+        assert reply.status_code == 401, reply.text
+        assert reply.headers["WWW-Authenticate"] == 'Bearer realm="herald"'
+        body = problem(reply)
+        assert (body["title"], body["reason"], body["code"]) == (
+            "Unauthorized",
+            "CREDENTIALS_MISSING",
+            "UNAUTHENTICATED",
+        )
+        reply = await client.post(
+            "/api/v1/communications/send", content=SEED_000, headers={"Authorization": "Bearer x"}
+        )
+        assert reply.status_code == 401, reply.text
+        assert problem(reply)["code"] == "UNAUTHENTICATED"
+        creator = {"Authorization": f"Bearer {token('creator', roles=['creator'])}"}
+        reply = await client.post("/api/v1/communications/send", content=SEED_000, headers=creator)
+        assert reply.status_code == 403, reply.text
+        assert (problem(reply)["title"], problem(reply)["reason"]) == ("Forbidden", "SCOPE_MISSING")
 
 
 async def test_seed_001_send_to_users_and_clusters_with_interpolation(
