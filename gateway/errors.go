@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -58,16 +59,60 @@ func newErrorBody(st *status.Status) errorBody {
 	return body
 }
 
-// errorAnswer is an error's content type and body: seed 000's path answers its document's
-// ProblemDetails, every other path the errorBody.
+// seed001Error is seed 001's error payload, {"statusCode": "400", "error": "Bad request",
+// "message": "..."}, with what errorBody says beside it: its `error` (the ErrorInfo reason)
+// as `reason`, `code`, `status` and `details`.
+type seed001Error struct {
+	StatusCode string            `json:"statusCode"`
+	Error      string            `json:"error"`
+	Message    string            `json:"message"`
+	Reason     string            `json:"reason"`
+	Code       int32             `json:"code"`
+	Status     string            `json:"status"`
+	Details    []json.RawMessage `json:"details"`
+}
+
+func newSeed001Error(httpStatus int, st *status.Status) seed001Error {
+	body := newErrorBody(st)
+	phrase := reasonPhrase(httpStatus) // in the seed's sentence case: "Bad request"
+	return seed001Error{
+		StatusCode: strconv.Itoa(httpStatus),
+		Error:      phrase[:1] + strings.ToLower(phrase[1:]),
+		Message:    body.Message,
+		Reason:     body.Error,
+		Code:       body.Code,
+		Status:     body.Status,
+		Details:    body.Details,
+	}
+}
+
+// errorAnswer is an error's content type and body: seeds 000's and 001's paths answer
+// their documents' error shapes, every other path the errorBody.
 func errorAnswer(ctx context.Context, r *http.Request, httpStatus int, st *status.Status) (string, []byte, error) {
-	var body any = newErrorBody(st)
+	var body any
 	contentType := "application/json"
-	if route(ctx, r) == seed000Path {
+	switch route(ctx, r) {
+	case seed000Path:
 		body, contentType = newErrorProblem(httpStatus, st, requestID(ctx)), problemContentType
+	case seed001Path:
+		body = newSeed001Error(httpStatus, st)
+	default:
+		body = newErrorBody(st)
 	}
 	buf, err := json.Marshal(body)
 	return contentType, buf, err
+}
+
+// reasonPhrase is a status's reason phrase ("Bad Request"); 499 is grpc-gateway's for a
+// call the client cancelled.
+func reasonPhrase(httpStatus int) string {
+	if text := http.StatusText(httpStatus); text != "" {
+		return text
+	}
+	if httpStatus == 499 {
+		return "Client Closed Request"
+	}
+	return "HTTP " + strconv.Itoa(httpStatus)
 }
 
 // codeName is the canonical UPPER_SNAKE name of a code ("NOT_FOUND").

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	heraldv1 "github.com/herald-dispatch/herald/clients/go/heraldv1"
@@ -84,18 +83,6 @@ func newErrorProblem(httpStatus int, st *status.Status, traceID string) errorPro
 		answer.Errors = fieldErrors(st)
 	}
 	return answer
-}
-
-// reasonPhrase is a status's reason phrase ("Bad Request"); 499 is grpc-gateway's for a
-// call the client cancelled.
-func reasonPhrase(httpStatus int) string {
-	if text := http.StatusText(httpStatus); text != "" {
-		return text
-	}
-	if httpStatus == 499 {
-		return "Client Closed Request"
-	}
-	return "HTTP " + strconv.Itoa(httpStatus)
 }
 
 // fieldErrors maps each field a BadRequest names, in the seed's spelling (emailAddress,

@@ -314,3 +314,41 @@ func TestJSONFieldPath(t *testing.T) {
 		}
 	}
 }
+
+func TestSeed001ErrorsHaveTheSeedsPayload(t *testing.T) {
+	notFound := withDetails(t, status.New(codes.NotFound, "cluster nope not found"),
+		&errdetails.ErrorInfo{Reason: "CLUSTER_NOT_FOUND", Domain: "herald"})
+	for _, c := range []struct {
+		refusal      *status.Status
+		credentials  bool
+		method       string
+		statusCode   string
+		phrase       string
+		reason       string
+		code         float64
+		details      int
+		httpStatus   int
+		grpcCodeName string
+	}{
+		{invalidSend(t), true, http.MethodPost, "400", "Bad request", "INVALID_ARGUMENT", 3, 2, 400, "INVALID_ARGUMENT"},
+		{notFound, true, http.MethodPost, "404", "Not found", "CLUSTER_NOT_FOUND", 5, 1, 404, "NOT_FOUND"},
+		{status.New(codes.FailedPrecondition, "nobody passed"), true, http.MethodPost, "422", "Unprocessable entity", "FAILED_PRECONDITION", 9, 0, 422, "FAILED_PRECONDITION"},
+		{status.New(codes.PermissionDenied, "no"), true, http.MethodPost, "403", "Forbidden", "PERMISSION_DENIED", 7, 0, 403, "PERMISSION_DENIED"},
+		{nil, false, http.MethodPost, "401", "Unauthorized", "CREDENTIALS_MISSING", 16, 1, 401, "UNAUTHENTICATED"},
+		{status.New(codes.Unavailable, "down"), true, http.MethodPost, "503", "Service unavailable", "UNAVAILABLE", 14, 0, 503, "UNAVAILABLE"},
+		{nil, true, http.MethodDelete, "405", "Method not allowed", "UNIMPLEMENTED", 12, 0, 405, "UNIMPLEMENTED"},
+	} {
+		handler := deliveryGateway(t, fakeDelivery{refusal: c.refusal})
+		got := errorBodyOf(t, call(handler, c.method, seed001Path, `{}`, c.credentials), c.httpStatus)
+		if got["statusCode"] != c.statusCode || got["error"] != c.phrase || got["reason"] != c.reason ||
+			got["code"] != c.code || got["status"] != c.grpcCodeName {
+			t.Errorf("%s: %v", c.statusCode, got)
+		}
+		if message, _ := got["message"].(string); message == "" {
+			t.Errorf("%s: no message: %v", c.statusCode, got)
+		}
+		if details, _ := got["details"].([]any); len(details) != c.details {
+			t.Errorf("%s: details %v, want %d", c.statusCode, got["details"], c.details)
+		}
+	}
+}

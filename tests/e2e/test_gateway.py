@@ -338,6 +338,50 @@ async def test_seed_001_send_to_users_and_clusters_with_interpolation(
         "/send", json={"channels": ["fax"], "recipients": [ada], "messageTitle": "t"}
     )
     assert reply.status_code == 400, reply.text
+    assert (reply.json()["statusCode"], reply.json()["error"]) == ("400", "Bad request")
+
+
+async def test_seed_001_errors_have_the_seeds_payload(
+    http: httpx.AsyncClient, gateway: GatewayProcess
+) -> None:
+    """{"statusCode": "400", "error": "Bad request", "message": "Exception description"},
+    with Herald's reason, code, status and details beside."""
+    content = {"messageTitle": "Hello", "messageContent": "Hi"}
+    reply = await http.post("/send", json={"channels": ["in_app"], **content})
+    assert reply.status_code == 400, reply.text
+    assert reply.headers["Content-Type"] == "application/json"
+    body = reply.json()
+    assert (body["statusCode"], body["error"]) == ("400", "Bad request")
+    assert isinstance(body["message"], str) and body["message"]
+    assert (body["reason"], body["status"], body["code"]) == (
+        "INVALID_ARGUMENT",
+        "INVALID_ARGUMENT",
+        3,
+    )
+    assert any(d["@type"].endswith("google.rpc.BadRequest") for d in body["details"])
+
+    reply = await http.post(
+        "/send", json={"channels": ["in_app"], "clusters": [f"nope-{tag()}"], **content}
+    )
+    assert reply.status_code == 404, reply.text
+    assert (reply.json()["statusCode"], reply.json()["error"]) == ("404", "Not found")
+    assert reply.json()["status"] == "NOT_FOUND"
+
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+        reply = await client.post("/send", json={"channels": ["in_app"], **content})
+    assert reply.status_code == 401, reply.text
+    body = reply.json()
+    assert (body["statusCode"], body["error"], body["reason"]) == (
+        "401",
+        "Unauthorized",
+        "CREDENTIALS_MISSING",
+    )
+
+    # Seed 003's path, the same method, answers Herald's own error body still.
+    reply = await http.post("/api/v1/notifications/send", json={"channels": ["email"]})
+    assert reply.status_code == 400, reply.text
+    assert "statusCode" not in reply.json()
+    assert reply.json()["status"] == reply.json()["error"] == "INVALID_ARGUMENT"
 
 
 async def test_seed_002_send_to_a_known_user_by_delivery_method(
