@@ -197,11 +197,19 @@ async def test_a_read_only_sqlite_file_exits_2_leaving_it_as_it_was(
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-@COMMANDS
+@pytest.mark.parametrize(
+    ("command", "migrate_on_start"),
+    [("serve", "true"), ("migrate", "true"), ("serve", "false")],
+    ids=["serve", "migrate", "serve-without-migrating"],
+)
 async def test_a_store_a_newer_herald_migrated_exits_2_naming_its_revision(
-    tmp_path: Path, request: pytest.FixtureRequest, backend: str, command: str
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    backend: str,
+    command: str,
+    migrate_on_start: str,
 ) -> None:
-    env: dict[str, str] = {}
+    env = {"HERALD_MIGRATE_ON_START": migrate_on_start}
     if backend == "postgres":
         url = request.getfixturevalue("postgres_cluster").create_database("migrate_newer")
         env["HERALD_DATABASE_URL"] = url
@@ -216,7 +224,8 @@ async def test_a_store_a_newer_herald_migrated_exits_2_naming_its_revision(
             db.execute(update)
 
     result = _serve(tmp_path, env, command)
-    _refused(result, ["revision 0099", "newer Herald"])
+    _refused(result, ["revision 0099", "newer Herald", "run that version or a later one"])
+    assert "herald migrate" not in result.stderr  # migrating cannot help
 
 
 async def test_a_migration_failing_midway_on_sqlite_leaves_the_store_as_it_was(

@@ -34,11 +34,17 @@ def _asyncpg_ssl(url: sa.URL) -> sa.URL:
     return url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
 
 
-def _alembic_config(connection: sa.Connection) -> Config:
+def _alembic_config(connection: sa.Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+def known_revision(revision: str) -> bool:
+    """Whether `revision` is one of this Herald's migrations (exactly: no prefix match)."""
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return any(script.revision == revision for script in scripts.walk_revisions())
 
 
 class Database:
@@ -86,7 +92,7 @@ class Database:
 
         def read(connection: sa.Connection) -> tuple[str | None, str | None]:
             current = MigrationContext.configure(connection).get_current_revision()
-            head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+            head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
             return current, head
 
         async with self.engine.connect() as connection:

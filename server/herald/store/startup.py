@@ -14,7 +14,7 @@ from alembic.script.revision import ResolutionError
 from alembic.util import CommandError
 
 from herald.config import ConfigError, Settings, writable_data_dir
-from herald.store.database import Database
+from herald.store.database import Database, known_revision
 
 _DRIVERS = (
     "Herald needs an asyncio driver: postgresql+asyncpg://user:password@host/database "
@@ -48,6 +48,8 @@ async def prepare(db: Database, *, migrate: bool) -> None:
             await _migrate(db)
             return
         current, head = await db.revisions()
+        if current is not None and not known_revision(current):
+            raise _newer(db, current)
         if current != head:
             raise ConfigError(
                 f"HERALD_MIGRATE_ON_START is false and the store is at revision "
@@ -76,16 +78,21 @@ async def _migrate(db: Database) -> None:
         # Alembic cannot place the store's revision: a newer Herald's migration wrote it.
         if not isinstance(exc.__cause__, ResolutionError):
             raise
-        raise ConfigError(
-            f"{_setting(db)}: {_shown(db.url)} is at revision {exc.__cause__.argument}, which "
-            "this Herald does not know: a newer Herald migrated it; run that version or a later one"
-        ) from exc
+        raise _newer(db, exc.__cause__.argument) from exc
     except sa.exc.DBAPIError as exc:
         reason = str(exc.orig).partition("\n")[0]
         raise ConfigError(
             f"{_setting(db)}: cannot migrate {_shown(db.url)} (left unchanged): {reason}"
             f"{_remedy(db, exc.orig)}"
         ) from exc
+
+
+def _newer(db: Database, revision: str) -> ConfigError:
+    """A store at a revision only a newer Herald's migrations know: migrating cannot help."""
+    return ConfigError(
+        f"{_setting(db)}: {_shown(db.url)} is at revision {revision}, which "
+        "this Herald does not know: a newer Herald migrated it; run that version or a later one"
+    )
 
 
 def _remedy(db: Database, error: object) -> str:
