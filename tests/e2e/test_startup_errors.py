@@ -176,6 +176,52 @@ async def test_a_role_that_cannot_create_tables_exits_2_naming_the_grant(
     assert tables == []
 
 
+async def test_a_role_that_cannot_read_the_schema_revision_exits_2_naming_the_grant(
+    tmp_path: Path, postgres_cluster: PostgresCluster
+) -> None:
+    # Migrated by the owner; the application's role may use every table but alembic_version.
+    url = postgres_cluster.create_database("revision_denied")
+    await _migrated(url, "head")
+    database = url.rsplit("/", 1)[1]
+    role = f"{database}_app"
+    postgres_cluster.psql(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    postgres_cluster.psql(
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}; "
+        f"REVOKE ALL ON alembic_version FROM {role}",
+        database,
+    )
+    as_role = url.replace("//postgres@", f"//{role}:{PASSWORD}@", 1)
+
+    result = _serve(tmp_path, {"HERALD_DATABASE_URL": as_role, "HERALD_MIGRATE_ON_START": "false"})
+    _refused(
+        result,
+        [
+            "HERALD_DATABASE_URL: cannot read the schema revision (table alembic_version) of "
+            f"{as_role.replace(PASSWORD, '***')}",
+            "permission denied for table alembic_version",
+            f"grant SELECT on alembic_version to {role}",
+        ],
+    )
+
+
+async def test_a_sqlite_file_whose_alembic_version_is_not_herald_s_exits_2(
+    tmp_path: Path,
+) -> None:
+    # Another application's database: a table of that name, not alembic's shape.
+    with sqlite3.connect(tmp_path / "herald.db") as db:
+        db.execute("CREATE TABLE alembic_version (version integer)")
+
+    result = _serve(tmp_path, {"HERALD_MIGRATE_ON_START": "false"})
+    _refused(
+        result,
+        [
+            "HERALD_DATA_DIR: cannot read the schema revision (table alembic_version) of "
+            f"sqlite+aiosqlite:///{tmp_path / 'herald.db'}",
+            "no such column: alembic_version.version_num",
+        ],
+    )
+
+
 @COMMANDS
 async def test_a_read_only_sqlite_file_exits_2_leaving_it_as_it_was(
     tmp_path: Path, command: str

@@ -47,7 +47,7 @@ async def prepare(db: Database, *, migrate: bool) -> None:
         if migrate:
             await _migrate(db)
             return
-        current, head = await db.revisions()
+        current, head = await _revisions(db)
         if current is not None and not known_revision(current):
             raise _newer(db, current)
         if current != head:
@@ -69,6 +69,21 @@ async def _reach(db: Database) -> None:
     except (OSError, TypeError, sa.exc.DBAPIError) as exc:
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
         raise ConfigError(f"{_setting(db)}: cannot connect to {_shown(db.url)}: {reason}") from exc
+
+
+async def _revisions(db: Database) -> tuple[str | None, str | None]:
+    try:
+        return await db.revisions()
+    # A role without SELECT on alembic_version; another application's table of that name.
+    except sa.exc.DBAPIError as exc:
+        reason = str(exc.orig).partition("\n")[0]
+        remedy = ""
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            remedy = f"; grant SELECT on alembic_version to {db.url.username}"
+        raise ConfigError(
+            f"{_setting(db)}: cannot read the schema revision (table alembic_version) of "
+            f"{_shown(db.url)}: {reason}{remedy}"
+        ) from exc
 
 
 async def _migrate(db: Database) -> None:
