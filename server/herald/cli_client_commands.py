@@ -19,6 +19,7 @@ import csv
 import json
 import signal
 import sys
+import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -96,21 +97,34 @@ def _metadata(args: argparse.Namespace, settings: Settings) -> tuple[tuple[str, 
     return (("authorization", f"Bearer {token}"),) if token else ()
 
 
+RECONNECT_FIRST_SECONDS = 0.1
+RECONNECT_MAX_SECONDS = 5.0
+
+
 def _reconnecting(open_stream: Callable[[], Any]) -> Generator[Any, None, None]:
     """The messages of the stream `open_stream()` starts, started again each time the
     server ends it at its time or idle limit (DEADLINE_EXCEEDED, with a zero RetryInfo):
     every watch begins again with the current state. Call `_metadata` in `open_stream`:
-    a minted token does not outlive many reconnections."""
+    a minted token does not outlive many reconnections.
+
+    Between reconnections it waits 0.1 s, doubling up to 5 s while streams end with
+    nothing in them (a bound shorter than the first message, a proxy ending every call),
+    back to 0.1 s once one delivers a message."""
+    delay = RECONNECT_FIRST_SECONDS
     while True:
         stream = open_stream()
         try:
-            yield from stream
+            for message in stream:
+                delay = RECONNECT_FIRST_SECONDS
+                yield message
             return  # the server ended it: the watch is over, or the server is stopping
         except grpc.RpcError as error:
             if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
                 raise
         finally:
             stream.cancel()  # the caller stopped early: end the call too
+        time.sleep(delay)
+        delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
 
 # -- output -------------------------------------------------------------------

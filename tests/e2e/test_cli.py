@@ -499,3 +499,55 @@ async def test_unreadable_jwt_secret_and_bad_ttl_exit_2(tmp_path: Path) -> None:
         assert ran.out == ""
         assert "Traceback" not in ran.err
         assert "--ttl: must be a positive number of seconds" in ran.err
+
+
+def _watch_calls(server: ServerProcess) -> int:
+    methods = [str(e.get("method")) for e in server.events() if e.get("event") == "rpc"]
+    return sum(method.endswith("/WatchCampaignSend") for method in methods)
+
+
+async def _first_watch_call(server: ServerProcess) -> None:
+    for _ in range(600):
+        if _watch_calls(server):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the CLI never called WatchCampaignSend")
+
+
+async def test_campaign_send_watch_backs_off_when_streams_end_at_once(
+    receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    # A stream bound of a microsecond: every watch ends DEADLINE_EXCEEDED before its first
+    # message. The CLI reconnects, waiting 0.1 s, 0.2 s, ... between tries rather than
+    # spinning: in WINDOW seconds at most a handful of calls, not hundreds.
+    window = 3.0
+    server = ServerProcess(tmp_path / "herald", {"HERALD_MAX_STREAM_SECONDS": "0.000001"}).start()
+    try:
+        campaign_id = await _create_campaign(server)
+        recipients = tmp_path / "recipients.csv"
+        recipients.write_text(f"p0,{receiver.url('/hold/never/backoff')}\n")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *("-m", "herald", "campaign", "send", campaign_id, "--recipients", str(recipients)),
+            *("--watch", "--json"),
+            cwd=ROOT,
+            env=cli_env(server, tmp_path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await _first_watch_call(server)
+            await asyncio.sleep(window)
+            process.send_signal(signal.SIGINT)
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        calls = _watch_calls(server)
+    finally:
+        server.stop()
+    assert process.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "herald: interrupted"
+    # 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s: about six calls in three seconds (eight allows for slack).
+    assert 2 <= calls <= 8, calls
