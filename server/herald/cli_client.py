@@ -11,7 +11,7 @@ Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
-streams).
+streams; a watch prints the state a reconnection replays only when it changed).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
-streams).
+streams; a watch prints the state a reconnection replays only when it changed).
 """
 
 from __future__ import annotations
@@ -407,8 +407,12 @@ def _campaign_send(args: argparse.Namespace, settings: Settings) -> int:
             streams = _reconnecting(
                 lambda: stub.WatchCampaignSend(watch, metadata=_metadata(args, settings))
             )
+            previous = None
             with closing(streams):
                 for response in streams:
+                    if response.send == previous:
+                        continue  # a new stream begins with the state the last one ended at
+                    previous = response.send
                     yield response.send
                     if response.send.status in _SEND_DONE:
                         return
@@ -448,8 +452,13 @@ def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
     with _channel(args) as channel:
         stub = inbox_pb2_grpc.InboxServiceStub(channel)
         events = _reconnecting(lambda: stub.WatchInbox(request, metadata=_metadata(args, settings)))
+        unread: int | None = None
         try:
             for event in events:
+                # Each stream begins with the unread count alone: news only when it changed.
+                if event.WhichOneof("event") is None and event.unread_count == unread:
+                    continue
+                unread = event.unread_count
                 _out(_json(event) if args.json else _inbox_line(event))
         except KeyboardInterrupt:
             pass

@@ -501,17 +501,20 @@ async def test_unreadable_jwt_secret_and_bad_ttl_exit_2(tmp_path: Path) -> None:
         assert "--ttl: must be a positive number of seconds" in ran.err
 
 
-def _watch_calls(server: ServerProcess) -> int:
+def _watch_calls(server: ServerProcess, method: str = "WatchCampaignSend") -> int:
+    """Calls of `method` the server has logged as ended."""
     methods = [str(e.get("method")) for e in server.events() if e.get("event") == "rpc"]
-    return sum(method.endswith("/WatchCampaignSend") for method in methods)
+    return sum(name.endswith(f"/{method}") for name in methods)
 
 
-async def _first_watch_call(server: ServerProcess) -> None:
+async def _watch_called(
+    server: ServerProcess, times: int, method: str = "WatchCampaignSend"
+) -> None:
     for _ in range(600):
-        if _watch_calls(server):
+        if _watch_calls(server, method) >= times:
             return
         await asyncio.sleep(0.05)
-    raise TimeoutError("the CLI never called WatchCampaignSend")
+    raise TimeoutError(f"the CLI never called {method} {times} times")
 
 
 async def test_campaign_send_watch_backs_off_when_streams_end_at_once(
@@ -536,7 +539,7 @@ async def test_campaign_send_watch_backs_off_when_streams_end_at_once(
             stderr=asyncio.subprocess.PIPE,
         )
         try:
-            await _first_watch_call(server)
+            await _watch_called(server, 1)
             await asyncio.sleep(window)
             process.send_signal(signal.SIGINT)
             _, err = await asyncio.wait_for(process.communicate(), 30)
@@ -551,3 +554,87 @@ async def test_campaign_send_watch_backs_off_when_streams_end_at_once(
     assert err.decode().strip().splitlines()[-1] == "herald: interrupted"
     # 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s: about six calls in three seconds (eight allows for slack).
     assert 2 <= calls <= 8, calls
+
+
+async def _cli(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "herald", *args),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_campaign_send_watch_json_prints_a_state_once_across_reconnections(
+    receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    # One recipient held past several 1 s stream bounds: each new stream begins with the
+    # state already printed. It is printed once.
+    server = ServerProcess(
+        tmp_path / "herald", {"HERALD_MAX_STREAM_SECONDS": "1", "HERALD_WEBHOOK_TIMEOUT": "60"}
+    ).start()
+    try:
+        campaign_id = await _create_campaign(server)
+        recipients = tmp_path / "recipients.csv"
+        recipients.write_text(
+            f"p0,{receiver.url('/ok/once/r0')}\np1,{receiver.url('/hold/once')}\n"
+        )
+        process = await _cli(
+            cli_env(server, tmp_path),
+            *("campaign", "send", campaign_id, "--recipients", str(recipients)),
+            *("--watch", "--json"),
+        )
+        try:
+            await receiver.until_received(2)  # r0 delivered, r1 held
+            calls = _watch_calls(server)
+            await _watch_called(server, calls + 2)  # reconnected twice since
+            receiver.release("once")
+            out, err = await asyncio.wait_for(process.communicate(), 60)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    finally:
+        server.stop()
+    assert process.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    assert len(lines) == len(set(lines)), lines
+    states = [json.loads(line) for line in lines]
+    assert [(s["sent"], s["status"]) for s in states][-2:] == [
+        (1, "CAMPAIGN_SEND_STATUS_SENDING"),
+        (2, "CAMPAIGN_SEND_STATUS_COMPLETED"),
+    ]
+
+
+async def test_inbox_watch_prints_the_unread_count_once_across_reconnections(
+    tmp_path: Path,
+) -> None:
+    # Each new stream begins with the unread count: printed again only when it changed.
+    server = ServerProcess(tmp_path / "herald", {"HERALD_MAX_STREAM_SECONDS": "1"}).start()
+    user = f"watcher-{uuid.uuid4().hex[:8]}"
+    try:
+        process = await _cli(cli_env(server, tmp_path), "inbox", "watch", user, "--json")
+        try:
+            await _watch_called(server, 2, "WatchInbox")
+            async with grpc.aio.insecure_channel(server.target) as channel:
+                await delivery_pb2_grpc.DeliveryServiceStub(channel).SendMessage(
+                    delivery_pb2.SendMessageRequest(
+                        subject="Once", body="b", channels=[common_pb2.CHANNEL_IN_APP], user_id=user
+                    ),
+                    metadata=(("authorization", f"Bearer {token()}"),),
+                    timeout=10,
+                )
+            await _watch_called(server, _watch_calls(server, "WatchInbox") + 2, "WatchInbox")
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        server.stop()
+    assert process.returncode == 0, err.decode()
+    first, *rest = [json.loads(line) for line in out.decode().splitlines()]
+    assert first == {}  # unread 0
+    # The message: an event, or (sent between two streams) the next stream's count.
+    assert [event.get("unreadCount") for event in rest] == [1], rest
