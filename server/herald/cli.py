@@ -51,7 +51,20 @@ def _add_credential_commands(commands: Any) -> None:
     revoke.add_argument("id")
 
 
+INTERRUPTED = "herald: interrupted"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Ctrl-C anywhere, from parsing the arguments on (a secret still being read, a command
+    in or out of asyncio.run), exits 130 with one line."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr, flush=True)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="herald", description="Herald notification dispatch")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the gRPC server (configuration from HERALD_* variables)")

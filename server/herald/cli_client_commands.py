@@ -508,6 +508,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     except grpc.RpcError as error:
         return report_rpc_error(error)
-    except KeyboardInterrupt:
-        _err("herald: interrupted")
-        return 130

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import signal
@@ -638,3 +639,67 @@ async def test_inbox_watch_prints_the_unread_count_once_across_reconnections(
     assert first == {}  # unread 0
     # The message: an event, or (sent between two streams) the next stream's count.
     assert [event.get("unreadCount") for event in rest] == [1], rest
+
+
+async def _reader_opened(fifo: Path) -> int:
+    """A write end of `fifo`, once a process has opened it to read: that process now waits
+    in the read (nothing is written) until the end is closed."""
+    for _ in range(600):
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # no reader yet
+                raise
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"nothing opened {fifo}")
+
+
+async def test_interrupted_while_reading_the_secret_exits_130(tmp_path: Path) -> None:
+    # `herald token` reads the data directory's jwt-secret before anything else runs: a
+    # FIFO no one writes to holds it there while it is interrupted.
+    os.mkfifo(tmp_path / "jwt-secret")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env["HERALD_DATA_DIR"] = str(tmp_path)
+    process = await _cli(env, "token", "--role", "admin")
+    writer = await _reader_opened(tmp_path / "jwt-secret")
+    try:
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        os.close(writer)
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 130, err.decode()
+    assert err.decode().strip() == "herald: interrupted"
+    assert out == b""
+
+
+async def test_interrupted_migration_exits_130(tmp_path: Path) -> None:
+    # `herald migrate` inside asyncio.run, connecting to a database that never answers.
+    connected = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connected.set()
+        await reader.read()
+        writer.close()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(
+        HERALD_DATA_DIR=str(tmp_path),
+        HERALD_DATABASE_URL=f"postgresql+asyncpg://herald@127.0.0.1:{port}/herald",
+    )
+    process = await _cli(env, "migrate")
+    try:
+        await asyncio.wait_for(connected.wait(), 30)
+        process.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        listener.close()
+    assert process.returncode == 130, err.decode()
+    assert err.decode().strip() == "herald: interrupted"
