@@ -334,9 +334,10 @@ async def test_people_bad_input(channel: grpc.aio.Channel) -> None:
     error = rich_error(
         await refused(user_id=no_phone.id, delivery_method=METHOD_BOTH, subject="s", body="b")
     )
-    assert (error.code, list(error.violations)) == (
+    assert (error.code, error.reason, error.violations) == (
         grpc.StatusCode.INVALID_ARGUMENT,
-        ["phone_number"],
+        "NO_CONTACT_POINT",
+        {"phone_number": f"user {no_phone.id!r} has no phone number"},
     )
     error = rich_error(
         await refused(
@@ -395,3 +396,36 @@ async def test_people_bad_input(channel: grpc.aio.Channel) -> None:
         )
     )
     assert set(error.violations) == {"message_body.subject", "message_body.text"}
+
+
+async def test_a_user_without_a_contact_point_is_named_in_plain_words(
+    channel: grpc.aio.Channel, server: ServerProcess
+) -> None:
+    bare = await make_user(channel, email="", phone_number="")
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    before = len(query(server, "SELECT id FROM requests"))
+
+    async def refused(**fields: object) -> dict[str, str]:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.SendMessage(
+                delivery_pb2.SendMessageRequest(
+                    user_id=bare.id,
+                    subject="s",
+                    body="b",
+                    **fields,  # type: ignore[arg-type]
+                ),
+                timeout=10,
+            )
+        error = rich_error(caught.value)
+        assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "NO_CONTACT_POINT")
+        return error.violations
+
+    assert await refused(delivery_method=METHOD_BOTH) == {
+        "email_address": f"user {bare.id!r} has no email address",
+        "phone_number": f"user {bare.id!r} has no phone number",
+    }
+    assert await refused(channels=[common_pb2.CHANNEL_WEBHOOK]) == {
+        "webhook_url": f"user {bare.id!r} has no webhook URL"
+    }
+    assert await refused(channels=[PUSH]) == {"push_token": f"user {bare.id!r} has no push token"}
+    assert len(query(server, "SELECT id FROM requests")) == before

@@ -20,11 +20,12 @@ from herald.core.templates import (
     with_request_attachments,
 )
 
-# Where each channel's address comes from on a user.
+# Where each channel's address comes from on a user, and what a user without it
+# lacks ("user 'carl' has no phone number").
 _FROM_USER = {
-    Channel.EMAIL: ("email_address", "email", "an email address"),
-    Channel.SMS: ("phone_number", "phone_number", "a phone number"),
-    Channel.WEBHOOK: ("webhook_url", "webhook_url", "a webhook URL"),
+    Channel.EMAIL: ("email_address", "email", "email address"),
+    Channel.SMS: ("phone_number", "phone_number", "phone number"),
+    Channel.WEBHOOK: ("webhook_url", "webhook_url", "webhook URL"),
 }
 
 
