@@ -200,7 +200,7 @@ def validate(
         bad("request_id", f"must be at most {MAX_REQUEST_ID} characters")
 
     if not request.channels:
-        bad("channels", "at least one channel is required")
+        bad(*_no_channels(request))
     for _, channel in distinct_channels(request.channels, bad):
         field_name, check = ADDRESS_FIELDS[channel]
         value = getattr(request, field_name)
@@ -210,6 +210,26 @@ def validate(
             bad(field_name, problem)
     if violations:
         raise InvalidArgumentError(violations)
+
+
+def _no_channels(request: MessageRequest) -> tuple[str, str]:
+    """The violation for a request that picks no channel, on the field its form
+    picks them with: seed 000's `channels` (no user id, or seed 000's own contact
+    points), else seed 002's `delivery_method`. A user id with only subject and
+    body could be either form, so that description names channels too."""
+    if not request.user_id or _has_contact_points(request):
+        return "channels", "at least one channel is required"
+    if request.content_elsewhere:
+        return "delivery_method", "is required: sms, email or both"
+    return "delivery_method", "is required: sms, email or both (or give channels)"
+
+
+def _has_contact_points(request: MessageRequest) -> bool:
+    """Seed 000's fields for sending without the directory."""
+    return request.is_html or any(
+        getattr(request, name)
+        for name in ("email_address", "phone_number", "push_token", "webhook_url")
+    )
 
 
 def distinct_channels(

@@ -53,6 +53,8 @@ class People:
         """The request with its channels and addresses filled in from the user, and
         the content when a template or message type supplies it."""
         request = _with_method_channels(request)
+        if not request.channels:
+            return request, None  # nothing to send: validation says what is missing
         user = None
         if request.user_id and (self._needs_user(request) or request.content_elsewhere):
             found = await self.directory.contact_points(brand_id, [request.user_id])

@@ -1,0 +1,183 @@
+"""Each seed's own request form against a real server, over gRPC and through the REST
+gateway's seed paths: a refusal names the field that form's caller sends (seed 002's
+delivery_method, seed 001's message_title / message_content), and what the peers
+received. The server runs with HERALD_IN_APP_REQUIRE_USER=true (seed 000's "User not
+found"); no other test here sends In-App.
+
+The gateway's error body shape is its own business (tests/e2e/test_gateway.py): through
+it these tests check the HTTP status and that the field is named in the body."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import httpx
+import pytest
+from herald.v1 import (
+    common_pb2,
+    delivery_pb2,
+    delivery_pb2_grpc,
+    directory_pb2,
+    directory_pb2_grpc,
+)
+
+from tests.support.auth import token
+from tests.support.db import count
+from tests.support.gateway import GatewayProcess
+from tests.support.live_peers import Peers
+from tests.support.server import ServerProcess
+from tests.support.status import rich_error
+
+EMAIL = common_pb2.CHANNEL_EMAIL
+ADMIN = {"Authorization": f"Bearer {token()}"}
+WAIT = 20  # seconds: a bound on a hung call, not an expectation of speed
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
+    peers = Peers(Path(tmp_path_factory.mktemp("peers")))
+    yield peers
+    peers.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, peers: Peers) -> Iterator[ServerProcess]:
+    process = ServerProcess(
+        Path(tmp_path_factory.mktemp("herald")),
+        env={**peers.env(), "HERALD_IN_APP_REQUIRE_USER": "true"},
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def gateway(server: ServerProcess) -> Iterator[GatewayProcess]:
+    process = GatewayProcess(server.target, server.data_dir / "gateway.log").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+async def http(gateway: GatewayProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def stub(channel: grpc.aio.Channel) -> delivery_pb2_grpc.DeliveryServiceStub:
+    return delivery_pb2_grpc.DeliveryServiceStub(channel)
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+async def make_user(channel: grpc.aio.Channel) -> directory_pb2.User:
+    """A directory user with an email address and a phone number."""
+    user = directory_pb2.User(
+        id=f"user-{tag()}",
+        email=f"ada-{tag()}@example.com",
+        phone_number="+4520" + str(uuid.uuid4().int)[:6],
+        locale="en",
+    )
+    reply = await directory_pb2_grpc.DirectoryServiceStub(channel).CreateUser(
+        directory_pb2.CreateUserRequest(user=user), timeout=WAIT
+    )
+    return reply.user
+
+
+def mails_to(peers: Peers, address: str) -> list[Any]:
+    return [m.message for m in peers.smtp.messages if address in m.rcpt_tos]
+
+
+def names(field: str, text: str) -> bool:
+    """`field` appears in an error body as a word of its own."""
+    return re.search(rf"(?<![\w.]){re.escape(field)}(?![\w.\[])", text) is not None
+
+
+async def refused_message(
+    stub: delivery_pb2_grpc.DeliveryServiceStub, server: ServerProcess, **fields: Any
+) -> dict[str, str]:
+    """SendMessage's field violations for a request that is INVALID_ARGUMENT and stores nothing."""
+    before = count(server, "requests")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendMessage(delivery_pb2.SendMessageRequest(**fields), timeout=WAIT)
+    error = rich_error(caught.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert count(server, "requests") == before
+    return error.violations
+
+
+# Seed 002: "deliveryMethod ... If not provided, the request will not continue."
+
+
+async def test_seed_002_without_a_delivery_method_names_delivery_method(
+    channel: grpc.aio.Channel,
+    stub: delivery_pb2_grpc.DeliveryServiceStub,
+    server: ServerProcess,
+    peers: Peers,
+) -> None:
+    user = await make_user(channel)
+    custom = delivery_pb2.MessageBody(subject="Your order", text="Order 42 ships today")
+    required = {"delivery_method": "is required: sms, email or both"}
+
+    assert await refused_message(stub, server, user_id=user.id, message_body=custom) == required
+    assert (
+        await refused_message(
+            stub, server, user_id=user.id, message_type=common_pb2.MESSAGE_TYPE_WELCOME
+        )
+        == required
+    )
+    # Refused before the template is looked up: not NOT_FOUND for a template that is not there.
+    assert (
+        await refused_message(
+            stub, server, user_id=user.id, communication_template_id=f"missing-{tag()}"
+        )
+        == required
+    )
+    # subject and body belong to both forms: the description names seed 000's channels too.
+    assert await refused_message(stub, server, user_id=user.id, subject="s", body="b") == {
+        "delivery_method": "is required: sms, email or both (or give channels)"
+    }
+    assert mails_to(peers, user.email) == []
+
+
+async def test_seed_000_without_channels_still_names_channels(
+    stub: delivery_pb2_grpc.DeliveryServiceStub, server: ServerProcess
+) -> None:
+    required = {"channels": "at least one channel is required"}
+    assert await refused_message(stub, server, subject="s", body="b") == required
+    # Seed 000's own contact points beside a user id: the seed 000 form.
+    assert (
+        await refused_message(
+            stub,
+            server,
+            user_id=f"user-{tag()}",
+            email_address="user@example.com",
+            subject="s",
+            body="b",
+        )
+        == required
+    )
+
+
+async def test_seed_002_path_without_a_delivery_method_is_400_naming_it(
+    channel: grpc.aio.Channel, http: httpx.AsyncClient, server: ServerProcess, peers: Peers
+) -> None:
+    user = await make_user(channel)
+    before = count(server, "requests")
+    reply = await http.post(
+        f"/communication/messages/{user.id}/send",
+        json={"messageBody": {"subject": "Your order", "html": "<p>Order 42 ships today</p>"}},
+    )
+    assert reply.status_code == 400, reply.text
+    assert names("delivery_method", reply.text), reply.text
+    assert not names("channels", reply.text), reply.text
+    assert count(server, "requests") == before
+    assert mails_to(peers, user.email) == []
