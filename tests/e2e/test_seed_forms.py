@@ -97,8 +97,11 @@ def mails_to(peers: Peers, address: str) -> list[Any]:
 
 
 def names(field: str, text: str) -> bool:
-    """`field` appears in an error body as a word of its own."""
-    return re.search(rf"(?<![\w.]){re.escape(field)}(?![\w.\[])", text) is not None
+    """`field` appears in an error body as a word of its own, spelt as in the proto
+    (message_title) or as in JSON (messageTitle)."""
+    camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), field)
+    spellings = "|".join(re.escape(name) for name in {field, camel})
+    return re.search(rf"(?<![\w.])(?:{spellings})(?![\w.\[])", text) is not None
 
 
 async def refused_message(
@@ -179,5 +182,70 @@ async def test_seed_002_path_without_a_delivery_method_is_400_naming_it(
     assert reply.status_code == 400, reply.text
     assert names("delivery_method", reply.text), reply.text
     assert not names("channels", reply.text), reply.text
+    assert count(server, "requests") == before
+    assert mails_to(peers, user.email) == []
+
+
+# Seed 001: messageTitle and messageContent "Required if templateId is not defined".
+
+
+async def refused_notification(
+    stub: delivery_pb2_grpc.DeliveryServiceStub, server: ServerProcess, **fields: Any
+) -> dict[str, str]:
+    """SendNotification's field violations for a request that is INVALID_ARGUMENT and
+    stores nothing."""
+    before = count(server, "requests")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendNotification(delivery_pb2.SendNotificationRequest(**fields), timeout=WAIT)
+    error = rich_error(caught.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert count(server, "requests") == before
+    return error.violations
+
+
+SEED_001_CONTENT_REQUIRED = {
+    "message_title": "is required unless template_id is set",
+    "message_content": "is required unless template_id is set",
+}
+
+
+async def test_seed_001_without_content_names_message_title_and_content(
+    channel: grpc.aio.Channel,
+    stub: delivery_pb2_grpc.DeliveryServiceStub,
+    server: ServerProcess,
+    peers: Peers,
+) -> None:
+    user = await make_user(channel)
+    assert (
+        await refused_notification(stub, server, channels=[EMAIL], recipients=[user.id])
+        == SEED_001_CONTENT_REQUIRED
+    )
+    assert (
+        await refused_notification(stub, server, channels=[EMAIL], clusters=[f"team-{tag()}"])
+        == SEED_001_CONTENT_REQUIRED
+    )
+    # Half of the pair: the other half is named.
+    assert await refused_notification(
+        stub, server, channels=[EMAIL], recipients=[user.id], message_title="Hello"
+    ) == {"message_content": "is required unless template_id is set"}
+    # Seed 003's `to` form names its own subject and body.
+    assert await refused_notification(stub, server, to=[user.email]) == {
+        "subject": "is required",
+        "body": "is required",
+    }
+    assert mails_to(peers, user.email) == []
+
+
+async def test_seed_001_path_without_content_is_400_naming_message_title_and_content(
+    channel: grpc.aio.Channel, http: httpx.AsyncClient, server: ServerProcess, peers: Peers
+) -> None:
+    user = await make_user(channel)
+    before = count(server, "requests")
+    reply = await http.post("/send", json={"channels": ["email"], "recipients": [user.id]})
+    assert reply.status_code == 400, reply.text
+    assert names("message_title", reply.text), reply.text
+    assert names("message_content", reply.text), reply.text
+    assert not names("subject", reply.text), reply.text
+    assert not names("body", reply.text), reply.text
     assert count(server, "requests") == before
     assert mails_to(peers, user.email) == []

@@ -339,34 +339,41 @@ def _text_fields(request: NotificationRequest) -> list[tuple[str, object]]:
     return found
 
 
+def _content_fields(
+    request: NotificationRequest, bad: Callable[[str, str], None]
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The title and content fields of the request's form, with their values."""
+    if request.interpolated:
+        if request.subject:
+            bad("subject", "give subject or message_title, not both")
+        if request.body:
+            bad("body", "give body or message_content, not both")
+        title = ("message_title", request.message_title)
+        return title, ("message_content", request.message_content)
+    if request.to_people and not (request.subject or request.body):
+        # Seed 001's form with no content at all: name the fields its caller sends.
+        return ("message_title", ""), ("message_content", "")
+    return ("subject", request.subject), ("body", request.body)
+
+
 def _check_content(request: NotificationRequest, bad: Callable[[str, str], None]) -> None:
     if request.template_id:
         # Seed 001: the template says everything; title, content and body are ignored.
         if len(request.template_id) > MAX_TEMPLATE_ID:
             bad("template_id", f"must be at most {MAX_TEMPLATE_ID} characters")
         return
-    if request.interpolated:
-        if request.subject:
-            bad("subject", "give subject or message_title, not both")
-        if request.body:
-            bad("body", "give body or message_content, not both")
-        title, content = (
-            ("message_title", request.message_title),
-            (
-                "message_content",
-                request.message_content,
-            ),
-        )
-    else:
-        title, content = ("subject", request.subject), ("body", request.body)
+    title, content = _content_fields(request, bad)
+    required = (
+        "is required unless template_id is set" if title[0] == "message_title" else "is required"
+    )
     if not title[1].strip():
-        bad(title[0], "is required")
+        bad(title[0], required)
     elif len(title[1]) > MAX_SUBJECT:
         bad(title[0], f"must be at most {MAX_SUBJECT} characters")
     elif not request.interpolated and ("\r" in title[1] or "\n" in title[1]):
         bad(title[0], "must not contain line breaks")
     if not content[1].strip():
-        bad(content[0], "is required")
+        bad(content[0], required)
     elif len(content[1]) > MAX_BODY:
         bad(content[0], f"must be at most {MAX_BODY} characters")
     if len(request.body_html) > MAX_BODY:
