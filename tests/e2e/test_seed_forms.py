@@ -19,6 +19,8 @@ import grpc
 import httpx
 import pytest
 from herald.v1 import (
+    campaign_pb2,
+    campaign_pb2_grpc,
     common_pb2,
     delivery_pb2,
     delivery_pb2_grpc,
@@ -27,13 +29,14 @@ from herald.v1 import (
 )
 
 from tests.support.auth import token
-from tests.support.db import count
+from tests.support.db import count, query
 from tests.support.gateway import GatewayProcess
 from tests.support.live_peers import Peers
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
 EMAIL = common_pb2.CHANNEL_EMAIL
+C = campaign_pb2
 ADMIN = {"Authorization": f"Bearer {token()}"}
 WAIT = 20  # seconds: a bound on a hung call, not an expectation of speed
 
@@ -249,3 +252,159 @@ async def test_seed_001_path_without_content_is_400_naming_message_title_and_con
     assert not names("body", reply.text), reply.text
     assert count(server, "requests") == before
     assert mails_to(peers, user.email) == []
+
+
+# Seed 004: person_id and recipient are required, each with "minLength": 1.
+
+
+@pytest.mark.parametrize(
+    ("person_id", "recipient", "field"),
+    [("", "{address}", "recipients[0].person_id"), ("p-1", "", "recipients[0].recipient")],
+)
+async def test_seed_004_an_empty_person_id_or_recipient_is_refused_and_nothing_sent(
+    channel: grpc.aio.Channel,
+    server: ServerProcess,
+    peers: Peers,
+    person_id: str,
+    recipient: str,
+    field: str,
+) -> None:
+    stub = campaign_pb2_grpc.CampaignServiceStub(channel)
+    campaign = (
+        await stub.CreateCampaign(
+            C.CreateCampaignRequest(
+                campaign=C.Campaign(
+                    display_name="Spring launch",
+                    channels=[EMAIL],
+                    subject="We launched",
+                    body="Come and see.",
+                )
+            ),
+            timeout=WAIT,
+        )
+    ).campaign
+    address, other = f"first-{tag()}@example.com", f"second-{tag()}@example.com"
+    people = [
+        C.CampaignRecipient(person_id=person_id, recipient=recipient.format(address=address)),
+        C.CampaignRecipient(person_id="p-2", recipient=other),
+    ]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(
+            C.SendCampaignRequest(id=campaign.id, recipients=people), timeout=WAIT
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.violations) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        {field: "is required"},
+    )
+    sends = query(server, "SELECT id FROM campaign_sends WHERE campaign_id = ?", campaign.id)
+    assert sends == []
+
+    # Refused whole: the campaign was not sent (no 409), and sends now as the seed has it.
+    send = (
+        await stub.SendCampaign(
+            C.SendCampaignRequest(
+                id=campaign.id, recipients=[C.CampaignRecipient(person_id="p-3", recipient=other)]
+            ),
+            timeout=WAIT,
+        )
+    ).send
+    final = [
+        r.send
+        async for r in stub.WatchCampaignSend(C.WatchCampaignSendRequest(id=send.id), timeout=60)
+    ][-1]
+    assert (final.status, final.total_recipients, final.sent) == (
+        C.CAMPAIGN_SEND_STATUS_COMPLETED,
+        1,
+        1,
+    )
+    assert len(mails_to(peers, other)) == 1
+    assert mails_to(peers, address) == []
+
+
+async def test_seed_004_path_with_an_empty_person_id_is_400_naming_it(
+    channel: grpc.aio.Channel, http: httpx.AsyncClient, server: ServerProcess
+) -> None:
+    campaign = (
+        await campaign_pb2_grpc.CampaignServiceStub(channel).CreateCampaign(
+            C.CreateCampaignRequest(
+                campaign=C.Campaign(
+                    display_name="Spring launch", channels=[EMAIL], subject="s", body="b"
+                )
+            ),
+            timeout=WAIT,
+        )
+    ).campaign
+    reply = await http.post(
+        f"/v1/admin/campaigns/{campaign.id}/send",
+        json={"recipients": [{"person_id": "", "recipient": f"r-{tag()}@example.com"}]},
+    )
+    assert reply.status_code == 400, reply.text
+    assert names("recipients[0].person_id", reply.text), reply.text
+    assert query(server, "SELECT id FROM campaign_sends WHERE campaign_id = ?", campaign.id) == []
+
+
+# Seed 003: body is "used when body_html is omitted" on HTML-capable channels.
+
+
+async def test_seed_003_without_body_html_sends_a_text_only_email(
+    stub: delivery_pb2_grpc.DeliveryServiceStub, peers: Peers
+) -> None:
+    address = f"alice-{tag()}@example.com"
+    reply = await stub.SendNotification(
+        delivery_pb2.SendNotificationRequest(
+            channels=[EMAIL],
+            to=[address],
+            subject="Launch deck ready for review",
+            body="The updated deck is attached to the project workspace.",
+        ),
+        timeout=WAIT,
+    )
+    assert [(a.channel, list(a.recipients)) for a in reply.accepted_recipients] == [
+        (EMAIL, [address])
+    ]
+    watch = delivery_pb2.WatchNotificationRequest(name=reply.name)
+    [*_, last] = [event async for event in stub.WatchNotification(watch, timeout=WAIT)]
+    assert (last.state, last.delivered) == (delivery_pb2.NOTIFICATION_STATE_COMPLETED, 1)
+
+    [mail] = mails_to(peers, address)
+    assert mail["Subject"] == "Launch deck ready for review"
+    assert [part.get_content_type() for part in mail.walk()] == ["text/plain"]
+    assert mail.get_content().strip() == "The updated deck is attached to the project workspace."
+
+
+# Seed 000's example request and example response, "User not found" for In-App.
+
+SEED_000 = """{
+    "subject": "System maintenance",
+    "body": "A scheduled maintenance window starts at 22:00 UTC.",
+    "channels": ["Email", "Sms", "InApp"],
+    "emailAddress": "user@example.com",
+    "phoneNumber": "+97455555555",
+    "userId": "3f45ef0f-39d1-4d65-8eaa-5db7c0b8f763",
+    "pushToken": null,
+    "webhookUrl": null,
+    "isHtml": false
+  }"""
+
+
+async def test_seed_000_example_gives_the_example_response_for_an_unknown_in_app_user(
+    http: httpx.AsyncClient, server: ServerProcess, peers: Peers
+) -> None:
+    reply = await http.post(
+        "/api/v1/communications/send",
+        content=SEED_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert reply.status_code == 200, reply.text
+    assert [(r["channel"], r["success"], r["error"]) for r in reply.json()["results"]] == [
+        ("Email", True, None),
+        ("Sms", True, None),
+        ("InApp", False, "User not found"),
+    ]
+    [mail] = mails_to(peers, "user@example.com")
+    assert mail["Subject"] == "System maintenance"
+    texts = [r.form["Body"] for r in peers.twilio.requests if r.form.get("To") == "+97455555555"]
+    assert texts == ["A scheduled maintenance window starts at 22:00 UTC."]
+    inbox = "SELECT id FROM inbox_messages WHERE user_id = ?"
+    assert query(server, inbox, "3f45ef0f-39d1-4d65-8eaa-5db7c0b8f763") == []
