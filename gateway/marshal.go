@@ -35,6 +35,14 @@ func newMarshaler() *seedMarshaler {
 	}}
 }
 
+// Marshal encodes v as grpc-gateway's protojson marshaler does, and noBody as nothing.
+func (m *seedMarshaler) Marshal(v any) ([]byte, error) {
+	if _, ok := v.(noBody); ok {
+		return nil, nil
+	}
+	return m.JSONPb.Marshal(v)
+}
+
 // Unmarshal decodes JSON into v (a proto message, or a pointer to a message pointer as the
 // generated handlers pass for `body: "field"`), after rewriting seed enum spellings.
 func (m *seedMarshaler) Unmarshal(data []byte, v any) error {

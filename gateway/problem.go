@@ -175,16 +175,57 @@ func dispatchFailedProblem(r *heraldv1.SendMessageResponse, traceID string) (jso
 	if err := json.Unmarshal(raw, &view); err != nil {
 		return nil, err
 	}
+	detail := dispatchFailedDetail(r, pascalChannel)
+	return json.Marshal(failedProblem{
+		problem:   newProblem(http.StatusBadRequest, "Dispatch failed", detail, traceID, "DISPATCH_FAILED"),
+		Results:   view.Results,
+		MessageID: r.GetMessageId(),
+		Replayed:  r.GetReplayed(),
+	})
+}
+
+// dispatchFailedDetail says which channels failed, each named once, in style.
+func dispatchFailedDetail(r *heraldv1.SendMessageResponse, style enumStyle) string {
 	var channels []string
 	for _, result := range r.GetResults() {
-		name := pascalChannel(result.GetChannel().Descriptor(), result.GetChannel().String())
+		name := style(result.GetChannel().Descriptor(), result.GetChannel().String())
 		if !slices.Contains(channels, name) {
 			channels = append(channels, name)
 		}
 	}
-	detail := "every channel failed (" + strings.Join(channels, ", ") + "); each one's error is in results"
-	return json.Marshal(failedProblem{
-		problem:   newProblem(http.StatusBadRequest, "Dispatch failed", detail, traceID, "DISPATCH_FAILED"),
+	return "every channel failed (" + strings.Join(channels, ", ") + "); each one's error is in results"
+}
+
+// failedBody is seed 002's 400 when every channel failed: its path's error body, with
+// `error` DISPATCH_FAILED and `code` 0, `status` OK (the call itself succeeded; there is no
+// gRPC error to name), and the SendMessageResponse's results, messageId and replayed as
+// protojson beside. Its 200 has no body, so only the status can tell a failed send.
+type failedBody struct {
+	errorBody
+	Results   json.RawMessage `json:"results"`
+	MessageID string          `json:"messageId"`
+	Replayed  bool            `json:"replayed"`
+}
+
+func dispatchFailedBody(r *heraldv1.SendMessageResponse) (json.RawMessage, error) {
+	raw, err := protoView(r, false, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var view struct {
+		Results json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(raw, &view); err != nil {
+		return nil, err
+	}
+	return json.Marshal(failedBody{
+		errorBody: errorBody{
+			Error:   "DISPATCH_FAILED",
+			Message: dispatchFailedDetail(r, lowerChannel),
+			Code:    int32(codes.OK),
+			Status:  codeName(codes.OK),
+			Details: []json.RawMessage{},
+		},
 		Results:   view.Results,
 		MessageID: r.GetMessageId(),
 		Replayed:  r.GetReplayed(),

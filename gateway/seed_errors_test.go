@@ -243,11 +243,56 @@ func TestSeed000EveryChannelFailingIsA400ProblemWithTheResults(t *testing.T) {
 	if reply.Header().Get("X-Request-Id") != "req-9" {
 		t.Errorf("X-Request-Id %q", reply.Header().Get("X-Request-Id"))
 	}
+}
 
-	// Seed 002's path answers the same response as protojson with a 200, as before.
-	reply = call(handler, http.MethodPost, "/communication/messages/u1/send", `{}`, true)
-	if reply.Code != http.StatusOK || reply.Header().Get("Content-Type") != "application/json" {
-		t.Errorf("seed 002: %d %s", reply.Code, reply.Body)
+func TestSeed002SuccessHasNoBody(t *testing.T) {
+	webhook := failedResult(heraldv1.Channel_CHANNEL_WEBHOOK, "WEBHOOK_HTTP_STATUS", "webhook answered HTTP 400")
+	for name, results := range map[string][]*heraldv1.ChannelResult{
+		"delivered":            {{Channel: heraldv1.Channel_CHANNEL_EMAIL, Success: true, State: heraldv1.DeliveryState_DELIVERY_STATE_DELIVERED}},
+		"one of two delivered": {webhook, {Channel: heraldv1.Channel_CHANNEL_SMS, Success: true, State: heraldv1.DeliveryState_DELIVERY_STATE_DELIVERED}},
+		"queued":               {{Channel: heraldv1.Channel_CHANNEL_SMS, State: heraldv1.DeliveryState_DELIVERY_STATE_QUEUED}},
+	} {
+		response := &heraldv1.SendMessageResponse{MessageId: "m1", Results: results}
+		reply := call(deliveryGateway(t, fakeDelivery{response: response}), http.MethodPost, "/communication/messages/u1/send", `{}`, true)
+		if reply.Code != http.StatusOK || reply.Body.Len() != 0 {
+			t.Errorf("%s: %d %q, want 200 and no body", name, reply.Code, reply.Body)
+		}
+		if got := reply.Header().Get("Content-Type"); got != "" {
+			t.Errorf("%s: Content-Type %q for no body", name, got)
+		}
+		if got := reply.Header().Get("X-Request-Id"); got != "req-9" {
+			t.Errorf("%s: X-Request-Id %q", name, got)
+		}
+	}
+}
+
+func TestSeed002EveryChannelFailingIsA400ErrorBodyWithTheResults(t *testing.T) {
+	failed := &heraldv1.SendMessageResponse{MessageId: "m1", Results: []*heraldv1.ChannelResult{
+		failedResult(heraldv1.Channel_CHANNEL_EMAIL, "INVALID_ADDRESS", "550 no such mailbox"),
+		failedResult(heraldv1.Channel_CHANNEL_SMS, "INVALID_PHONE", "not a valid phone number"),
+		failedResult(heraldv1.Channel_CHANNEL_SMS, "INVALID_PHONE", "not a valid phone number"),
+	}}
+	reply := call(deliveryGateway(t, fakeDelivery{response: failed}), http.MethodPost, "/communication/messages/u1/send", `{}`, true)
+	got := errorBodyOf(t, reply, http.StatusBadRequest)
+	if got["error"] != "DISPATCH_FAILED" || got["code"] != float64(0) || got["status"] != "OK" ||
+		got["message"] != "every channel failed (email, sms); each one's error is in results" ||
+		got["messageId"] != "m1" || got["replayed"] != false {
+		t.Errorf("body %s", reply.Body)
+	}
+	if details, ok := got["details"].([]any); !ok || len(details) != 0 {
+		t.Errorf("details %v, want []", got["details"])
+	}
+	results, _ := got["results"].([]any)
+	if len(results) != 3 {
+		t.Fatalf("results %v", got["results"])
+	}
+	first, _ := results[0].(map[string]any)
+	if first["channel"] != "CHANNEL_EMAIL" || first["success"] != false || first["error"] != "550 no such mailbox" ||
+		first["errorCode"] != "INVALID_ADDRESS" || first["state"] != "DELIVERY_STATE_FAILED" {
+		t.Errorf("results[0] %v", first)
+	}
+	if reply.Header().Get("X-Request-Id") != "req-9" {
+		t.Errorf("X-Request-Id %q", reply.Header().Get("X-Request-Id"))
 	}
 }
 

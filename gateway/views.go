@@ -20,10 +20,11 @@ import (
 // documents show. Every other path answers with the message as protojson (camelCase field
 // names, every field present), as the OpenAPI document describes.
 const (
-	seed000Path = "/api/v1/communications/send"   // SendMessage
-	seed001Path = "/send"                         // SendNotification
-	seed003Path = "/api/v1/notifications/send"    // SendNotification
-	seed004Path = "/v1/admin/campaigns/{id}/send" // SendCampaign
+	seed000Path = "/api/v1/communications/send"            // SendMessage
+	seed001Path = "/send"                                  // SendNotification
+	seed002Path = "/communication/messages/{user_id}/send" // SendMessage
+	seed003Path = "/api/v1/notifications/send"             // SendNotification
+	seed004Path = "/v1/admin/campaigns/{id}/send"          // SendCampaign
 	channelEnum = protoreflect.FullName("herald.v1.Channel")
 )
 
@@ -49,11 +50,17 @@ func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
 	pattern, _ := runtime.HTTPPathPattern(ctx)
 	switch r := resp.(type) {
 	case *heraldv1.SendMessageResponse:
-		if pattern == seed000Path {
+		switch pattern {
+		case seed000Path:
 			if dispatchFailed(r) {
 				return dispatchFailedProblem(r, requestID(ctx))
 			}
 			return seed000View(r)
+		case seed002Path:
+			if dispatchFailed(r) {
+				return dispatchFailedBody(r)
+			}
+			return noBody{}, nil
 		}
 	case *heraldv1.SendNotificationResponse:
 		switch pattern {
@@ -71,7 +78,8 @@ func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
 }
 
 // forwardResponse is the mux's ForwardResponseOption: the request id as a response header,
-// seed 003's 202 Accepted, and seed 000's 400 ProblemDetails when every channel failed.
+// seed 003's 202 Accepted, seed 000's 400 ProblemDetails and seed 002's 400 error body when
+// every channel failed, and no Content-Type for seed 002's bodiless 200.
 func forwardResponse(ctx context.Context, w http.ResponseWriter, resp proto.Message) error {
 	if id := requestID(ctx); id != "" {
 		w.Header().Set("X-Request-Id", id)
@@ -83,13 +91,23 @@ func forwardResponse(ctx context.Context, w http.ResponseWriter, resp proto.Mess
 			w.WriteHeader(http.StatusAccepted)
 		}
 	case *heraldv1.SendMessageResponse:
-		if pattern == seed000Path && dispatchFailed(r) {
+		switch {
+		case pattern == seed000Path && dispatchFailed(r):
 			w.Header().Set("Content-Type", problemContentType)
 			w.WriteHeader(http.StatusBadRequest)
+		case pattern == seed002Path && dispatchFailed(r):
+			w.WriteHeader(http.StatusBadRequest)
+		case pattern == seed002Path:
+			// Present but nil: no Content-Type is sent, and none is sniffed.
+			w.Header()["Content-Type"] = nil
 		}
 	}
 	return nil
 }
+
+// noBody is an answer without a body, seed 002's success ("There is no body for this
+// response"): seedMarshaler writes nothing for it.
+type noBody struct{}
 
 // requestID is the x-request-id the server answered with (a trailer, or a header).
 func requestID(ctx context.Context) string {

@@ -401,11 +401,10 @@ async def test_seed_002_send_to_a_known_user_by_delivery_method(
             "messageBody": {"subject": "Your order", "html": "<p>Order <b>42</b> ships today</p>"},
         },
     )
+    # "There is no body for this response": 200 and nothing else.
     assert reply.status_code == 200, reply.text
-    assert [(r["channel"], r["success"]) for r in reply.json()["results"]] == [
-        ("CHANNEL_EMAIL", True),
-        ("CHANNEL_SMS", True),
-    ]
+    assert reply.content == b""
+    assert "Content-Type" not in reply.headers, reply.headers
     [mail] = mails_to(peers, email)
     assert mail["Subject"] == "Your order"
     assert sms_to(peers, phone) == ["Order 42 ships today"]
@@ -422,6 +421,44 @@ async def test_seed_002_send_to_a_known_user_by_delivery_method(
     )
     assert reply.status_code == 404, reply.text
     assert reply.json()["status"] == "NOT_FOUND"
+
+
+async def test_seed_002_every_channel_failing_is_a_400_with_the_results(
+    http: httpx.AsyncClient, peers: Peers
+) -> None:
+    """Without a body a 200 cannot say a send failed: when every channel failed (Twilio
+    refuses the number, the SMTP relay the address) the answer is a 400 in the path's error
+    shape with the results; one channel delivered keeps the bodiless 200."""
+    user_id = f"u-{tag()}"
+    email = f"{user_id}@example.com"
+    reply = await http.post(
+        "/v1/users", json={"id": user_id, "email": email, "phoneNumber": "+15005550001"}
+    )
+    assert reply.status_code == 200, reply.text
+    content = {"messageBody": {"subject": "Your order", "text": "Order 42 ships today"}}
+
+    reply = await http.post(
+        f"/communication/messages/{user_id}/send",
+        json={"deliveryMethod": "sms", **content},
+        headers={"X-Request-Id": "gw-failed-2"},
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.headers["Content-Type"] == "application/json"
+    assert reply.headers["X-Request-Id"] == "gw-failed-2"
+    body = reply.json()
+    assert (body["error"], body["code"], body["status"]) == ("DISPATCH_FAILED", 0, "OK")
+    assert "every channel failed (sms)" in body["message"], body
+    assert body["messageId"] and body["replayed"] is False
+    assert [(r["channel"], r["success"], r["errorCode"]) for r in body["results"]] == [
+        ("CHANNEL_SMS", False, "INVALID_PHONE")
+    ]
+
+    reply = await http.post(
+        f"/communication/messages/{user_id}/send", json={"deliveryMethod": "both", **content}
+    )
+    assert (reply.status_code, reply.content) == (200, b""), reply.text
+    [mail] = mails_to(peers, email)
+    assert mail["Subject"] == "Your order"
 
 
 async def test_seed_003_example_request_is_202_with_the_data_envelope(
