@@ -19,11 +19,12 @@ import (
 )
 
 // fakeDelivery answers SendMessage and SendNotification with its refusal, else its
-// response, and the request id "req-9" as a header.
+// response (notification), and the request id "req-9" as a header.
 type fakeDelivery struct {
 	heraldv1.UnimplementedDeliveryServiceServer
-	refusal  *status.Status
-	response *heraldv1.SendMessageResponse
+	refusal      *status.Status
+	response     *heraldv1.SendMessageResponse
+	notification *heraldv1.SendNotificationResponse
 }
 
 func (s fakeDelivery) SendMessage(ctx context.Context, _ *heraldv1.SendMessageRequest) (*heraldv1.SendMessageResponse, error) {
@@ -38,6 +39,9 @@ func (s fakeDelivery) SendNotification(ctx context.Context, _ *heraldv1.SendNoti
 	_ = grpc.SetHeader(ctx, metadata.Pairs("x-request-id", "req-9"))
 	if s.refusal != nil {
 		return nil, s.refusal.Err()
+	}
+	if s.notification != nil {
+		return s.notification, nil
 	}
 	return &heraldv1.SendNotificationResponse{}, nil
 }
