@@ -1,10 +1,12 @@
 """Text the store cannot hold or that is not the value it looks like: a trailing
-line break on a validated value, and a NUL character in any caller-supplied
-string (PostgreSQL text cannot store one). Either is INVALID_ARGUMENT with a
+line break on a validated value, a NUL character in any caller-supplied
+string (PostgreSQL text cannot store one), and an id, address, request_id or
+required text made only of whitespace. Each is INVALID_ARGUMENT with a
 violation on the field, and nothing is stored or sent."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -19,11 +21,13 @@ from herald.v1 import (
     delivery_pb2_grpc,
     directory_pb2,
     directory_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
     template_pb2,
     template_pb2_grpc,
 )
 
-from tests.support.db import count
+from tests.support.db import count, query
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
@@ -44,6 +48,8 @@ TABLES = (
     "campaign_sends",
 )
 NUL = "must not contain NUL characters"
+BLANK = "must not be blank"
+BLANKS_ONLY = " \t\u00a0\n"  # spaces, a tab, a no-break space, a line break
 CAMPAIGN = "text-fields-campaign"  # an existing campaign, for SendCampaign
 TEMPLATE = "text-fields-template"  # an existing template that renders `n`
 
@@ -54,6 +60,7 @@ class Stubs:
     directory: directory_pb2_grpc.DirectoryServiceStub
     templates: template_pb2_grpc.TemplateServiceStub
     campaigns: campaign_pb2_grpc.CampaignServiceStub
+    inbox: inbox_pb2_grpc.InboxServiceStub
 
 
 Call = Callable[[Stubs], Awaitable[object]]
@@ -225,6 +232,118 @@ NULS: list[tuple[str, Call, str]] = [
 ]
 
 
+B = BLANKS_ONLY
+# (name, call, the field its violation names, what the violation says). Blank is
+# refused where empty is refused (INVALID_ARGUMENT) and where a blank value would
+# be stored, looked up (NOT_FOUND, a replay) or sent; a lookup that answers an
+# empty id NOT_FOUND (GetUser, GetCampaign) answers a blank one so too.
+BLANKS: list[tuple[str, Call, str, str]] = [
+    ("message request id", message(request_id=B), "request_id", BLANK),
+    (
+        "message user id beside an email address",
+        message(channels=[EMAIL], email_address="a@example.com", user_id=B),
+        "user_id",
+        BLANK,
+    ),
+    (
+        "message user id with a delivery method",
+        message(channels=[], delivery_method=common_pb2.DELIVERY_METHOD_EMAIL, user_id=B),
+        "user_id",
+        BLANK,
+    ),
+    (
+        "message template id",
+        message(communication_template_id=B),
+        "communication_template_id",
+        BLANK,
+    ),
+    ("notification request id", notification(to=["u1"], request_id=B), "request_id", BLANK),
+    (
+        "notification template id",
+        notification(to=["u1"], subject="", body="", template_id=B),
+        "template_id",
+        BLANK,
+    ),
+    (
+        "campaign template id",
+        campaign(template_id=B, subject="", body=""),
+        "campaign.template_id",
+        BLANK,
+    ),
+    ("campaign send person id", campaign_send(person_id=B), "recipients[0].person_id", BLANK),
+    ("campaign send recipient", campaign_send(recipient=B), "recipients[0].recipient", BLANK),
+    ("campaign send request id", campaign_send(request_id=B), "request_id", BLANK),
+    ("user id", user(id=B), "user.id", BLANK),
+    (
+        "updated user id",
+        lambda s: s.directory.UpdateUser(
+            U.UpdateUserRequest(user=U.User(id=B, display_name="x")), timeout=10
+        ),
+        "user.id",
+        BLANK,
+    ),
+    (
+        "cluster id",
+        lambda s: s.directory.CreateCluster(
+            U.CreateClusterRequest(cluster=U.Cluster(id=B)), timeout=10
+        ),
+        "cluster.id",
+        BLANK,
+    ),
+    (
+        "template content",
+        template(content=T.TemplateContent(email_subject=B, email_text=B)),
+        "template.content",
+        "at least one part is required (the default content)",
+    ),
+    (
+        "get template id",
+        lambda s: s.templates.GetTemplate(T.GetTemplateRequest(id=B), timeout=10),
+        "id",
+        BLANK,
+    ),
+    (
+        "updated template id",
+        lambda s: s.templates.UpdateTemplate(
+            T.UpdateTemplateRequest(template=T.Template(id=B, display_name="x")), timeout=10
+        ),
+        "template.id",
+        BLANK,
+    ),
+    (
+        "deleted template id",
+        lambda s: s.templates.DeleteTemplate(T.DeleteTemplateRequest(id=B), timeout=10),
+        "id",
+        BLANK,
+    ),
+    (
+        "rendered template id",
+        lambda s: s.templates.RenderTemplate(T.RenderTemplateRequest(id=B), timeout=10),
+        "id",
+        BLANK,
+    ),
+    (
+        "inbox user id",
+        lambda s: s.inbox.ListInboxMessages(
+            inbox_pb2.ListInboxMessagesRequest(user_id=B), timeout=10
+        ),
+        "user_id",
+        BLANK,
+    ),
+    (
+        "marked inbox message id",
+        lambda s: s.inbox.MarkInboxMessages(
+            inbox_pb2.MarkInboxMessagesRequest(
+                user_id="u1", message_ids=[B], state=inbox_pb2.INBOX_MESSAGE_STATE_READ
+            ),
+            timeout=10,
+        ),
+        "message_ids[0]",
+        BLANK,
+    ),
+]
+
+
 @pytest.fixture
 def stubs(channel: grpc.aio.Channel) -> Stubs:
     return Stubs(
@@ -232,6 +351,7 @@ def stubs(channel: grpc.aio.Channel) -> Stubs:
         directory_pb2_grpc.DirectoryServiceStub(channel),
         template_pb2_grpc.TemplateServiceStub(channel),
         campaign_pb2_grpc.CampaignServiceStub(channel),
+        inbox_pb2_grpc.InboxServiceStub(channel),
     )
 
 
@@ -276,3 +396,27 @@ async def test_a_nul_character_is_invalid_argument(
 ) -> None:
     violations = await _refused(stubs, server, call)
     assert violations == {field: NUL}
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "field", "description"), BLANKS, ids=[c[0] for c in BLANKS]
+)
+async def test_a_blank_id_address_or_required_text_is_invalid_argument(
+    stubs: Stubs, server: ServerProcess, name: str, call: Call, field: str, description: str
+) -> None:
+    violations = await _refused(stubs, server, call)
+    assert violations == {field: description}
+
+
+async def test_whitespace_around_a_value_is_kept_as_sent(
+    stubs: Stubs, server: ServerProcess
+) -> None:
+    """Only a value of nothing but whitespace is refused: one with text is stored as given."""
+    user_id = f"padded-{uuid.uuid4().hex[:8]}"
+    reply = await message(
+        user_id=user_id, subject=" Hi ", body="\n  Hello  \n", request_id=f" {user_id} "
+    )(stubs)
+    assert isinstance(reply, D.SendMessageResponse)
+    assert [r.success for r in reply.results] == [True]
+    rows = query(server, "SELECT title, body FROM inbox_messages WHERE user_id = ?", user_id)
+    assert [(r["title"], r["body"]) for r in rows] == [(" Hi ", "\n  Hello  \n")]

@@ -11,7 +11,7 @@ from herald.api.convert import timestamp
 from herald.api.errors import streaming, unary
 from herald.auth.caller import current
 from herald.core import directory
-from herald.core.errors import FieldViolation, InvalidArgumentError, NotFoundError
+from herald.core.errors import FieldViolation, InvalidArgumentError, NotFoundError, blank
 from herald.dispatch.inbox import Change, Inbox
 from herald.store import inbox as store
 from herald.store.inbox import InboxRow, UnknownMessagesError
@@ -105,6 +105,7 @@ class InboxService(inbox_pb2_grpc.InboxServiceServicer):
             for i, value in enumerate(request.message_ids)
             if not value
         )
+        violations += blank((f"message_ids[{i}]", v) for i, v in enumerate(request.message_ids))
         state = _STATE_NAMES.get(request.state)
         if state is None:
             violations.append(FieldViolation("state", "must be UNREAD, READ or ARCHIVED"))

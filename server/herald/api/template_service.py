@@ -14,7 +14,7 @@ from herald.api.convert import timestamp
 from herald.api.errors import unary
 from herald.auth.caller import current
 from herald.core import templates as core
-from herald.core.errors import FieldViolation, InvalidArgumentError
+from herald.core.errors import FieldViolation, InvalidArgumentError, blank
 from herald.core.ids import new_id
 from herald.core.message import Attachment
 from herald.store.templates import TemplateStore
@@ -181,6 +181,8 @@ def _merge(current: core.Template, given: core.Template, paths: set[str] | None)
 def _required_id(value: str, field: str = "id") -> str:
     if not value:
         raise InvalidArgumentError([FieldViolation(field, "is required")])
+    if problems := blank([(field, value)]):
+        raise InvalidArgumentError(problems)
     return value
 
 

@@ -18,9 +18,11 @@ from herald.core.addresses import (
 )
 from herald.core.channel import Channel
 from herald.core.errors import (
+    BLANK_PROBLEM,
     NUL_PROBLEM,
     FieldViolation,
     InvalidArgumentError,
+    blank,
     has_nul,
     without_nul,
 )
@@ -71,7 +73,9 @@ def validate_campaign(spec: CampaignSpec) -> None:
     if not spec.channels:
         bad("channels", "at least one channel is required")
     seen = [channel for _, channel in distinct_channels(spec.channels, bad)]
-    if spec.template_id:
+    if spec.template_id.isspace():
+        bad("template_id", BLANK_PROBLEM)
+    elif spec.template_id:
         if spec.subject or spec.body or spec.body_html:
             bad("template_id", "give either a template or subject and body, not both")
     else:
@@ -108,6 +112,8 @@ def validate_send(recipients: Sequence[Recipient], request_id: str) -> None:
             violations.append(FieldViolation(f"recipients[{index}].person_id", NUL_PROBLEM))
         elif not r.person_id:
             violations.append(FieldViolation(f"recipients[{index}].person_id", "is required"))
+        elif r.person_id.isspace():
+            violations.append(FieldViolation(f"recipients[{index}].person_id", BLANK_PROBLEM))
         elif len(r.person_id) > 200:
             violations.append(
                 FieldViolation(f"recipients[{index}].person_id", "must be at most 200 characters")
@@ -116,12 +122,15 @@ def validate_send(recipients: Sequence[Recipient], request_id: str) -> None:
             violations.append(FieldViolation(f"recipients[{index}].recipient", NUL_PROBLEM))
         elif not r.recipient:
             violations.append(FieldViolation(f"recipients[{index}].recipient", "is required"))
+        elif r.recipient.isspace():
+            violations.append(FieldViolation(f"recipients[{index}].recipient", BLANK_PROBLEM))
         if len(violations) >= 100:  # enough to act on; do not build a megabyte of errors
             break
     if len(request_id) > MAX_REQUEST_ID:
         violations.append(
             FieldViolation("request_id", f"must be at most {MAX_REQUEST_ID} characters")
         )
+    violations += blank([("request_id", request_id)])
     if problems := without_nul([("request_id", request_id)], violations):
         raise InvalidArgumentError(problems)
 

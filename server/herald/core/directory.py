@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from herald.core import addresses
-from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
+from herald.core.errors import BLANK_PROBLEM, FieldViolation, InvalidArgumentError, without_nul
 
 MAX_DISPLAY_NAME = 1000
 MAX_PUSH_TOKENS = 100
@@ -102,6 +102,8 @@ def time_zone_problem(name: str) -> str | None:
 def id_problem(value: str) -> str | None:
     if not value:
         return "is required"
+    if value.isspace():
+        return BLANK_PROBLEM
     return addresses.user_id_problem(value)
 
 
@@ -184,8 +186,9 @@ def user_patch(user: User, mask: Sequence[str]) -> UserPatch:
     """Check an UpdateUser request: its id, its mask (AIP-134: empty = every field
     given, `*` = every field, cleared where not given) and the masked values."""
     problems: list[FieldViolation] = []
-    if not user.id:
-        problems.append(FieldViolation("user.id", "is required"))
+    # Only these: any other id no user can have is NOT_FOUND (DirectoryService).
+    if not user.id or user.id.isspace():
+        problems.append(FieldViolation("user.id", id_problem(user.id) or ""))
     fields: set[str] = set()
     if not mask:
         fields = set(given_fields(user))

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 NUL_PROBLEM = "must not contain NUL characters"
+BLANK_PROBLEM = "must not be blank"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,14 @@ def without_nul(
     found = [FieldViolation(path, NUL_PROBLEM) for path, value in values if has_nul(value)]
     named = {v.field for v in found}
     return found + [v for v in violations if v.field not in named]
+
+
+def blank(values: Iterable[tuple[str, str]]) -> list[FieldViolation]:
+    """One violation for each (field path, value) in `values` given as whitespace
+    only: an id, an address, a request_id or a template id that is blank is a
+    caller's mistake (an unfilled variable, say), never one to store or look up.
+    An empty value is not blank: each field says whether it may be left out."""
+    return [FieldViolation(path, BLANK_PROBLEM) for path, value in values if value.isspace()]
 
 
 class HeraldError(Exception):

@@ -15,7 +15,7 @@ from herald.core.addresses import (
     webhook_url_problem,
 )
 from herald.core.channel import Channel
-from herald.core.errors import FieldViolation, InvalidArgumentError, without_nul
+from herald.core.errors import FieldViolation, InvalidArgumentError, blank, without_nul
 from herald.core.text import html_to_text, text_to_html, to_ascii
 
 MAX_SUBJECT = 998  # RFC 5322's line limit
@@ -124,9 +124,15 @@ class MessageRequest:
 
     def __post_init__(self) -> None:
         # Checked here, not in validate(): a request naming a user or a template
-        # is looked up in the store before it is validated, and a NUL there is a
-        # store error (PostgreSQL text cannot hold one), not INVALID_ARGUMENT.
-        if violations := without_nul(self.text_fields()):
+        # is looked up in the store before it is validated (its request_id too),
+        # and a NUL there is a store error (PostgreSQL text cannot hold one), not
+        # INVALID_ARGUMENT, and a blank one NOT_FOUND or a replay.
+        looked_up = [
+            ("request_id", self.request_id),
+            ("user_id", self.user_id),
+            ("communication_template_id", self.template_id),
+        ]
+        if violations := without_nul(self.text_fields(), blank(looked_up)):
             raise InvalidArgumentError(violations)
 
     def text_fields(self) -> list[tuple[str, object]]:

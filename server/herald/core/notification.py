@@ -25,6 +25,7 @@ from herald.core.errors import (
     FieldViolation,
     InvalidArgumentError,
     PreconditionViolation,
+    blank,
     without_nul,
 )
 from herald.core.message import (
@@ -312,6 +313,7 @@ def validate(
                 "body_html",
                 f"is only for channels that render HTML (email, webhook), not {', '.join(plain)}",
             )
+    violations += blank([("request_id", request.request_id), ("template_id", request.template_id)])
     if problems := without_nul(_text_fields(request), violations):
         raise InvalidArgumentError(problems)
     return tuple(channels)

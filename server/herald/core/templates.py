@@ -111,7 +111,8 @@ class TemplateContent:
 
     @property
     def empty(self) -> bool:
-        return not any(self.parts().values())
+        """No part says anything (a part of whitespace only renders to nothing)."""
+        return all(source.isspace() or not source for source in self.parts().values())
 
 
 PARTS: tuple[str, ...] = tuple(f.name for f in fields(TemplateContent))
