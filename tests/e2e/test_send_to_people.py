@@ -236,6 +236,57 @@ async def test_template_id_comes_before_message_type_and_body(
     assert mails_to(peers, user.email)[-1]["Subject"] == "From the template"  # type: ignore[index]
 
 
+async def test_a_template_named_without_a_user_is_rendered_not_ignored(
+    channel: grpc.aio.Channel, server: ServerProcess, peers: Peers
+) -> None:
+    """Seed 000's addressing with seed 002's content: the template gives the content
+    (its default locale) whether or not a user_id is given; one that is not there is
+    NOT_FOUND, with nothing stored or sent."""
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template = (
+        await templates.CreateTemplate(
+            template_pb2.CreateTemplateRequest(
+                template=template_pb2.Template(
+                    id=f"no-user-{tag()}",
+                    display_name="no user",
+                    content=template_pb2.TemplateContent(
+                        email_subject="Hello {{ name }}", email_text="Your code is {{ code }}"
+                    ),
+                )
+            ),
+            timeout=10,
+        )
+    ).template
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    address = f"nobody-{tag()}@example.com"
+    reply = await stub.SendMessage(
+        delivery_pb2.SendMessageRequest(
+            channels=[EMAIL],
+            email_address=address,
+            communication_template_id=template.id,
+            data=data(name="Ada", code="1234"),
+        ),
+        timeout=20,
+    )
+    assert [r.success for r in reply.results] == [True]
+    [mail] = mails_to(peers, address)
+    assert mail["Subject"] == "Hello Ada"  # type: ignore[index]
+    assert "Your code is 1234" in mail.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
+
+    missing = f"nobody-{tag()}@example.com"
+    requests_before = query(server, "SELECT COUNT(*) AS n FROM requests")[0]["n"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendMessage(
+            delivery_pb2.SendMessageRequest(
+                channels=[EMAIL], email_address=missing, communication_template_id=f"gone-{tag()}"
+            ),
+            timeout=20,
+        )
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    assert query(server, "SELECT COUNT(*) AS n FROM requests")[0]["n"] == requests_before
+    assert mails_to(peers, missing) == []
+
+
 async def test_a_templates_attachments_count_toward_the_limits(
     channel: grpc.aio.Channel, server: ServerProcess, peers: Peers
 ) -> None:

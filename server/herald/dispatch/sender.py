@@ -65,7 +65,9 @@ class Sender:
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return await self._replay(existing, fingerprint, caller, brand_id)
         resolved = None
-        if self.people is not None and (request.user_id or request.delivery_method):
+        # A template or message type gives the content with or without a user.
+        looked_up = request.template_id or request.message_type
+        if self.people is not None and (request.user_id or request.delivery_method or looked_up):
             request, resolved = await self.people.resolve(request, brand_id=brand_id)
         validate(request, self.max_attachment_bytes)
         if resolved is not None:
