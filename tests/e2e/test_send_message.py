@@ -10,7 +10,7 @@ import grpc
 import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
-from tests.support.db import query
+from tests.support.db import query, write_lock
 from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 from tests.support.webhook_receiver import WebhookReceiver
@@ -246,6 +246,77 @@ async def test_retry_with_the_same_request_id_returns_the_first_answer_without_s
     ]
     assert streamed[-1].summary.replayed and streamed[-1].summary.message_id == first.message_id
     assert len(receiver.received) == 1
+
+
+@pytest.mark.parametrize("phase", ["storing", "sending"])
+async def test_a_caller_deadline_before_the_send_ends_loses_nothing(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver, server: ServerProcess, phase: str
+) -> None:
+    """The caller's 0.5 s deadline passes while the call is still storing its send (the
+    store is busy) or while the webhook is still answering. The accepted message is
+    still delivered at once, once, and its outcome recorded; a retry with the same
+    request_id answers with those results and sends nothing again; the call that ran
+    out of time is not logged as a failure.
+
+    While sending, the server answers just before the deadline with the results so far
+    (the webhook not final); a loaded machine may miss that and make it DEADLINE_EXCEEDED."""
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    log_offset = server.log_path.stat().st_size
+    name = f"late-{uuid.uuid4().hex[:8]}"
+    path = f"/hold/{name}"
+    request = message(receiver.url(path), request_id=f"req-{uuid.uuid4()}")
+    if phase == "storing":
+        async with write_lock(server):
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await stub.SendMessage(request, timeout=0.5)
+            assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            await asyncio.sleep(0.2)  # the server has given up on the call too
+    else:
+        try:
+            reply = await stub.SendMessage(request, timeout=0.5)
+        except grpc.aio.AioRpcError as error:
+            assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        else:
+            results = by_channel(list(reply.results))
+            assert results[IN_APP].state == common_pb2.DELIVERY_STATE_DELIVERED
+            assert not results[WEBHOOK].success
+            assert results[WEBHOOK].state == common_pb2.DELIVERY_STATE_SENDING
+    # Sent now, not once its lease (HERALD_LEASE_SECONDS, 30 s) has run out.
+    await asyncio.wait_for(receiver.arrived[path].wait(), 5)
+    await asyncio.sleep(0.3)  # the call has ended before the webhook answers
+    receiver.release(name)
+
+    def states() -> list[tuple[str, str, int]]:
+        return [
+            (row["channel"], row["state"], row["attempts"])
+            for row in query(
+                server,
+                "SELECT d.channel, d.state, d.attempts FROM deliveries d JOIN requests r"
+                " ON r.id = d.request_id WHERE r.idempotency_key LIKE ? ORDER BY d.position",
+                f"%:{request.request_id}",
+            )
+        ]
+
+    for _ in range(100):
+        if all(state != "sending" for _, state, _ in states()):
+            break
+        await asyncio.sleep(0.05)
+    assert states() == [("in_app", "delivered", 1), ("webhook", "delivered", 1)]
+
+    retry = await stub.SendMessage(request, timeout=10)
+    assert retry.replayed
+    assert [(r.channel, r.success, r.state, r.attempts) for r in retry.results] == [
+        (IN_APP, True, common_pb2.DELIVERY_STATE_DELIVERED, 1),
+        (WEBHOOK, True, common_pb2.DELIVERY_STATE_DELIVERED, 1),
+    ]
+    assert [hit.path for hit in receiver.received] == [path]
+    assert (
+        len(query(server, "SELECT id FROM inbox_messages WHERE user_id = ?", request.user_id)) == 1
+    )
+
+    logs = server.logs()[log_offset:]
+    assert "Traceback" not in logs, logs
+    assert [e for e in server.events(log_offset) if e.get("level") in ("error", "critical")] == []
 
 
 async def test_concurrent_duplicates_send_once(

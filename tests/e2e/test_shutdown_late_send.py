@@ -14,8 +14,7 @@ import asyncio
 import signal
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -24,37 +23,13 @@ from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support.auth import authenticated_channel
+from tests.support.db import write_lock
 from tests.support.server import ServerProcess
 from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 DRAIN = 0.5
-
-
-@asynccontextmanager
-async def write_lock(server: ServerProcess) -> AsyncIterator[None]:
-    """Hold the store so that a send's INSERT waits, until the block ends."""
-    if not server.database_url:
-        connection = sqlite3.connect(server.data_dir / "herald.db", isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            connection.execute("ROLLBACK")
-            connection.close()
-        return
-    engine = create_async_engine(server.database_url)
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            await connection.execute(sa.text("LOCK TABLE requests IN SHARE MODE"))
-            try:
-                yield
-            finally:
-                await transaction.rollback()
-    finally:
-        await engine.dispose()
 
 
 async def stored(server: ServerProcess) -> dict[str, tuple[str, str | None, int]]:

@@ -5,8 +5,13 @@ placeholders on both."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support import postgres
 from tests.support.server import ServerProcess
@@ -43,3 +48,29 @@ def execute(store: Path | ServerProcess, sql: str, *params: Any) -> None:
             connection.execute(sql, params)
     finally:
         connection.close()
+
+
+@asynccontextmanager
+async def write_lock(server: ServerProcess) -> AsyncIterator[None]:
+    """Hold the store so that a send's INSERT waits, until the block ends (SQLite:
+    BEGIN IMMEDIATE; PostgreSQL: a SHARE lock on requests, which stops its INSERT)."""
+    if not server.database_url:
+        connection = sqlite3.connect(server.data_dir / "herald.db", isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.close()
+        return
+    engine = create_async_engine(server.database_url)
+    try:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            await connection.execute(sa.text("LOCK TABLE requests IN SHARE MODE"))
+            try:
+                yield
+            finally:
+                await transaction.rollback()
+    finally:
+        await engine.dispose()

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
+
 from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
@@ -17,6 +19,7 @@ from herald.core.errors import AlreadyExistsError
 from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
 from herald.core.message import (
+    Content,
     DispatchMode,
     MessageRequest,
     check_with_template,
@@ -29,6 +32,7 @@ from herald.dispatch.people import People
 from herald.store.queue import HELD, DuplicateRequestError, Queue
 
 POLL_SECONDS = 0.2  # how often a waiting send re-reads the store
+log = structlog.get_logger("herald.dispatch.sender")
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Sender:
         self.dispatcher = dispatcher
         self.delivery_deadline = delivery_deadline
         self.send_wait = send_wait
+        # Sends being stored and started (a task outlives a caller that gave up).
+        self._starting: set[asyncio.Future[Any]] = set()
 
     async def send_message(
         self, request: MessageRequest, fingerprint: str, caller: str = "", brand_id: str = ""
@@ -117,19 +123,41 @@ class Sender:
                     "fallback": fallback,
                 }
             )
+        start = asyncio.ensure_future(
+            self._store_and_start(request_row, rows, content, len(stored))
+        )
+        self._starting.add(start)
+        start.add_done_callback(self._started)
         try:
-            await self.queue.enqueue(request_row, rows)
+            # Shielded: a caller whose deadline passes while the send is being stored
+            # does not stop its rows committing (the writer commits them regardless),
+            # so it must not stop their attempts starting either; else they would wait,
+            # leased to this process, until their leases ran out.
+            running = await asyncio.shield(start)
         except DuplicateRequestError:
             existing = await self.queue.find_request(key or "")
             assert existing is not None
             return await self._replay(existing, fingerprint, caller, brand_id)
-        self.dispatcher.remember(message_id, content, len(stored))
+        views = [_pending_view(row) for row in rows]
+        return Accepted(message_id, False, views, running)
+
+    async def _store_and_start(
+        self, request_row: dict[str, Any], rows: list[dict[str, Any]], content: Content, size: int
+    ) -> dict[str, asyncio.Task[DeliveryView]]:
+        await self.queue.enqueue(request_row, rows)
+        self.dispatcher.remember(request_row["id"], content, size)
         leased = [Leased.from_row(row) for row in rows if row["lease_owner"] is not None]
         tasks = self.dispatcher.run(leased, content)
-        views = [_pending_view(row) for row in rows]
-        return Accepted(
-            message_id, False, views, {d.id: t for d, t in zip(leased, tasks, strict=True)}
-        )
+        return {d.id: t for d, t in zip(leased, tasks, strict=True)}
+
+    def _started(self, start: asyncio.Future[Any]) -> None:
+        """A store-and-start ended; one whose caller had gone has nobody to tell."""
+        self._starting.discard(start)
+        if start.cancelled():
+            return
+        error = start.exception()  # retrieved either way: no "never retrieved" at exit
+        if error is not None and not isinstance(error, DuplicateRequestError):
+            log.warning("send_not_stored", error=f"{type(error).__name__}: {error}")
 
     async def _replay(
         self, existing: Any, fingerprint: str, caller: str, brand_id: str
