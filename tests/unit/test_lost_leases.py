@@ -30,6 +30,7 @@ from herald.dispatch.retry import RetryPolicy
 from herald.store.queue import Queue
 from herald.store.schema import deliveries
 from prometheus_client import REGISTRY
+from structlog.testing import capture_logs
 
 from tests.support.rows import delivery_row, request_row
 from tests.support.server import WEBHOOK_SECRET
@@ -132,7 +133,7 @@ async def test_a_send_answered_after_a_takeover_is_neither_published_nor_counted
 ) -> None:
     row = await rig.delivery("/hold/answer", rig.dispatcher.owner)
     delivered_before = counted("delivered")
-    with rig.dispatcher.hub.watch(row["request_id"]) as updates:
+    with rig.dispatcher.hub.watch(row["request_id"]) as updates, capture_logs() as logs:
         (attempt,) = rig.dispatcher.run([Leased.from_row(row)], CONTENT)
         await asyncio.wait_for(rig.receiver.arrived["/hold/answer"].wait(), 5)
         await rig.take_over(row)
@@ -144,6 +145,10 @@ async def test_a_send_answered_after_a_takeover_is_neither_published_nor_counted
     assert_none_published(updates)
     assert counted("delivered") == delivered_before
     assert await rig.stored(row) == ("sending", 0, OTHER)
+    # The send happened (the receiver has it) but its outcome is not the delivery's: the
+    # log line says so, at info though it succeeded, not as an ordinary success.
+    [line] = [e for e in logs if e["event"] == "delivery_attempt"]
+    assert (line["log_level"], line["ok"], line["recorded"]) == ("info", True, False)
 
 
 async def test_a_deadline_passed_after_a_takeover_is_neither_published_nor_counted(

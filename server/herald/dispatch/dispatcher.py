@@ -474,8 +474,12 @@ class Dispatcher:
         if recorded is None:
             recorded = await self._record(delivery, result)
         # Successes at debug: herald_deliveries_total and the provider latency histogram
-        # count them, and a line per delivery cost 3-4% of a campaign's CPU.
-        (log.debug if result.ok else log.info)(
+        # count them, and a line per delivery cost 3-4% of a campaign's CPU. A send whose
+        # outcome was fenced out (its lease taken over) is at info whatever it was, and
+        # says so: the store holds the new holder's outcome, not this one, and an operator
+        # tracing a second send to the same recipient needs this one.
+        kept = recorded.outcome is not None
+        (log.debug if result.ok and kept else log.info)(
             "delivery_attempt",
             delivery_id=delivery.id,
             request=delivery.request_id,
@@ -484,6 +488,7 @@ class Dispatcher:
             ok=result.ok,
             error_code=result.error_code or None,
             seconds=round(time.monotonic() - started, 4),
+            recorded=kept,
         )
         return await self._publish(delivery, content, recorded)
 
