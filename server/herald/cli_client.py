@@ -12,11 +12,16 @@ completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an 
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
 streams; a watch prints the state a reconnection replays only when it changed).
+A watch reconnects when the server ends its stream at its time limit, and rides
+through a server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
+once the server has stayed away for --reconnect-seconds (RECONNECT_GIVE_UP_SECONDS,
+60 s, by default).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -25,9 +30,34 @@ from herald.config import Settings
 
 COMMANDS = ("send", "campaign", "inbox", "health")
 DEFAULT_TARGET = "127.0.0.1:50051"
+# How long a watch keeps reconnecting to a server that went away (restarting, a rolling
+# deploy: UNAVAILABLE) before it gives up, exit code 2; --reconnect-seconds.
+RECONNECT_GIVE_UP_SECONDS = 60.0
 
 
 # -- arguments ----------------------------------------------------------------
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise argparse.ArgumentTypeError("must be a number of seconds, 0 or more")
+    return seconds
+
+
+def _reconnect_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reconnect-seconds",
+        type=_seconds,
+        default=RECONNECT_GIVE_UP_SECONDS,
+        metavar="SECONDS",
+        help="when the server goes away (a restart, a rolling deploy), keep reconnecting for "
+        f"this long before exiting 2 (default {RECONNECT_GIVE_UP_SECONDS:g}; 0: exit at once). "
+        "The server's stream time limit is always reconnected, quietly",
+    )
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +122,9 @@ def add_commands(commands: Any) -> None:
         "send",
         help="send a stored campaign to recipients (SendCampaign), optionally watching it",
         description="Exit code 0 when the send was accepted (with --watch: completed with no "
-        "failures), 1 when a recipient failed or the send was cancelled, 2 on an error.",
+        "failures), 1 when a recipient failed or the send was cancelled, 2 on an error. "
+        "--watch rides through a server restart: it reconnects, printing one line on stderr; "
+        "exit code 2 when the server stays away longer than --reconnect-seconds.",
     )
     campaign_send.add_argument("id", help="the campaign's id")
     campaign_send.add_argument(
@@ -105,6 +137,7 @@ def add_commands(commands: Any) -> None:
     campaign_send.add_argument(
         "--watch", action="store_true", help="follow the send (WatchCampaignSend) to its end"
     )
+    _reconnect_option(campaign_send)
     _connection_options(campaign_send)
 
     inbox = commands.add_parser("inbox", help="inbox commands")
@@ -112,8 +145,12 @@ def add_commands(commands: Any) -> None:
     inbox_watch = inbox_commands.add_parser(
         "watch",
         help="print a user's inbox events (WatchInbox) until interrupted",
+        description="Print a user's inbox events until interrupted (exit code 0). It rides "
+        "through a server restart: it reconnects, printing one line on stderr; exit code 2 "
+        "when the server stays away longer than --reconnect-seconds.",
     )
     inbox_watch.add_argument("user", help="the user id")
+    _reconnect_option(inbox_watch)
     _connection_options(inbox_watch)
 
     health = commands.add_parser(

@@ -10,6 +10,10 @@ completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an 
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
 streams; a watch prints the state a reconnection replays only when it changed).
+A watch reconnects when the server ends its stream at its time limit, and rides
+through a server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
+once the server has stayed away for --reconnect-seconds (RECONNECT_GIVE_UP_SECONDS,
+60 s, by default).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import signal
 import sys
 import time
@@ -27,10 +32,11 @@ from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import json_format
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from herald.cli_client import RECONNECT_GIVE_UP_SECONDS
 from herald.config import ConfigError, Settings
 from herald.v1 import (
     campaign_pb2,
@@ -46,7 +52,7 @@ CLI_SUBJECT = "herald-cli"
 
 
 class UsageError(Exception):
-    """Bad arguments or input: exit code 2."""
+    """Bad arguments or input, or another failure told in one line: exit code 2."""
 
 
 # -- connection ---------------------------------------------------------------
@@ -59,17 +65,30 @@ def _read(path: Path, what: str) -> bytes:
         raise UsageError(f"{what} {str(path)!r}: {exc.strerror}") from exc
 
 
+RECONNECT_FIRST_SECONDS = 0.1
+RECONNECT_MAX_SECONDS = 5.0
+# A RetryInfo asking for a longer wait than this is not taken at its word.
+RETRY_DELAY_CAP_SECONDS = 30.0
+# The channel's own reconnection back-off: without these grpc waits up to 120 s between
+# connection attempts, failing every call at once meanwhile, long after the server is back.
+_CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", int(RECONNECT_FIRST_SECONDS * 1000)),
+    ("grpc.min_reconnect_backoff_ms", int(RECONNECT_FIRST_SECONDS * 1000)),
+    ("grpc.max_reconnect_backoff_ms", int(RECONNECT_MAX_SECONDS * 1000)),
+)
+
+
 def _channel(args: argparse.Namespace) -> grpc.Channel:
     if (args.cert is None) != (args.key is None):
         raise UsageError("--cert and --key go together")
     if args.cacert is None and args.cert is None:
-        return grpc.insecure_channel(args.target)
+        return grpc.insecure_channel(args.target, options=_CHANNEL_OPTIONS)
     credentials = grpc.ssl_channel_credentials(
         root_certificates=_read(args.cacert, "--cacert") if args.cacert else None,
         private_key=_read(args.key, "--key") if args.key else None,
         certificate_chain=_read(args.cert, "--cert") if args.cert else None,
     )
-    return grpc.secure_channel(args.target, credentials)
+    return grpc.secure_channel(args.target, credentials, options=_CHANNEL_OPTIONS)
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> str:
@@ -97,33 +116,88 @@ def _metadata(args: argparse.Namespace, settings: Settings) -> tuple[tuple[str, 
     return (("authorization", f"Bearer {token}"),) if token else ()
 
 
-RECONNECT_FIRST_SECONDS = 0.1
-RECONNECT_MAX_SECONDS = 5.0
+def _retry_delay(error: grpc.RpcError) -> float:
+    """The RetryInfo retry_delay in the error's status details, in seconds (0 if none)."""
+    status = status_pb2.Status()
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin" and isinstance(value, bytes):
+            try:
+                status.ParseFromString(value)
+            except DecodeError:
+                return 0.0
+    for detail in status.details:
+        if detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            retry = error_details_pb2.RetryInfo()
+            detail.Unpack(retry)
+            seconds = retry.retry_delay.seconds + retry.retry_delay.nanos / 1e9
+            return seconds if math.isfinite(seconds) and seconds > 0 else 0.0
+    return 0.0
 
 
-def _reconnecting(open_stream: Callable[[], Any]) -> Generator[Any, None, None]:
-    """The messages of the stream `open_stream()` starts, started again each time the
-    server ends it at its time or idle limit (DEADLINE_EXCEEDED, with a zero RetryInfo):
-    every watch begins again with the current state. Call `_metadata` in `open_stream`:
-    a minted token does not outlive many reconnections.
+def _reconnecting(
+    open_stream: Callable[[], Any],
+    *,
+    give_up_after: float = RECONNECT_GIVE_UP_SECONDS,
+    reached: bool = False,
+    endless: bool = False,
+) -> Generator[Any, None, None]:
+    """The messages of the stream `open_stream()` starts, started again each time it
+    ends early: every watch begins again with the current state. Call `_metadata` in
+    `open_stream`: a minted token does not outlive many reconnections.
 
-    Between reconnections it waits 0.1 s, doubling up to 5 s while streams end with
-    nothing in them (a bound shorter than the first message, a proxy ending every call),
+    - DEADLINE_EXCEEDED (the server's stream time or idle limit, with a zero RetryInfo):
+      reconnect, quietly.
+    - UNAVAILABLE (the server restarting, a rolling deploy: the stream cut off, or no
+      connection), or, when `endless` (a stream that runs until the caller cancels it),
+      the server ending the stream: one line on stderr, then reconnect, for at most
+      `give_up_after` seconds of failures with no message in between; then the error
+      is raised (exit code 2). Only once the server has been `reached` (a message from
+      it, or an earlier call): a watch started against a wrong address fails at once.
+    - Any other error is raised; a stream that is not `endless` ending is the end.
+
+    Between tries it waits 0.1 s, doubling up to 5 s while streams end with nothing in
+    them (a bound shorter than the first message, a proxy ending every call, a server
+    still down), or the RetryInfo retry_delay the server sent if longer (at most 30 s);
     back to 0.1 s once one delivers a message."""
     delay = RECONNECT_FIRST_SECONDS
+    failing_since: float | None = None  # monotonic: the first failure since a message
     while True:
         stream = open_stream()
+        error: grpc.RpcError | None = None
         try:
             for message in stream:
                 delay = RECONNECT_FIRST_SECONDS
+                failing_since = None
+                reached = True
                 yield message
-            return  # the server ended it: the watch is over, or the server is stopping
-        except grpc.RpcError as error:
-            if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
-                raise
+            if not endless:
+                return  # the server ended it: the watch is over
+        except grpc.RpcError as exc:
+            error = exc
         finally:
             stream.cancel()  # the caller stopped early: end the call too
-        time.sleep(delay)
+        code = error.code() if error is not None else grpc.StatusCode.OK
+        if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+            failing_since = None  # the server is there: it ended the stream at its limit
+        elif code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.OK) and reached:
+            now = time.monotonic()
+            if failing_since is None:
+                failing_since = now
+                if give_up_after > 0:
+                    what = "is unavailable" if error is not None else "ended the watch"
+                    _err(f"herald: the server {what}; reconnecting for up to {give_up_after:g} s")
+            if now - failing_since >= give_up_after:
+                if error is not None:
+                    raise error
+                raise UsageError("the server ended the watch")
+        elif error is not None:
+            raise error
+        wait = delay
+        if error is not None:
+            wait = max(delay, min(_retry_delay(error), RETRY_DELAY_CAP_SECONDS))
+        if failing_since is not None:  # one more try at the give-up time, not later
+            wait = min(wait, max(0.0, failing_since + give_up_after - time.monotonic()))
+        time.sleep(wait)
         delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
 
@@ -405,7 +479,9 @@ def _campaign_send(args: argparse.Namespace, settings: Settings) -> int:
 
         def updates() -> Iterator[campaign_pb2.CampaignSend]:
             streams = _reconnecting(
-                lambda: stub.WatchCampaignSend(watch, metadata=_metadata(args, settings))
+                lambda: stub.WatchCampaignSend(watch, metadata=_metadata(args, settings)),
+                give_up_after=args.reconnect_seconds,
+                reached=True,  # SendCampaign reached it
             )
             previous = None
             with closing(streams):
@@ -451,7 +527,11 @@ def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
     request = inbox_pb2.WatchInboxRequest(user_id=args.user)
     with _channel(args) as channel:
         stub = inbox_pb2_grpc.InboxServiceStub(channel)
-        events = _reconnecting(lambda: stub.WatchInbox(request, metadata=_metadata(args, settings)))
+        events = _reconnecting(
+            lambda: stub.WatchInbox(request, metadata=_metadata(args, settings)),
+            give_up_after=args.reconnect_seconds,
+            endless=True,
+        )
         unread: int | None = None
         try:
             for event in events:

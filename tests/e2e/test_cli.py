@@ -10,17 +10,23 @@ import os
 import signal
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
 import pytest
+from google.protobuf import any_pb2, duration_pb2
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 from herald.v1 import (
     campaign_pb2,
     campaign_pb2_grpc,
     common_pb2,
     delivery_pb2,
     delivery_pb2_grpc,
+    inbox_pb2,
+    inbox_pb2_grpc,
 )
 
 from tests.support.auth import JWT_SECRET, token
@@ -647,6 +653,7 @@ async def test_inbox_watch_prints_the_unread_count_once_across_reconnections(
     finally:
         server.stop()
     assert process.returncode == 0, err.decode()
+    assert err == b""  # the time limit is reconnected quietly
     first, *rest = [json.loads(line) for line in out.decode().splitlines()]
     assert first == {}  # unread 0
     # The message: an event, or (sent between two streams) the next stream's count.
@@ -715,3 +722,230 @@ async def test_interrupted_migration_exits_130(tmp_path: Path) -> None:
         listener.close()
     assert process.returncode == 130, err.decode()
     assert err.decode().strip() == "herald: interrupted"
+
+
+# -- riding through a server restart ---------------------------------------------
+
+
+async def _line(process: asyncio.subprocess.Process, limit: float = 30) -> str:
+    assert process.stdout is not None
+    return (await asyncio.wait_for(process.stdout.readline(), limit)).decode().rstrip("\n")
+
+
+async def _send_in_app(server: ServerProcess, user: str, subject: str) -> None:
+    async with grpc.aio.insecure_channel(server.target) as channel:
+        reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendMessage(
+            delivery_pb2.SendMessageRequest(
+                subject=subject, body="b", channels=[common_pb2.CHANNEL_IN_APP], user_id=user
+            ),
+            metadata=(("authorization", f"Bearer {token()}"),),
+            timeout=10,
+        )
+    assert reply.results[0].success
+
+
+async def _restart(server: ServerProcess, **extra: str) -> ServerProcess:
+    """`server` stopped (SIGTERM, as a deploy does) and a new one started on its port and
+    data directory."""
+    await asyncio.to_thread(server.stop)
+    again = ServerProcess(server.data_dir, {**extra, "HERALD_LISTEN": server.target})
+    return await asyncio.to_thread(again.start)
+
+
+def _reconnect_lines(err: bytes) -> list[str]:
+    return [line for line in err.decode().splitlines() if "reconnecting" in line]
+
+
+async def test_inbox_watch_rides_through_a_server_restart(tmp_path: Path) -> None:
+    servers = [ServerProcess(tmp_path / "herald").start()]
+    user = f"watcher-{uuid.uuid4().hex[:8]}"
+    try:
+        process = await _cli(cli_env(servers[0], tmp_path), "inbox", "watch", user)
+        try:
+            assert await _line(process) == "unread 0"
+            servers.append(await _restart(servers[0]))
+            await _send_in_app(servers[1], user, "After the restart")
+            # The watch reconnected before the message (its event) or after (the count).
+            after = await _line(process)
+            assert after == "unread 1" or (
+                after.startswith("new ") and "After the restart" in after
+            ), after
+            await _send_in_app(servers[1], user, "Later")
+            later = await _line(process)
+            assert later.startswith("new ") and "Later: b (unread 2)" in later, later
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        for server in servers:
+            server.stop()
+    assert process.returncode == 0, err.decode()
+    [reconnecting] = _reconnect_lines(err)
+    assert reconnecting.startswith("herald: ")
+    assert "Traceback" not in err.decode()
+
+
+async def test_campaign_send_watch_rides_through_a_server_restart(
+    receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    # One recipient held: the send is still going when the server restarts (no grace,
+    # the delivery handed back), and the new server delivers it.
+    extra = {"HERALD_SHUTDOWN_GRACE": "0"}
+    servers = [ServerProcess(tmp_path / "herald", extra).start()]
+    try:
+        campaign_id = await _create_campaign(servers[0])
+        recipients = tmp_path / "recipients.csv"
+        recipients.write_text(f"p0,{receiver.url('/hold/restart')}\n")
+        process = await _cli(
+            cli_env(servers[0], tmp_path),
+            *("campaign", "send", campaign_id, "--recipients", str(recipients)),
+            *("--watch", "--json"),
+        )
+        try:
+            first = json.loads(await _line(process))  # SendCampaign answered, the watch began
+            await receiver.until_received(1)
+            servers.append(await _restart(servers[0], **extra))
+            await receiver.until_received(2)  # the new server's attempt
+            receiver.release("restart")
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    finally:
+        for server in servers:
+            server.stop()
+    assert process.returncode == 0, err.decode()
+    assert first.get("sent", 0) == 0
+    last = json.loads(out.decode().splitlines()[-1])
+    assert (last["status"], last["sent"]) == ("CAMPAIGN_SEND_STATUS_COMPLETED", 1)
+    assert len(_reconnect_lines(err)) == 1, err.decode()
+
+
+async def test_inbox_watch_gives_up_when_the_server_stays_away(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "herald").start()
+    try:
+        process = await _cli(
+            cli_env(server, tmp_path), "inbox", "watch", "u", "--reconnect-seconds", "1.5"
+        )
+        try:
+            assert await _line(process) == "unread 0"
+        finally:
+            server.stop()
+        started = asyncio.get_running_loop().time()
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+        took = asyncio.get_running_loop().time() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 2, err.decode()
+    lines = err.decode().splitlines()
+    assert len(_reconnect_lines(err)) == 1, lines
+    assert lines[-1].startswith("herald: UNAVAILABLE: "), lines
+    assert 1.5 <= took < 10, took
+
+
+class _GoingAwayInbox(inbox_pb2_grpc.InboxServiceServicer):
+    """A WatchInbox that goes away: the first call sends the count, then ends UNAVAILABLE
+    asking for `retry_delay` seconds; so do the next ones, at once, up to `failures` calls;
+    after that a stream sends the count and stays open. It notes when each call began and
+    ended."""
+
+    def __init__(self, retry_delay: float, failures: int) -> None:
+        self.retry_delay = retry_delay
+        self.failures = failures
+        self.began: list[float] = []
+        self.ended: list[float] = []
+
+    async def WatchInbox(
+        self, request: inbox_pb2.WatchInboxRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[inbox_pb2.WatchInboxResponse]:
+        loop = asyncio.get_running_loop()
+        self.began.append(loop.time())
+        try:
+            if len(self.began) == 1 or len(self.began) > self.failures:
+                yield inbox_pb2.WatchInboxResponse(unread_count=len(self.began) - 1)
+            if len(self.began) > self.failures:
+                await asyncio.Event().wait()
+            whole = int(self.retry_delay)
+            retry = error_details_pb2.RetryInfo(
+                retry_delay=duration_pb2.Duration(
+                    seconds=whole, nanos=int((self.retry_delay - whole) * 1e9)
+                )
+            )
+            detail = any_pb2.Any()
+            detail.Pack(retry)
+            await context.abort_with_status(
+                rpc_status.to_status(
+                    status_pb2.Status(
+                        code=grpc.StatusCode.UNAVAILABLE.value[0],
+                        message="draining",
+                        details=[detail],
+                    )
+                )
+            )
+        finally:
+            self.ended.append(loop.time())
+
+
+async def _going_away_server(inbox: _GoingAwayInbox) -> tuple[grpc.aio.Server, str]:
+    server = grpc.aio.server()
+    inbox_pb2_grpc.add_InboxServiceServicer_to_server(inbox, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    return server, f"127.0.0.1:{port}"
+
+
+def _plain_env(tmp_path: Path, target: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_TARGET=target, HERALD_TOKEN="t")
+    return env
+
+
+async def test_inbox_watch_waits_the_retry_delay_an_unavailable_server_asks_for(
+    tmp_path: Path,
+) -> None:
+    inbox = _GoingAwayInbox(retry_delay=1.2, failures=1)
+    server, target = await _going_away_server(inbox)
+    try:
+        process = await _cli(_plain_env(tmp_path, target), "inbox", "watch", "u")
+        try:
+            assert await _line(process) == "unread 0"
+            assert await _line(process) == "unread 1"  # the second stream
+        finally:
+            process.terminate()
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await server.stop(None)
+    assert process.returncode == 0, err.decode()
+    assert len(_reconnect_lines(err)) == 1, err.decode()
+    # Not the 0.1 s back-off: the 1.2 s asked for.
+    assert inbox.began[1] - inbox.ended[0] >= 1.1, (inbox.began, inbox.ended)
+
+
+async def test_a_retry_delay_past_the_reconnection_time_is_not_waited_out(tmp_path: Path) -> None:
+    # An hour asked for; the watch gives up after its --reconnect-seconds all the same,
+    # having tried once more then.
+    inbox = _GoingAwayInbox(retry_delay=3600, failures=10)
+    server, target = await _going_away_server(inbox)
+    try:
+        process = await _cli(
+            _plain_env(tmp_path, target), "inbox", "watch", "u", "--reconnect-seconds", "1"
+        )
+        try:
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    finally:
+        await server.stop(None)
+    assert process.returncode == 2, err.decode()
+    lines = err.decode().splitlines()
+    assert len(_reconnect_lines(err)) == 1, lines
+    assert "herald: UNAVAILABLE: draining" in lines
+    assert "  retry after 3600 s" in lines
+    assert len(inbox.began) == 2
+    assert 0.9 <= inbox.began[1] - inbox.ended[0] < 5, (inbox.began, inbox.ended)
