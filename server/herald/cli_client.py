@@ -146,8 +146,9 @@ def add_commands(commands: Any) -> None:
         "watch",
         help="print a user's inbox events (WatchInbox) until interrupted",
         description="Print a user's inbox events until interrupted (exit code 0). It rides "
-        "through a server restart: it reconnects, printing one line on stderr; exit code 2 "
-        "when the server stays away longer than --reconnect-seconds.",
+        "through a server restart: it reconnects, printing one line on stderr, and prints "
+        "the messages that arrived meanwhile; exit code 2 when the server stays away longer "
+        "than --reconnect-seconds.",
     )
     inbox_watch.add_argument("user", help="the user id")
     _reconnect_option(inbox_watch)

@@ -522,22 +522,136 @@ def _terminate(signum: int, frame: Any) -> NoReturn:
     raise KeyboardInterrupt
 
 
+CATCH_UP_PAGE = 100  # messages per ListInboxMessages page when catching up
+CATCH_UP_PAGES = 10  # at most this many pages after one reconnection
+REMEMBERED = 10_000  # message ids an inbox watch remembers, to print none twice
+_UNPRINTED = -1  # the state of a message there when the watch began: never printed
+
+
+class _InboxSeen:
+    """What an inbox watch knows of: the messages it printed (with the state printed) and
+    those there when it began; ids below `floor` are older than all it knows (ids are
+    time-ordered)."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, int] = {}
+        self.floor = ""
+        self.began = False
+
+    def remember(self, message_id: str, state: int) -> None:
+        self.states.pop(message_id, None)
+        self.states[message_id] = state
+        while len(self.states) > REMEMBERED:
+            oldest = next(iter(self.states))
+            del self.states[oldest]
+            self.floor = max(self.floor, oldest)
+
+    def printed(self, message: inbox_pb2.InboxMessage) -> bool:
+        return self.states.get(message.id) == message.state
+
+
+class _CaughtUp:
+    """A WatchInbox stream whose first event (the unread count alone) is followed by
+    `catch_up()`'s: the messages that arrived while the watch had no stream. When there are
+    some the count is left out: theirs is newer."""
+
+    def __init__(
+        self,
+        stream: Any,
+        catch_up: Callable[[], list[inbox_pb2.WatchInboxResponse]],
+    ) -> None:
+        self.stream = stream
+        self.catch_up = catch_up
+
+    def __iter__(self) -> Iterator[inbox_pb2.WatchInboxResponse]:
+        events = iter(self.stream)
+        first = next(events, None)
+        if first is None:
+            return
+        missed = self.catch_up()  # after the stream began: what follows, it reports
+        yield from missed or [first]
+        yield from events
+
+    def cancel(self) -> None:
+        self.stream.cancel()
+
+
+def _inbox_catch_up(
+    stub: inbox_pb2_grpc.InboxServiceStub,
+    args: argparse.Namespace,
+    settings: Settings,
+    seen: _InboxSeen,
+) -> list[inbox_pb2.WatchInboxResponse]:
+    """The messages (newest first, from ListInboxMessages) the watch does not know of,
+    oldest first. The first time, when the watch begins, it only notes what is there."""
+    missed: list[inbox_pb2.WatchInboxResponse] = []
+    token = ""
+    for _ in range(CATCH_UP_PAGES):
+        reply = stub.ListInboxMessages(
+            inbox_pb2.ListInboxMessagesRequest(
+                user_id=args.user, page_size=CATCH_UP_PAGE, page_token=token, include_archived=True
+            ),
+            metadata=_metadata(args, settings),
+            timeout=args.timeout or 30.0,
+        )
+        if not seen.began:
+            seen.began = True
+            for message in reply.messages:
+                seen.remember(message.id, _UNPRINTED)
+            if reply.next_page_token and reply.messages:
+                seen.floor = reply.messages[-1].id
+            return []
+        known = False
+        for message in reply.messages:
+            if message.id < seen.floor:
+                known = True
+                break
+            if message.id in seen.states:
+                known = True  # the page reaches what the watch knows: the last one read
+            else:
+                missed.append(
+                    inbox_pb2.WatchInboxResponse(
+                        message_added=message, unread_count=reply.unread_count
+                    )
+                )
+        token = reply.next_page_token
+        if known or not token:
+            break
+    else:
+        _err(f"herald: more messages arrived while reconnecting than the {len(missed)} printed")
+    return missed[::-1]
+
+
 def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
+    """Each (re)connection's stream begins with the unread count alone; a message that
+    arrived while the watch had no stream is never in it. So after the count, a
+    ListInboxMessages: the messages newer than those the watch knows of are printed (as
+    added), and the stream's events for messages already printed in that state are not."""
     signal.signal(signal.SIGTERM, _terminate)
     request = inbox_pb2.WatchInboxRequest(user_id=args.user)
     with _channel(args) as channel:
         stub = inbox_pb2_grpc.InboxServiceStub(channel)
+        seen = _InboxSeen()
         events = _reconnecting(
-            lambda: stub.WatchInbox(request, metadata=_metadata(args, settings)),
+            lambda: _CaughtUp(
+                stub.WatchInbox(request, metadata=_metadata(args, settings)),
+                lambda: _inbox_catch_up(stub, args, settings, seen),
+            ),
             give_up_after=args.reconnect_seconds,
             endless=True,
         )
         unread: int | None = None
         try:
             for event in events:
-                # Each stream begins with the unread count alone: news only when it changed.
-                if event.WhichOneof("event") is None and event.unread_count == unread:
-                    continue
+                kind = event.WhichOneof("event")
+                if kind is None:
+                    if event.unread_count == unread:
+                        continue  # a new stream's count: news only when it changed
+                else:
+                    message = getattr(event, kind)
+                    if seen.printed(message):
+                        continue  # caught up with already
+                    seen.remember(message.id, message.state)
                 unread = event.unread_count
                 _out(_json(event) if args.json else _inbox_line(event))
         except KeyboardInterrupt:

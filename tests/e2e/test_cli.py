@@ -656,8 +656,10 @@ async def test_inbox_watch_prints_the_unread_count_once_across_reconnections(
     assert err == b""  # the time limit is reconnected quietly
     first, *rest = [json.loads(line) for line in out.decode().splitlines()]
     assert first == {}  # unread 0
-    # The message: an event, or (sent between two streams) the next stream's count.
-    assert [event.get("unreadCount") for event in rest] == [1], rest
+    # The message: its event, also when it was sent between two streams (caught up).
+    assert [(e.get("messageAdded", {}).get("title"), e.get("unreadCount")) for e in rest] == [
+        ("Once", 1)
+    ], rest
 
 
 async def _reader_opened(fifo: Path) -> int:
@@ -765,11 +767,9 @@ async def test_inbox_watch_rides_through_a_server_restart(tmp_path: Path) -> Non
             assert await _line(process) == "unread 0"
             servers.append(await _restart(servers[0]))
             await _send_in_app(servers[1], user, "After the restart")
-            # The watch reconnected before the message (its event) or after (the count).
+            # Whether the watch reconnected before the message or after it: the message.
             after = await _line(process)
-            assert after == "unread 1" or (
-                after.startswith("new ") and "After the restart" in after
-            ), after
+            assert after.startswith("new ") and "After the restart: b (unread 1)" in after, after
             await _send_in_app(servers[1], user, "Later")
             later = await _line(process)
             assert later.startswith("new ") and "Later: b (unread 2)" in later, later
@@ -889,6 +889,11 @@ class _GoingAwayInbox(inbox_pb2_grpc.InboxServiceServicer):
         finally:
             self.ended.append(loop.time())
 
+    async def ListInboxMessages(
+        self, request: inbox_pb2.ListInboxMessagesRequest, context: grpc.aio.ServicerContext
+    ) -> inbox_pb2.ListInboxMessagesResponse:
+        return inbox_pb2.ListInboxMessagesResponse()  # an empty inbox (the watch catches up)
+
 
 async def _going_away_server(inbox: _GoingAwayInbox) -> tuple[grpc.aio.Server, str]:
     server = grpc.aio.server()
@@ -949,3 +954,120 @@ async def test_a_retry_delay_past_the_reconnection_time_is_not_waited_out(tmp_pa
     assert "  retry after 3600 s" in lines
     assert len(inbox.began) == 2
     assert 0.9 <= inbox.began[1] - inbox.ended[0] < 5, (inbox.began, inbox.ended)
+
+
+async def test_inbox_watch_prints_a_message_that_arrived_while_it_reconnected(
+    tmp_path: Path,
+) -> None:
+    # While the watch has no server, another one (on another port, the same data) puts a
+    # message in the inbox; the server the watch reconnects to has it stored, not news.
+    data = tmp_path / "herald"
+    first = ServerProcess(data).start()
+    user = f"watcher-{uuid.uuid4().hex[:8]}"
+    started: list[ServerProcess] = [first]
+    try:
+        await _send_in_app(first, user, "Before the watch")
+        process = await _cli(cli_env(first, tmp_path), "inbox", "watch", user, "--json")
+        try:
+            assert json.loads(await _line(process)) == {"unreadCount": 1}
+            await asyncio.to_thread(first.stop)
+            elsewhere = ServerProcess(data)
+            started.append(elsewhere)
+            await asyncio.to_thread(elsewhere.start)
+            await _send_in_app(elsewhere, user, "While away")
+            await asyncio.to_thread(elsewhere.stop)
+            back = ServerProcess(data, {"HERALD_LISTEN": first.target})
+            started.append(back)
+            await asyncio.to_thread(back.start)
+            missed = json.loads(await _line(process))
+            await _send_in_app(back, user, "After")
+            after = json.loads(await _line(process))
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        for server in started:
+            server.stop()
+    assert process.returncode == 0, err.decode()
+    assert missed["messageAdded"]["title"] == "While away", missed
+    assert missed["unreadCount"] == 2
+    assert after["messageAdded"]["title"] == "After", after
+    assert after["unreadCount"] == 3
+    assert out == b""  # nothing else: "Before the watch" not printed, "While away" once
+
+
+class _RacingInbox(inbox_pb2_grpc.InboxServiceServicer):
+    """The first watch sends the count and ends (the server going away). Message "x"
+    arrives while the watch has none; the second watch begins with the count, and once the
+    watch has listed the inbox, "x" arrives again as an event (a message stored between the
+    stream's start and the listing is in both), then "y", then "x" read."""
+
+    def __init__(self) -> None:
+        self.listed = asyncio.Condition()
+        self.listings = 0
+        self.messages: list[inbox_pb2.InboxMessage] = []
+        self.watches = 0
+
+    def _message(self, message_id: str, state: int) -> inbox_pb2.InboxMessage:
+        return inbox_pb2.InboxMessage(id=message_id, user_id="u", body=message_id, state=state)
+
+    async def WatchInbox(
+        self, request: inbox_pb2.WatchInboxRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[inbox_pb2.WatchInboxResponse]:
+        self.watches += 1
+        unread = inbox_pb2.INBOX_MESSAGE_STATE_UNREAD
+        if self.watches == 1:
+            yield inbox_pb2.WatchInboxResponse(unread_count=0)
+            async with self.listed:
+                await self.listed.wait_for(lambda: self.listings >= 1)
+            self.messages.append(self._message("x", unread))
+            return
+        yield inbox_pb2.WatchInboxResponse(unread_count=1)
+        async with self.listed:
+            await self.listed.wait_for(lambda: self.listings >= 2)
+        x = self._message("x", unread)
+        yield inbox_pb2.WatchInboxResponse(message_added=x, unread_count=1)
+        y = self._message("y", unread)
+        yield inbox_pb2.WatchInboxResponse(message_added=y, unread_count=2)
+        read = self._message("x", inbox_pb2.INBOX_MESSAGE_STATE_READ)
+        yield inbox_pb2.WatchInboxResponse(message_updated=read, unread_count=1)
+        await asyncio.Event().wait()
+
+    async def ListInboxMessages(
+        self, request: inbox_pb2.ListInboxMessagesRequest, context: grpc.aio.ServicerContext
+    ) -> inbox_pb2.ListInboxMessagesResponse:
+        reply = inbox_pb2.ListInboxMessagesResponse(
+            messages=self.messages[::-1], unread_count=len(self.messages)
+        )
+        async with self.listed:
+            self.listings += 1
+            self.listed.notify_all()
+        return reply
+
+
+async def test_inbox_watch_prints_a_message_both_caught_up_and_streamed_once(
+    tmp_path: Path,
+) -> None:
+    inbox = _RacingInbox()
+    server = grpc.aio.server()
+    inbox_pb2_grpc.add_InboxServiceServicer_to_server(inbox, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        process = await _cli(_plain_env(tmp_path, f"127.0.0.1:{port}"), "inbox", "watch", "u")
+        try:
+            lines = [await _line(process) for _ in range(4)]
+        finally:
+            process.terminate()
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await server.stop(None)
+    assert process.returncode == 0, err.decode()
+    assert lines == [
+        "unread 0",
+        "new x [unread] x (unread 1)",
+        "new y [unread] y (unread 2)",
+        "updated x [read] x (unread 1)",
+    ]
+    assert out == b""
