@@ -5,10 +5,12 @@ Every setting is listed in README.md's configuration table; keep the two in step
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,6 +266,34 @@ def data_dir_error(data_dir: Path, exc: OSError) -> ConfigError:
     # mkdir's "File exists" for a file where the directory should be
     reason = "Not a directory" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
     return ConfigError(f"HERALD_DATA_DIR {str(data_dir)!r} must be a writable directory: {reason}")
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+        raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the file at `path` (symlinks followed), or an OSError whose strerror
+    says what is wrong. Anything but a regular file is refused before it is opened: a
+    FIFO would block the start for good (a Ctrl-C then only cancels asyncio's task), a
+    device such as /dev/zero never ends, a directory cannot be read."""
+    _regular(os.stat(path).st_mode)
+    # O_NONBLOCK: should a FIFO take its place after the stat, opening it does not wait.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        _regular(os.fstat(fd).st_mode)
+        return handle.read()
 
 
 def writable_data_dir(data_dir: Path) -> Path:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import json
 import os
 import signal
@@ -662,38 +661,20 @@ async def test_inbox_watch_prints_the_unread_count_once_across_reconnections(
     ], rest
 
 
-async def _reader_opened(fifo: Path) -> int:
-    """A write end of `fifo`, once a process has opened it to read: that process now waits
-    in the read (nothing is written) until the end is closed."""
-    for _ in range(600):
-        try:
-            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            if exc.errno != errno.ENXIO:  # no reader yet
-                raise
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"nothing opened {fifo}")
-
-
-async def test_interrupted_while_reading_the_secret_exits_130(tmp_path: Path) -> None:
-    # `herald token` reads the data directory's jwt-secret before anything else runs: a
-    # FIFO no one writes to holds it there while it is interrupted.
-    os.mkfifo(tmp_path / "jwt-secret")
+async def test_a_jwt_secret_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path) -> None:
+    # `herald token`, and a client command minting its token, read the data directory's
+    # jwt-secret: a FIFO no one writes to held them there until interrupted.
+    secret = tmp_path / "jwt-secret"
+    os.mkfifo(secret)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
-    env["HERALD_DATA_DIR"] = str(tmp_path)
-    process = await _cli(env, "token", "--role", "admin")
-    writer = await _reader_opened(tmp_path / "jwt-secret")
-    try:
-        process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        os.close(writer)
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 130, err.decode()
-    assert err.decode().strip() == "herald: interrupted"
-    assert out == b""
+    env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_TARGET="127.0.0.1:1")
+    send = ("send", "--subject", "s", "--body", "b", "-c", "in_app", "--user", "u")
+    for command in (("token", "--role", "admin"), send):
+        ran = await herald(env, *command, limit=20)
+        assert ran.out == ""
+        assert_one_line_error(
+            ran, f"cannot read {secret}", "HERALD_DATA_DIR", "a FIFO, not a regular file"
+        )
 
 
 async def test_interrupted_migration_exits_130(tmp_path: Path) -> None:

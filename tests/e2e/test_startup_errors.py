@@ -289,3 +289,49 @@ async def test_a_migration_failing_midway_on_sqlite_leaves_the_store_as_it_was(
     with sqlite3.connect(tmp_path / "herald.db") as db:
         indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert {"ix_deliveries_due", "ix_deliveries_lease"} <= indexes
+
+
+# -- a JWT key file that is not a regular file ---------------------------------------
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _zero(path: Path) -> Path:
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _directory(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("kind", [_fifo, _zero, _directory], ids=["fifo", "dev-zero", "directory"])
+@pytest.mark.parametrize("setting", ["HERALD_DATA_DIR", "HERALD_JWT_JWKS_FILE"])
+def test_a_jwt_key_file_that_is_not_a_regular_file_exits_2_at_once(
+    tmp_path: Path, kind: Callable[[Path], Path], setting: str
+) -> None:
+    # Read as it was, a FIFO no one writes to held the start for good (and a Ctrl-C only
+    # cancelled asyncio's task: it took two), /dev/zero never ended.
+    if setting == "HERALD_DATA_DIR":
+        path = kind(tmp_path / "jwt-secret")
+        env = {"HERALD_JWT_SECRET": ""}  # the data directory's secret, then
+    else:
+        path = kind(tmp_path / "keys.json")
+        env = {"HERALD_JWT_SECRET": "", "HERALD_JWT_JWKS_FILE": str(path)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "herald", "serve"],
+            cwd=ROOT,
+            env={**ServerProcess(tmp_path).env, **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
+    _refused(result, [setting, str(path), "not a regular file"])

@@ -28,7 +28,13 @@ from typing import Any
 import jwt
 import structlog
 
-from herald.config import ConfigError, Settings, data_dir_error, writable_data_dir
+from herald.config import (
+    ConfigError,
+    Settings,
+    data_dir_error,
+    read_regular_file,
+    writable_data_dir,
+)
 
 log = structlog.get_logger("herald.auth")
 
@@ -79,17 +85,23 @@ def jwt_secret(settings: Settings, *, generate: bool = True) -> str:
                 handle.write(secrets.token_urlsafe(48) + "\n")
             log.warning("jwt_secret_generated", path=str(path))
     try:
-        return path.read_text().strip()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+        return read_regular_file(path).decode().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(
+            f"cannot read {path}, the JWT secret in HERALD_DATA_DIR: {reason} "
+            "(or set HERALD_JWT_SECRET)"
+        ) from exc
 
 
 def load_jwks(path: Path) -> dict[str, jwt.PyJWK]:
     """The JWKS file's RS256/ES256 signing keys by key id ("" for a key without one)."""
     try:
-        document = json.loads(path.read_text())
+        document = json.loads(read_regular_file(path))
         keys = jwt.PyJWKSet.from_dict(document).keys
-    except (OSError, ValueError, jwt.PyJWKError, jwt.PyJWKSetError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"HERALD_JWT_JWKS_FILE: cannot read {path}: {exc.strerror}") from exc
+    except (ValueError, jwt.PyJWKError, jwt.PyJWKSetError) as exc:
         raise ConfigError(f"HERALD_JWT_JWKS_FILE: {exc}") from exc
     found: dict[str, jwt.PyJWK] = {}
     for key in keys:
