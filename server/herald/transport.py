@@ -18,7 +18,7 @@ from pathlib import Path
 
 import grpc
 
-from herald.config import ConfigError, Settings
+from herald.config import ConfigError, Settings, read_regular_file
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def is_loopback(listen: str) -> bool:
 
 def _read(name: str, path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read {str(path)!r}: {exc.strerror or exc}") from exc
     if not data.strip():

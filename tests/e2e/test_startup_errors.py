@@ -335,3 +335,37 @@ def test_a_jwt_key_file_that_is_not_a_regular_file_exits_2_at_once(
     except subprocess.TimeoutExpired as hung:
         raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
     _refused(result, [setting, str(path), "not a regular file"])
+
+
+@pytest.mark.parametrize(
+    ("setting", "file_name"),
+    [
+        ("HERALD_DATA_DIR", "webhook-secret"),  # the generated webhook signing secret
+        ("HERALD_TLS_CERT", "server.pem"),
+        ("HERALD_TLS_KEY", "server.key"),
+    ],
+)
+def test_a_webhook_secret_or_tls_file_that_is_a_fifo_exits_2_at_once(
+    tmp_path: Path, setting: str, file_name: str
+) -> None:
+    # Read as they were, a FIFO no one writes to held the start for good.
+    path = _fifo(tmp_path / file_name)
+    env = {"HERALD_WEBHOOK_SECRET": ""}
+    if setting != "HERALD_DATA_DIR":
+        regular = tmp_path / "regular.pem"
+        regular.write_text("-----BEGIN CERTIFICATE-----\n")
+        other = "HERALD_TLS_KEY" if setting == "HERALD_TLS_CERT" else "HERALD_TLS_CERT"
+        env = {setting: str(path), other: str(regular)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "herald", "serve"],
+            cwd=ROOT,
+            env={**ServerProcess(tmp_path).env, **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
+    _refused(result, [setting, str(path), "not a regular file"])

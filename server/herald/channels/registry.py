@@ -15,7 +15,13 @@ from herald.channels import email, push, sms
 from herald.channels.base import ChannelAdapter
 from herald.channels.inapp import InAppChannel, InboxWriter
 from herald.channels.webhook import WebhookChannel
-from herald.config import ConfigError, Settings, data_dir_error, writable_data_dir
+from herald.config import (
+    ConfigError,
+    Settings,
+    data_dir_error,
+    read_regular_file,
+    writable_data_dir,
+)
 from herald.core.channel import Channel
 
 log = structlog.get_logger("herald.channels")
@@ -55,7 +61,14 @@ def _generated_secret(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secret + "\n")
         log.warning("webhook_secret_generated", path=str(path))
-    return path.read_text()
+    try:
+        return read_regular_file(path).decode()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(
+            f"cannot read {path}, the webhook signing secret in HERALD_DATA_DIR: {reason} "
+            "(or set HERALD_WEBHOOK_SECRET)"
+        ) from exc
 
 
 def _key_problem(secret: str) -> str | None:
