@@ -17,6 +17,7 @@ from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
 EMAIL, IN_APP = common_pb2.CHANNEL_EMAIL, common_pb2.CHANNEL_IN_APP
+SMS, PUSH, WEBHOOK = common_pb2.CHANNEL_SMS, common_pb2.CHANNEL_PUSH, common_pb2.CHANNEL_WEBHOOK
 NOT_ALLOWED = delivery_pb2.REJECTION_REASON_NOT_IN_ALLOW_LIST
 
 
@@ -189,3 +190,129 @@ async def test_admins_and_brands_with_the_allow_list_off_reach_anyone(
     )
     open_creator = token("someone", roles=("creator",), brand="open-brand")
     assert outcome(await send_as(server, open_creator, [outsider])) == ([outsider], [])
+
+
+async def test_a_to_entry_passes_only_as_a_known_value_of_its_own_kind(
+    server: ServerProcess,
+) -> None:
+    """In-App and Push entries are user ids: a group-mate's phone number, email
+    address or webhook URL is not one (it names some other inbox). Likewise a
+    group-mate's user id that looks like a phone number, email address or URL
+    is not a known number, address or URL."""
+    brand = f"brand-{tag()}"
+    alice, bob = f"alice-{brand}", f"bob-{brand}"
+    bob_phone, bob_email = f"+1555{tag_digits()}", f"bob-{tag()}@corp.example.com"
+    bob_hook, bob_token = f"https://hooks.example.com/bob-{tag()}", f"tok-{tag()}"
+    # Group-mates whose user ids look like contact points nobody in the group has.
+    mate_phone, mate_email = f"+1555{tag_digits()}", f"mate-{tag()}@corp.example.com"
+    mate_url = f"https://ids.example.com/mate-{tag()}"
+    # Outside the group: its user id is bob's push token.
+    outsider = bob_token
+    await add_users(
+        server,
+        brand,
+        [
+            directory_pb2.User(id=alice),
+            directory_pb2.User(
+                id=bob,
+                email=bob_email,
+                phone_number=bob_phone,
+                webhook_url=bob_hook,
+                push_tokens=[bob_token],
+            ),
+            directory_pb2.User(id=mate_phone),
+            directory_pb2.User(id=mate_email),
+            directory_pb2.User(id=mate_url),
+            directory_pb2.User(id=outsider, push_tokens=[f"tok-{tag()}"]),
+        ],
+        team=[alice, bob, mate_phone, mate_email, mate_url],
+    )
+    creator = token(alice, roles=("creator",), brand=brand)
+
+    sends = {
+        IN_APP: [bob, bob_phone, bob_email, bob_hook],
+        SMS: [bob_phone, mate_phone],
+        EMAIL: [bob_email.upper(), mate_email],
+        WEBHOOK: [bob_hook, mate_url],
+        PUSH: [bob, outsider],
+    }
+    outcomes = {
+        channel: outcome(await send_as(server, creator, to, [channel]))
+        for channel, to in sends.items()
+    }
+    assert outcomes == {
+        IN_APP: (
+            [bob],
+            [(bob_phone, NOT_ALLOWED), (bob_email, NOT_ALLOWED), (bob_hook, NOT_ALLOWED)],
+        ),
+        SMS: ([bob_phone], [(mate_phone, NOT_ALLOWED)]),
+        EMAIL: ([bob_email.upper()], [(mate_email, NOT_ALLOWED)]),
+        WEBHOOK: ([bob_hook], [(mate_url, NOT_ALLOWED)]),
+        PUSH: ([bob], [(outsider, NOT_ALLOWED)]),
+    }
+
+
+async def test_seed_001_recipients_pass_by_user_id_only_when_it_is_a_known_user_id(
+    server: ServerProcess,
+) -> None:
+    """Directory users outside the caller's groups whose user ids are a group-mate's
+    phone number or email address are not let through by them; one whose own email
+    address is a group-mate's still passes on Email (Herald sends there)."""
+    brand = f"brand-{tag()}"
+    alice, bob = f"alice-{brand}", f"bob-{brand}"
+    bob_phone, bob_email = f"+1555{tag_digits()}", f"bob-{tag()}@corp.example.com"
+    sharer = f"sharer-{brand}"
+    await add_users(
+        server,
+        brand,
+        [
+            directory_pb2.User(id=alice),
+            directory_pb2.User(id=bob, email=bob_email, phone_number=bob_phone),
+            directory_pb2.User(id=bob_phone, email=f"p-{tag()}@elsewhere.example.net"),
+            directory_pb2.User(id=bob_email, email=f"e-{tag()}@elsewhere.example.net"),
+            directory_pb2.User(id=sharer, email=bob_email),
+        ],
+        team=[alice, bob],
+    )
+    async with authenticated_channel(
+        server.target, token(alice, roles=("creator",), brand=brand)
+    ) as channel:
+        reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
+            delivery_pb2.SendNotificationRequest(
+                channels=[EMAIL, IN_APP],
+                recipients=[bob, bob_phone, bob_email, sharer],
+                subject="Launch deck",
+                body="Ready for review",
+            ),
+            timeout=10,
+        )
+    accepted = {a.channel: list(a.recipients) for a in reply.accepted_recipients}
+    rejected = {
+        r.channel: [(x.recipient, x.reason) for x in r.rejected] for r in reply.rejected_recipients
+    }
+    assert accepted == {EMAIL: [bob, sharer], IN_APP: [bob]}
+    assert rejected == {
+        EMAIL: [(bob_phone, NOT_ALLOWED), (bob_email, NOT_ALLOWED)],
+        IN_APP: [(bob_phone, NOT_ALLOWED), (bob_email, NOT_ALLOWED), (sharer, NOT_ALLOWED)],
+    }
+
+
+def tag_digits() -> str:
+    return f"{uuid.uuid4().int % 10**7:07d}"
+
+
+async def add_users(
+    server: ServerProcess, brand: str, users: list[directory_pb2.User], team: list[str]
+) -> None:
+    async with authenticated_channel(server.target, token(brand=brand)) as channel:
+        directory = directory_pb2_grpc.DirectoryServiceStub(channel)
+        for user in users:
+            await directory.CreateUser(directory_pb2.CreateUserRequest(user=user), timeout=10)
+        cluster = f"team-{tag()}"
+        await directory.CreateCluster(
+            directory_pb2.CreateClusterRequest(cluster=directory_pb2.Cluster(id=cluster)),
+            timeout=10,
+        )
+        await directory.AddClusterMembers(
+            directory_pb2.AddClusterMembersRequest(cluster_id=cluster, user_ids=team), timeout=10
+        )

@@ -12,7 +12,7 @@ HERALD_ALLOW_LIST_ADMINS is true.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from herald.core.channel import Channel
@@ -59,26 +59,62 @@ def rule_for(rules: Mapping[str, AllowRule], brand_id: str) -> AllowRule | None:
     return rules.get(brand_id) or rules.get(EVERY_BRAND)
 
 
-def normalize(channel: Channel, recipient: str) -> str:
-    return recipient.strip().lower() if channel is Channel.EMAIL else recipient.strip()
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The caller's and their group-mates' ids and contact points, one set per
+    kind, so a value of one kind never lets a recipient of another kind through
+    (a group-mate's phone number is not an In-App user id). Emails lower-cased."""
+
+    user_ids: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+    phone_numbers: frozenset[str] = frozenset()
+    webhook_urls: frozenset[str] = frozenset()
+    push_tokens: frozenset[str] = frozenset()
 
 
 class AllowList:
     """The allow-list as it applies to one caller: their own addresses and ids,
     those of everyone in their groups, and the tenant's domains."""
 
-    def __init__(self, known: Collection[str], domains: frozenset[str]) -> None:
-        self.known = frozenset(known)
+    def __init__(self, known: Known, domains: frozenset[str]) -> None:
+        self.known = known
         self.domains = domains
 
     def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None:
-        key = normalize(channel, recipient)
-        if key in self.known:
-            return None
-        if channel is Channel.EMAIL and key.rpartition("@")[2] in self.domains:
-            return None
-        return Rejection(
-            recipient,
-            Reason.NOT_IN_ALLOW_LIST,
-            "not the caller, not in the caller's groups, and not at an allowed domain",
-        )
+        """`recipient` as `to` names it; In-App and Push entries are user ids."""
+        key = recipient.strip()
+        if channel in (Channel.IN_APP, Channel.PUSH):
+            allowed = key in self.known.user_ids
+        else:
+            allowed = self._address_passes(channel, key)
+        return None if allowed else _refusal(recipient)
+
+    def refuse_contact(self, caller: str, channel: Channel, point: str) -> Rejection | None:
+        """`point` is what Herald sends to on `channel`: on Push a device token,
+        on In-App the user id."""
+        key = point.strip()
+        if channel is Channel.PUSH:
+            allowed = key in self.known.push_tokens
+        elif channel is Channel.IN_APP:
+            allowed = key in self.known.user_ids
+        else:
+            allowed = self._address_passes(channel, key)
+        return None if allowed else _refusal(point)
+
+    def _address_passes(self, channel: Channel, key: str) -> bool:
+        if channel is Channel.EMAIL:
+            key = key.lower()
+            return key in self.known.emails or key.rpartition("@")[2] in self.domains
+        if channel is Channel.SMS:
+            return key in self.known.phone_numbers
+        if channel is Channel.WEBHOOK:
+            return key in self.known.webhook_urls
+        return False
+
+
+def _refusal(recipient: str) -> Rejection:
+    return Rejection(
+        recipient,
+        Reason.NOT_IN_ALLOW_LIST,
+        "not the caller, not in the caller's groups, and not at an allowed domain",
+    )

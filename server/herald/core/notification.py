@@ -154,7 +154,13 @@ class Screening:
 class RecipientPolicy(Protocol):
     """Decides whether a caller may reach a recipient (the allow-list hook)."""
 
-    def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None: ...
+    def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None:
+        """`recipient` as `to` names it on `channel` (In-App and Push: a user id)."""
+        ...
+
+    def refuse_contact(self, caller: str, channel: Channel, point: str) -> Rejection | None:
+        """`point` is a contact point Herald sends to on `channel` (Push: a device token)."""
+        ...
 
 
 class RecipientPolicySource(Protocol):
@@ -165,6 +171,9 @@ class RecipientPolicySource(Protocol):
 
 class AllowEveryone:
     def refuse(self, caller: str, channel: Channel, recipient: str) -> Rejection | None:
+        return None
+
+    def refuse_contact(self, caller: str, channel: Channel, point: str) -> Rejection | None:
         return None
 
     async def prepare(self, caller: Any) -> AllowEveryone:
@@ -567,12 +576,12 @@ def _refuse_person(
     """A directory user passes if their user id does, or if every contact point
     Herald would send to on `channel` does (an email address at an allowed domain).
     The id is asked about as an In-App recipient, which is a user id, so it is
-    compared exactly as spelt rather than as an email address."""
+    compared exactly as spelt, and only with user ids (not emails or numbers)."""
     refusal = policy.refuse(caller, Channel.IN_APP, user.id)
     if refusal is None:
         return None
     points = CONTACT_POINTS[channel][0](user)
-    if points and all(policy.refuse(caller, channel, point) is None for point in points):
+    if points and all(policy.refuse_contact(caller, channel, point) is None for point in points):
         return None
     return refusal
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from herald.auth.caller import Caller
-from herald.core.allow_list import AllowList, AllowRule, rule_for
+from herald.core.allow_list import AllowList, AllowRule, Known, rule_for
 from herald.core.notification import AllowEveryone, RecipientPolicy
 from herald.store.database import Database
 from herald.store.schema import cluster_members, user_push_tokens, users
@@ -26,12 +26,12 @@ class AllowListSource:
             return AllowEveryone()
         # The caller is the directory user named by the token's subject ("jwt:<sub>").
         kind, _, user_id = caller.subject.partition(":")
-        known: set[str] = set()
+        known = Known()
         if kind == "jwt" and user_id:
             known = await self._addresses(caller.brand_id, user_id)
         return AllowList(known, rule.domains)
 
-    async def _addresses(self, brand_id: str, user_id: str) -> set[str]:
+    async def _addresses(self, brand_id: str, user_id: str) -> Known:
         groups = (
             sa.select(cluster_members.c.cluster_id)
             .where(cluster_members.c.brand_id == brand_id, cluster_members.c.user_id == user_id)
@@ -49,13 +49,19 @@ class AllowListSource:
                 .where(users.c.brand_id == brand_id)
                 .where(everyone)
             )
-            known: set[str] = set()
-            ids = []
+            ids: set[str] = set()
+            emails: set[str] = set()
+            phone_numbers: set[str] = set()
+            webhook_urls: set[str] = set()
             for row in rows:
-                ids.append(row.id)
-                known.update(v for v in (row.id, row.phone_number, row.webhook_url) if v)
+                ids.add(row.id)
                 if row.email:
-                    known.add(row.email.strip().lower())
+                    emails.add(row.email.strip().lower())
+                if row.phone_number:
+                    phone_numbers.add(row.phone_number)
+                if row.webhook_url:
+                    webhook_urls.add(row.webhook_url)
+            push_tokens: set[str] = set()
             if ids:
                 tokens = await connection.execute(
                     sa.select(user_push_tokens.c.token).where(
@@ -63,5 +69,11 @@ class AllowListSource:
                         user_push_tokens.c.user_id.in_(ids),
                     )
                 )
-                known.update(t for (t,) in tokens)
-        return known
+                push_tokens.update(t for (t,) in tokens)
+        return Known(
+            user_ids=frozenset(ids),
+            emails=frozenset(emails),
+            phone_numbers=frozenset(phone_numbers),
+            webhook_urls=frozenset(webhook_urls),
+            push_tokens=frozenset(push_tokens),
+        )
