@@ -1,17 +1,27 @@
 """An upgrade keeps each brand's In-App messages in its own users' inboxes, on SQLite and
 PostgreSQL: messages stored before inbox rows carried a brand (migration 0006), or
-stored without one since, take their send's brand (migration 0010)."""
+stored without one since, take their send's brand (migration 0010), and a delivery
+queued before the upgrade (its stored content has no brand) is delivered into its
+send's brand's inbox."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import pytest
+from herald.channels.inapp import InAppChannel
+from herald.core import content_codec
 from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.ids import new_id
+from herald.core.message import Content
+from herald.dispatch.dispatcher import Dispatcher
+from herald.dispatch.hub import Hub
+from herald.dispatch.retry import RetryPolicy
 from herald.store.database import Database
 from herald.store.inbox import InboxStore
+from herald.store.queue import Queue
 from herald.store.schema import deliveries, inbox_messages, requests
 
 from tests.support.rows import delivery_row, request_row
@@ -78,3 +88,39 @@ async def test_inbox_messages_stored_without_a_brand_are_their_sends_brands_afte
     assert await titles(db, "acme") == ["acme-confidential"]
     assert await titles(db, "globex") == ["globex-news"]
     assert await titles(db, "") == ["default-hello", "orphan"]
+
+
+async def test_a_delivery_queued_before_the_upgrade_lands_in_its_sends_brands_inbox(
+    queue: Queue,
+) -> None:
+    now = time.time()
+    request_id = new_id()
+    # Content as stored before 0006: no "brand" key.
+    stored = content_codec.encode(Content(subject="acme-queued", text="b"))
+    assert b"brand" not in stored
+    request = request_row(request_id, now, stored)
+    request["brand_id"] = "acme"
+    delivery = delivery_row(
+        request_id, 0, Channel.IN_APP.value, USER, Lane.TRANSACTIONAL.value, now
+    )
+    await queue.enqueue(request, [delivery])
+    dispatcher = Dispatcher(
+        queue,
+        {Channel.IN_APP: InAppChannel(queue.store_inbox)},
+        Hub(),
+        RetryPolicy(3, 0.01, 0.05),
+        30.0,
+        4,
+    )
+    try:
+        with dispatcher.hub.watch(request_id) as updates:
+            await dispatcher.start([Lane.TRANSACTIONAL])
+            async with asyncio.timeout(30):
+                while not (view := await updates.get()).state.final:
+                    pass
+    finally:
+        await dispatcher.stop(1)
+
+    assert view.state is DeliveryState.DELIVERED
+    assert await titles(queue.db, "acme") == ["acme-queued"]
+    assert await titles(queue.db, "") == []

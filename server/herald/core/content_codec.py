@@ -35,7 +35,9 @@ def encode(content: Content) -> bytes:
     ).encode()
 
 
-def decode(raw: bytes) -> Content:
+def decode(raw: bytes, brand_id: str = "") -> Content:
+    """`brand_id` is the brand of the request it is stored with: the content's own
+    when it has none (stored before contents carried their brand, migration 0006)."""
     doc = json.loads(raw)
     return Content(
         subject=doc["subject"],
@@ -50,5 +52,5 @@ def decode(raw: bytes) -> Content:
             Channel(c): ChannelPart(subject, text)
             for c, (subject, text) in (doc.get("parts") or {}).items()
         },
-        brand_id=doc.get("brand", ""),
+        brand_id=doc.get("brand") or brand_id,
     )

@@ -783,8 +783,8 @@ class Dispatcher:
         found = {rid: self._contents[rid][0] for rid in request_ids if rid in self._contents}
         missing = [rid for rid in request_ids if rid not in found]
         if missing:
-            for rid, stored in (await self.queue.request_contents(missing)).items():
-                found[rid] = content_codec.decode(stored)
+            for rid, (stored, brand_id) in (await self.queue.request_contents(missing)).items():
+                found[rid] = content_codec.decode(stored, brand_id)
                 self.remember(rid, found[rid], len(stored))
         return found
 

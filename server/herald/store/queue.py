@@ -32,7 +32,7 @@ FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 HELD = 1e18
 # The ids as one JSON array parameter: one statement (and one cached plan) for any count.
 REQUEST_CONTENTS_SQLITE = (
-    "SELECT id, content FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
+    "SELECT id, content, brand_id FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
 )
 # The keys of a GroupCommitWriter Read, from its JSON array.
 READ_KEYS_SQLITE = "SELECT value FROM json_each(:b_keys)"
@@ -514,17 +514,19 @@ class Queue:
             )
             return list(result.fetchall())
 
-    async def request_contents(self, request_ids: Sequence[str]) -> dict[str, bytes]:
-        """Each request's stored content (content_codec), for deliveries a claim leased.
-        On SQLite in one hop to the writer's thread, as the claim itself: through
+    async def request_contents(self, request_ids: Sequence[str]) -> dict[str, tuple[bytes, str]]:
+        """Each request's stored content (content_codec) and brand, for deliveries a claim
+        leased. On SQLite in one hop to the writer's thread, as the claim itself: through
         SQLAlchemy's async path this read was 6% of a delivery process's CPU."""
         if self.writer.sqlite is not None:
             rows = await self.writer.sqlite.fetch(
                 REQUEST_CONTENTS_SQLITE, {"b_ids": json.dumps(list(request_ids))}
             )
-            return {request_id: content for request_id, content in rows}
+            return {request_id: (content, brand) for request_id, content, brand in rows}
         async with self.db.engine.connect() as connection:
             result = await connection.execute(
-                sa.select(requests.c.id, requests.c.content).where(requests.c.id.in_(request_ids))
+                sa.select(requests.c.id, requests.c.content, requests.c.brand_id).where(
+                    requests.c.id.in_(request_ids)
+                )
             )
-            return {row.id: row.content for row in result}
+            return {row.id: (row.content, row.brand_id) for row in result}
