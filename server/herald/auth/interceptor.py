@@ -17,12 +17,19 @@ UNAUTHENTICATED with CREDENTIALS_MISSING, CREDENTIALS_MALFORMED, TOKEN_INVALID,
 TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, API_KEY_INVALID or API_KEY_REVOKED;
 PERMISSION_DENIED with SCOPE_MISSING (metadata `required_scope`) or
 NO_SCOPE_DECLARED. Neither a credential nor a claim is ever logged.
+
+A stream's credential is looked at again while the stream runs (`_Watch`): a JWT
+at its `exp` plus the leeway (no lookup before that), an API key every
+STREAM_RECHECK_SECONDS through the verifier and its cache; a client certificate
+lasts as long as the connection. Once a new call with the credential would be
+refused, the stream ends with that same refusal, idle or not.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -43,6 +50,11 @@ from herald.auth.tokens import InvalidToken, JwtVerifier, Verified
 log = structlog.get_logger("herald.auth")
 AUTHORIZATION = "authorization"
 TOKEN_CACHE_ENTRIES = 10_000
+# With the verifier's cache (api_keys.CACHE_SECONDS) a revoked key's streams end within
+# 10 s of the revocation, as new calls are refused.
+STREAM_RECHECK_SECONDS = 2.0
+# A JWT's timer that fires a hair early (clock steps) looks again this much later.
+STREAM_RECHECK_MIN_SECONDS = 0.05
 
 PeerIdentity = Callable[[Any], Caller | None]
 
@@ -64,6 +76,7 @@ def _status(code: grpc.StatusCode, message: str, reason: str, meta: dict[str, st
 class Refused(Exception):
     def __init__(self, code: grpc.StatusCode, reason: str, message: str, **meta: str) -> None:
         super().__init__(message)
+        self.reason = reason
         self.status = _status(code, message, reason, meta)
 
 
@@ -109,11 +122,16 @@ class Authenticator:
         return verified
 
     async def authenticate(self, metadata: Any, context: Any) -> Caller:
+        return (await self._authenticate(metadata, context))[0]
+
+    async def _authenticate(self, metadata: Any, context: Any) -> tuple[Caller, float | None]:
+        """The caller, and the seconds until its credential is to be looked at again
+        while a stream it opened runs (None: never; a certificate lasts the connection)."""
         values = [v for k, v in metadata or () if k == AUTHORIZATION]
         if not values:
             peer = self.peer_identity(context) if self.peer_identity is not None else None
             if peer is not None:
-                return self._caller(peer)
+                return self._caller(peer), None
             raise _unauthenticated(
                 "CREDENTIALS_MISSING",
                 "this method needs credentials: authorization: Bearer <token or API key>",
@@ -131,13 +149,22 @@ class Authenticator:
             if scheme == "apikey" or looks_like_key(credential):
                 if self.api_keys is None:
                     raise InvalidToken("API_KEY_INVALID", "API keys are not accepted here")
-                return self._caller(await self.api_keys.verify(credential))
-            return self._caller(self._jwt(credential))
+                return self._caller(await self.api_keys.verify(credential)), STREAM_RECHECK_SECONDS
+            verified = self._jwt(credential)
+            expires = verified.expires_at + self.jwt.leeway - time.time()
+            return self._caller(verified), max(expires, STREAM_RECHECK_MIN_SECONDS)
         except InvalidToken as exc:
             raise _unauthenticated(exc.reason, exc.message) from None
 
     async def authorize(self, method: str, metadata: Any, context: Any) -> Caller:
-        caller = await self.authenticate(metadata, context)
+        return (await self.authorize_stream(method, metadata, context))[0]
+
+    async def authorize_stream(
+        self, method: str, metadata: Any, context: Any
+    ) -> tuple[Caller, float | None]:
+        """`authorize`, and the seconds until the credential is to be looked at again
+        (None: never)."""
+        caller, recheck = await self._authenticate(metadata, context)
         scope = contract.required_scope(method)
         if not scope:
             raise Refused(
@@ -152,7 +179,7 @@ class Authenticator:
                 f"this method needs the {scope} scope",
                 required_scope=scope,
             )
-        return caller
+        return caller, recheck
 
 
 class AuthInterceptor(WrappingInterceptor):
@@ -168,14 +195,85 @@ class AuthInterceptor(WrappingInterceptor):
         return _wrap(method, handler, self.authenticator)
 
 
+class _Watch:
+    """Looks at an open stream's credential again, in a task of its own so that an idle
+    stream ends too; once the credential is refused, it cancels the stream's wait for its
+    next item (a flag and a cancel: an asyncio.timeout around every item costs 20 times
+    more on SendMessageStream's path)."""
+
+    def __init__(self, recheck: Callable[[], Awaitable[float | None]], delay: float) -> None:
+        self.refused: Refused | None = None
+        self.waiting = False  # the stream is waiting for its next item
+        self.interrupted = False  # and this watch cancelled that wait
+        self._stream = asyncio.current_task()
+        self._task = asyncio.create_task(self._run(recheck, delay))
+
+    async def _run(self, recheck: Callable[[], Awaitable[float | None]], delay: float) -> None:
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                next_delay = await recheck()
+            except Refused as refused:
+                log.info("stream_credential_refused", reason=refused.reason)
+                self.refused = refused
+                if self.waiting and self._stream is not None:
+                    self.interrupted = True
+                    self._stream.cancel()
+                return
+            except Exception as exc:  # the store out of reach: the key is not known revoked
+                log.warning("stream_credential_check_failed", error=type(exc).__name__)
+                next_delay = STREAM_RECHECK_SECONDS
+            if next_delay is None:
+                return
+            delay = max(next_delay, STREAM_RECHECK_MIN_SECONDS)
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+async def _watched(items: AsyncIterator[Any], context: Any, watch: _Watch) -> AsyncIterator[Any]:
+    """The stream's items until its credential is refused, then that refusal."""
+    try:
+        # Refused while the item was being sent: not one more wait, which might be endless.
+        while watch.refused is None:
+            watch.waiting = True
+            try:
+                item = await anext(items)
+            except StopAsyncIteration:
+                if watch.refused is None:
+                    return
+                break
+            except asyncio.CancelledError:
+                if not watch.interrupted:
+                    raise
+                break
+            finally:
+                watch.waiting = False
+            if watch.refused is not None:
+                break
+            yield item
+        task = asyncio.current_task()
+        if watch.interrupted and task is not None and task.uncancel():
+            raise asyncio.CancelledError  # the client cancelled as well
+        if watch.refused is not None:  # always, past the loop
+            await context.abort_with_status(watch.refused.status)
+    finally:
+        watch.stop()
+        close = getattr(items, "aclose", None)
+        if close is not None:
+            await close()
+
+
 def _wrap(
     method: str, handler: grpc.RpcMethodHandler, authenticator: Authenticator
 ) -> grpc.RpcMethodHandler:
     bind = structlog.contextvars.bind_contextvars
 
-    async def authorize(context: Any) -> Caller:
+    async def authorize(context: Any) -> tuple[Caller, float | None]:
         try:
-            caller = await authenticator.authorize(method, context.invocation_metadata(), context)
+            caller, recheck = await authenticator.authorize_stream(
+                method, context.invocation_metadata(), context
+            )
         except Refused as refused:
             await context.abort_with_status(refused.status)
             raise  # unreachable: abort raises
@@ -183,13 +281,24 @@ def _wrap(
             await context.abort_with_status(unexpected_status(exc))
             raise  # unreachable: abort raises
         bind(caller=caller.subject)
-        return caller
+        return caller, recheck
+
+    def watched(items: AsyncIterator[Any], context: Any, delay: float | None) -> AsyncIterator[Any]:
+        if delay is None:
+            return items
+
+        async def recheck() -> float | None:
+            return (
+                await authenticator.authorize_stream(method, context.invocation_metadata(), context)
+            )[1]
+
+        return _watched(items, context, _Watch(recheck, delay))
 
     if handler.unary_unary is not None:
         inner_unary = handler.unary_unary
 
         async def unary(request: Any, context: Any) -> Any:
-            with acting_as(await authorize(context)):
+            with acting_as((await authorize(context))[0]):
                 return await inner_unary(request, context)
 
         return grpc.unary_unary_rpc_method_handler(
@@ -201,8 +310,9 @@ def _wrap(
         inner_stream = handler.unary_stream
 
         async def stream(request: Any, context: Any) -> AsyncIterator[Any]:
-            with acting_as(await authorize(context)):
-                async for item in inner_stream(request, context):
+            caller, delay = await authorize(context)
+            with acting_as(caller):
+                async for item in watched(inner_stream(request, context), context, delay):
                     yield item
 
         return grpc.unary_stream_rpc_method_handler(
@@ -214,7 +324,7 @@ def _wrap(
         inner_stream_unary = handler.stream_unary
 
         async def stream_unary(requests: Any, context: Any) -> Any:
-            with acting_as(await authorize(context)):
+            with acting_as((await authorize(context))[0]):
                 return await inner_stream_unary(requests, context)
 
         return grpc.stream_unary_rpc_method_handler(
@@ -226,8 +336,9 @@ def _wrap(
         inner_bidi = handler.stream_stream
 
         async def bidi(requests: Any, context: Any) -> AsyncIterator[Any]:
-            with acting_as(await authorize(context)):
-                async for item in inner_bidi(requests, context):
+            caller, delay = await authorize(context)
+            with acting_as(caller):
+                async for item in watched(inner_bidi(requests, context), context, delay):
                     yield item
 
         return grpc.stream_stream_rpc_method_handler(
