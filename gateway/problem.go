@@ -165,7 +165,21 @@ type failedProblem struct {
 }
 
 func dispatchFailedProblem(r *heraldv1.SendMessageResponse, traceID string) (json.RawMessage, error) {
-	raw, err := seed000View(r)
+	results, err := resultsField(seed000View(r))
+	if err != nil {
+		return nil, err
+	}
+	detail := dispatchFailedDetail(r, pascalChannel)
+	return json.Marshal(failedProblem{
+		problem:   newProblem(http.StatusBadRequest, "Dispatch failed", detail, traceID, "DISPATCH_FAILED"),
+		Results:   results,
+		MessageID: r.GetMessageId(),
+		Replayed:  r.GetReplayed(),
+	})
+}
+
+// resultsField is the "results" member of a SendMessageResponse's JSON view.
+func resultsField(raw json.RawMessage, err error) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -175,13 +189,7 @@ func dispatchFailedProblem(r *heraldv1.SendMessageResponse, traceID string) (jso
 	if err := json.Unmarshal(raw, &view); err != nil {
 		return nil, err
 	}
-	detail := dispatchFailedDetail(r, pascalChannel)
-	return json.Marshal(failedProblem{
-		problem:   newProblem(http.StatusBadRequest, "Dispatch failed", detail, traceID, "DISPATCH_FAILED"),
-		Results:   view.Results,
-		MessageID: r.GetMessageId(),
-		Replayed:  r.GetReplayed(),
-	})
+	return view.Results, nil
 }
 
 // dispatchFailedDetail says which channels failed, each named once, in style.
@@ -208,14 +216,8 @@ type failedBody struct {
 }
 
 func dispatchFailedBody(r *heraldv1.SendMessageResponse) (json.RawMessage, error) {
-	raw, err := protoView(r, false, nil, nil)
+	results, err := resultsField(protoView(r, false, nil, nil))
 	if err != nil {
-		return nil, err
-	}
-	var view struct {
-		Results json.RawMessage `json:"results"`
-	}
-	if err := json.Unmarshal(raw, &view); err != nil {
 		return nil, err
 	}
 	return json.Marshal(failedBody{
@@ -226,7 +228,7 @@ func dispatchFailedBody(r *heraldv1.SendMessageResponse) (json.RawMessage, error
 			Status:  codeName(codes.OK),
 			Details: []json.RawMessage{},
 		},
-		Results:   view.Results,
+		Results:   results,
 		MessageID: r.GetMessageId(),
 		Replayed:  r.GetReplayed(),
 	})

@@ -296,6 +296,18 @@ def read_regular_file(path: Path) -> bytes:
         return handle.read()
 
 
+def read_secret_file(path: Path, what: str, instead: str) -> str:
+    """The text of a secret Herald keeps in the data directory (`what`, e.g. "the JWT
+    secret"), or a ConfigError naming it and `instead`, the setting that replaces it."""
+    try:
+        return read_regular_file(path).decode()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(
+            f"cannot read {path}, {what} in HERALD_DATA_DIR: {reason} (or set {instead})"
+        ) from exc
+
+
 def writable_data_dir(data_dir: Path) -> Path:
     """HERALD_DATA_DIR, created if missing; a ConfigError if it is not a directory Herald
     can write (the SQLite store and the generated secrets are kept there)."""

@@ -309,6 +309,22 @@ def _directory(path: Path) -> Path:
     return path
 
 
+def _serve_within_30_s(data_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`herald serve` run to its end, which must come within 30 s."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "herald", "serve"],
+            cwd=ROOT,
+            env={**ServerProcess(data_dir).env, **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
+
+
 @pytest.mark.parametrize("kind", [_fifo, _zero, _directory], ids=["fifo", "dev-zero", "directory"])
 @pytest.mark.parametrize("setting", ["HERALD_DATA_DIR", "HERALD_JWT_JWKS_FILE"])
 def test_a_jwt_key_file_that_is_not_a_regular_file_exits_2_at_once(
@@ -322,19 +338,7 @@ def test_a_jwt_key_file_that_is_not_a_regular_file_exits_2_at_once(
     else:
         path = kind(tmp_path / "keys.json")
         env = {"HERALD_JWT_SECRET": "", "HERALD_JWT_JWKS_FILE": str(path)}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "herald", "serve"],
-            cwd=ROOT,
-            env={**ServerProcess(tmp_path).env, **env},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as hung:
-        raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
-    _refused(result, [setting, str(path), "not a regular file"])
+    _refused(_serve_within_30_s(tmp_path, env), [setting, str(path), "not a regular file"])
 
 
 @pytest.mark.parametrize(
@@ -356,16 +360,4 @@ def test_a_webhook_secret_or_tls_file_that_is_a_fifo_exits_2_at_once(
         regular.write_text("-----BEGIN CERTIFICATE-----\n")
         other = "HERALD_TLS_KEY" if setting == "HERALD_TLS_CERT" else "HERALD_TLS_CERT"
         env = {setting: str(path), other: str(regular)}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "herald", "serve"],
-            cwd=ROOT,
-            env={**ServerProcess(tmp_path).env, **env},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as hung:
-        raise AssertionError(f"herald serve still ran after 30 s: {hung.stderr!r}") from None
-    _refused(result, [setting, str(path), "not a regular file"])
+    _refused(_serve_within_30_s(tmp_path, env), [setting, str(path), "not a regular file"])

@@ -33,6 +33,7 @@ from herald.config import (
     Settings,
     data_dir_error,
     read_regular_file,
+    read_secret_file,
     writable_data_dir,
 )
 
@@ -84,14 +85,7 @@ def jwt_secret(settings: Settings, *, generate: bool = True) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48) + "\n")
             log.warning("jwt_secret_generated", path=str(path))
-    try:
-        return read_regular_file(path).decode().strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ConfigError(
-            f"cannot read {path}, the JWT secret in HERALD_DATA_DIR: {reason} "
-            "(or set HERALD_JWT_SECRET)"
-        ) from exc
+    return read_secret_file(path, "the JWT secret", "HERALD_JWT_SECRET").strip()
 
 
 def load_jwks(path: Path) -> dict[str, jwt.PyJWK]:

@@ -19,7 +19,7 @@ from herald.config import (
     ConfigError,
     Settings,
     data_dir_error,
-    read_regular_file,
+    read_secret_file,
     writable_data_dir,
 )
 from herald.core.channel import Channel
@@ -61,14 +61,7 @@ def _generated_secret(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secret + "\n")
         log.warning("webhook_secret_generated", path=str(path))
-    try:
-        return read_regular_file(path).decode()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ConfigError(
-            f"cannot read {path}, the webhook signing secret in HERALD_DATA_DIR: {reason} "
-            "(or set HERALD_WEBHOOK_SECRET)"
-        ) from exc
+    return read_secret_file(path, "the webhook signing secret", "HERALD_WEBHOOK_SECRET")
 
 
 def _key_problem(secret: str) -> str | None:
