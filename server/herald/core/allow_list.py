@@ -90,16 +90,11 @@ class AllowList:
         return None if allowed else _refusal(recipient)
 
     def refuse_contact(self, caller: str, channel: Channel, point: str) -> Rejection | None:
-        """`point` is what Herald sends to on `channel`: on Push a device token,
-        on In-App the user id."""
-        key = point.strip()
+        """`point` is what Herald sends to on `channel`: on Push a device token (not
+        a user id, as `to` names Push recipients), else as `refuse` takes it."""
         if channel is Channel.PUSH:
-            allowed = key in self.known.push_tokens
-        elif channel is Channel.IN_APP:
-            allowed = key in self.known.user_ids
-        else:
-            allowed = self._address_passes(channel, key)
-        return None if allowed else _refusal(point)
+            return None if point.strip() in self.known.push_tokens else _refusal(point)
+        return self.refuse(caller, channel, point)
 
     def _address_passes(self, channel: Channel, key: str) -> bool:
         if channel is Channel.EMAIL:
