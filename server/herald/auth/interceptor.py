@@ -121,10 +121,7 @@ class Authenticator:
         self._tokens[token] = (verified, verified.expires_at)
         return verified
 
-    async def authenticate(self, metadata: Any, context: Any) -> Caller:
-        return (await self._authenticate(metadata, context))[0]
-
-    async def _authenticate(self, metadata: Any, context: Any) -> tuple[Caller, float | None]:
+    async def authenticate(self, metadata: Any, context: Any) -> tuple[Caller, float | None]:
         """The caller, and the seconds until its credential is to be looked at again
         while a stream it opened runs (None: never; a certificate lasts the connection)."""
         values = [v for k, v in metadata or () if k == AUTHORIZATION]
@@ -156,15 +153,12 @@ class Authenticator:
         except InvalidToken as exc:
             raise _unauthenticated(exc.reason, exc.message) from None
 
-    async def authorize(self, method: str, metadata: Any, context: Any) -> Caller:
-        return (await self.authorize_stream(method, metadata, context))[0]
-
-    async def authorize_stream(
+    async def authorize(
         self, method: str, metadata: Any, context: Any
     ) -> tuple[Caller, float | None]:
-        """`authorize`, and the seconds until the credential is to be looked at again
-        (None: never)."""
-        caller, recheck = await self._authenticate(metadata, context)
+        """The caller, if the method's scope is theirs, and the seconds until the
+        credential is to be looked at again (None: never)."""
+        caller, recheck = await self.authenticate(metadata, context)
         scope = contract.required_scope(method)
         if not scope:
             raise Refused(
@@ -271,7 +265,7 @@ def _wrap(
 
     async def authorize(context: Any) -> tuple[Caller, float | None]:
         try:
-            caller, recheck = await authenticator.authorize_stream(
+            caller, recheck = await authenticator.authorize(
                 method, context.invocation_metadata(), context
             )
         except Refused as refused:
@@ -288,9 +282,9 @@ def _wrap(
             return items
 
         async def recheck() -> float | None:
-            return (
-                await authenticator.authorize_stream(method, context.invocation_metadata(), context)
-            )[1]
+            metadata = context.invocation_metadata()
+            _, again = await authenticator.authorize(method, metadata, context)
+            return again
 
         return _watched(items, context, _Watch(recheck, delay))
 
