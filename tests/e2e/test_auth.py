@@ -7,9 +7,6 @@ API keys: created with `herald apikey`, accepted, scoped, revoked."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -23,7 +20,7 @@ from herald.auth.scopes import HERALD_SERVICES, declared_scopes, required_scope
 from herald.v1 import delivery_pb2, delivery_pb2_grpc, directory_pb2, directory_pb2_grpc
 
 from tests.support.auth import authenticated_channel, bearer, token
-from tests.support.server import ROOT, ServerProcess
+from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
@@ -165,23 +162,12 @@ async def test_health_and_reflection_need_no_credentials(server: ServerProcess) 
             break
 
 
-def _herald(server: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "herald", *args],
-        cwd=ROOT,
-        env={**os.environ, **server.env, "HERALD_LOG_LEVEL": "error"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
 async def test_api_keys(server: ServerProcess) -> None:
-    reader = _herald(server, "apikey", "create", "--name", "reader", "--scope", "read_directory")
+    reader = server.cli("apikey", "create", "--name", "reader", "--scope", "read_directory")
     key = reader.stdout.strip()
     assert key.startswith("hk_") and key not in reader.stderr
     key_id = key.split("_")[1]
-    listing = _herald(server, "apikey", "list").stdout
+    listing = server.cli("apikey", "list").stdout
     assert key_id in listing and key.split("_", 2)[2] not in listing
     async with authenticated_channel(server.target, key) as channel:
         stub = directory_pb2_grpc.DirectoryServiceStub(channel)
@@ -207,8 +193,8 @@ async def test_api_keys(server: ServerProcess) -> None:
         assert rich_error(caught.value).reason == "API_KEY_INVALID"
 
     # A revoked key (never used, so no server has it cached) is refused.
-    revoked = _herald(server, "apikey", "create", "--role", "admin").stdout.strip()
-    _herald(server, "apikey", "revoke", revoked.split("_")[1])
+    revoked = server.cli("apikey", "create", "--role", "admin").stdout.strip()
+    server.cli("apikey", "revoke", revoked.split("_")[1])
     async with authenticated_channel(server.target, revoked) as channel:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await directory_pb2_grpc.DirectoryServiceStub(channel).ListUsers(
@@ -219,7 +205,7 @@ async def test_api_keys(server: ServerProcess) -> None:
 
 
 def test_herald_token_mints_what_the_server_accepts(server: ServerProcess) -> None:
-    minted = _herald(server, "token", "--role", "creator", "--sub", "cli").stdout.strip()
+    minted = server.cli("token", "--role", "creator", "--sub", "cli").stdout.strip()
     with grpc.insecure_channel(server.target) as channel:
         stub = directory_pb2_grpc.DirectoryServiceStub(channel)
         stub.ListUsers(directory_pb2.ListUsersRequest(), metadata=bearer(minted), timeout=10)

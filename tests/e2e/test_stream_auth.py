@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ import pytest
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, inbox_pb2, inbox_pb2_grpc
 
 from tests.support.auth import authenticated_channel, token
-from tests.support.server import ROOT, ServerProcess
+from tests.support.server import ServerProcess
 from tests.support.status import rich_error
 
 WAIT = 20  # seconds: a bound on a hung call, not an expectation of speed
@@ -95,17 +92,6 @@ async def _send(server: ServerProcess, user_id: str, title: str) -> None:
     assert reply.results[0].success, reply
 
 
-def _herald(server: ServerProcess, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "herald", *args],
-        cwd=ROOT,
-        env={**os.environ, **server.env, "HERALD_LOG_LEVEL": "error"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
 async def test_a_stream_ends_when_its_jwt_expires(server: ServerProcess) -> None:
     short = token("short-lived", scopes=["read_inbox"], roles=[], ttl=3)
     expires = jwt.decode(short, options={"verify_signature": False})["exp"]
@@ -135,8 +121,10 @@ async def test_a_stream_ends_when_its_jwt_expires(server: ServerProcess) -> None
 
 
 async def test_a_stream_ends_when_its_api_key_is_revoked(server: ServerProcess) -> None:
-    revoked = _herald(server, "apikey", "create", "--name", "revoked", "--scope", "read_inbox")
-    kept = _herald(server, "apikey", "create", "--name", "kept", "--scope", "read_inbox")
+    revoked = server.cli(
+        "apikey", "create", "--name", "revoked", "--scope", "read_inbox"
+    ).stdout.strip()
+    kept = server.cli("apikey", "create", "--name", "kept", "--scope", "read_inbox").stdout.strip()
     ending = Watcher(server, revoked, "u-key-revoked")
     lasting = Watcher(server, kept, "u-key-kept")
     try:
@@ -144,7 +132,7 @@ async def test_a_stream_ends_when_its_api_key_is_revoked(server: ServerProcess) 
         await _send(server, "u-key-revoked", "before revocation")
         assert await ending.received("before revocation")
 
-        _herald(server, "apikey", "revoke", revoked.split("_")[1])
+        server.cli("apikey", "revoke", revoked.split("_")[1])
         revoked_at = time.time()
         # Idle: nothing is sent to the stream while it waits to be ended.
         assert await ending.ended(within=REVOKED_WITHIN + 1), "the stream outlived its key"

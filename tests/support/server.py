@@ -103,6 +103,18 @@ class ServerProcess:
                 time.sleep(0.05)
         raise TimeoutError("herald never reported SERVING")
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`herald <args>` with this server's settings (its data directory and store),
+        quiet but for errors; a non-zero exit raises CalledProcessError."""
+        return subprocess.run(
+            [sys.executable, "-m", "herald", *args],
+            cwd=ROOT,
+            env={**os.environ, **self.env, "HERALD_LOG_LEVEL": "error"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
