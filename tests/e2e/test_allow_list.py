@@ -89,6 +89,32 @@ def outcome(
     return accepted, rejected
 
 
+async def send_to_people_as(
+    server: ServerProcess, credential: str, recipients: list[str]
+) -> delivery_pb2.SendNotificationResponse:
+    """Seed 001's form: directory users by id, over Email and In-App."""
+    async with authenticated_channel(server.target, credential) as channel:
+        return await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
+            delivery_pb2.SendNotificationRequest(
+                channels=[EMAIL, IN_APP],
+                recipients=recipients,
+                subject="Launch deck",
+                body="Ready for review",
+            ),
+            timeout=10,
+        )
+
+
+def by_channel(
+    reply: delivery_pb2.SendNotificationResponse,
+) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, int]]]]:
+    accepted = {a.channel: list(a.recipients) for a in reply.accepted_recipients}
+    rejected = {
+        r.channel: [(x.recipient, x.reason) for x in r.rejected] for r in reply.rejected_recipients
+    }
+    return accepted, rejected
+
+
 async def test_a_caller_reaches_themselves_their_group_and_allowed_domains(
     server: ServerProcess,
 ) -> None:
@@ -140,22 +166,11 @@ async def test_seed_001_recipients_pass_by_user_id_or_by_the_contact_point_used(
             directory_pb2.AddClusterMembersRequest(cluster_id=cluster, user_ids=[alice, bob]),
             timeout=10,
         )
-    async with authenticated_channel(
-        server.target, token(alice, roles=("creator",), brand=brand)
-    ) as channel:
-        reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
-            delivery_pb2.SendNotificationRequest(
-                channels=[EMAIL, IN_APP],
-                recipients=[bob, erin, dave],
-                subject="Launch deck",
-                body="Ready for review",
-            ),
-            timeout=10,
+    accepted, rejected = by_channel(
+        await send_to_people_as(
+            server, token(alice, roles=("creator",), brand=brand), [bob, erin, dave]
         )
-    accepted = {a.channel: list(a.recipients) for a in reply.accepted_recipients}
-    rejected = {
-        r.channel: [(x.recipient, x.reason) for x in r.rejected] for r in reply.rejected_recipients
-    }
+    )
     assert accepted == {EMAIL: [bob, erin], IN_APP: [bob]}
     # The allowed domain is an email rule: erin's user id is not in alice's groups.
     assert rejected == {
@@ -274,22 +289,13 @@ async def test_seed_001_recipients_pass_by_user_id_only_when_it_is_a_known_user_
         ],
         team=[alice, bob],
     )
-    async with authenticated_channel(
-        server.target, token(alice, roles=("creator",), brand=brand)
-    ) as channel:
-        reply = await delivery_pb2_grpc.DeliveryServiceStub(channel).SendNotification(
-            delivery_pb2.SendNotificationRequest(
-                channels=[EMAIL, IN_APP],
-                recipients=[bob, bob_phone, bob_email, sharer],
-                subject="Launch deck",
-                body="Ready for review",
-            ),
-            timeout=10,
+    accepted, rejected = by_channel(
+        await send_to_people_as(
+            server,
+            token(alice, roles=("creator",), brand=brand),
+            [bob, bob_phone, bob_email, sharer],
         )
-    accepted = {a.channel: list(a.recipients) for a in reply.accepted_recipients}
-    rejected = {
-        r.channel: [(x.recipient, x.reason) for x in r.rejected] for r in reply.rejected_recipients
-    }
+    )
     assert accepted == {EMAIL: [bob, sharer], IN_APP: [bob]}
     assert rejected == {
         EMAIL: [(bob_phone, NOT_ALLOWED), (bob_email, NOT_ALLOWED)],
