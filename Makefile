@@ -11,7 +11,10 @@ UV_VERSION := 0.13.8
 TOOLS_BIN := $(abspath build/tools/bin)
 GRPCURL_VERSION := v1.9.3
 GRPCURL := $(TOOLS_BIN)/grpcurl
-PYTEST_ARGS ?=
+# Most of the suite waits on server processes, so two pytest processes (one per core here)
+# take about half the time; each runs whole files, so a module's server starts once.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help venv run test pytest lint typecheck lock grpcurl bench clean
 

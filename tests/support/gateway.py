@@ -1,5 +1,5 @@
 """The REST gateway (gateway/, Go) as a real process on a loopback port, in front of a
-ServerProcess. `build()` compiles it once per test session into build/gateway (Go's build
+ServerProcess. `build()` compiles it once per test process into build/gateway (Go's build
 cache makes a rebuild with nothing changed take about a second)."""
 
 from __future__ import annotations
@@ -22,16 +22,21 @@ _done: list[Path] = []
 
 
 def build() -> Path:
-    """`go build -o build/gateway ./cmd/herald-gateway` in gateway/, once per session."""
+    """`go build -o build/gateway ./cmd/herald-gateway` in gateway/, once per process.
+
+    Built beside it and renamed into place: another pytest-xdist worker may be starting
+    the binary this one replaces, and a rename never shows it a half-written file."""
     with _built:
         if not _done:
             BINARY.parent.mkdir(parents=True, exist_ok=True)
+            partial = BINARY.with_name(f"{BINARY.name}.{os.getpid()}")
             subprocess.run(
-                ["go", "build", "-o", str(BINARY), "./cmd/herald-gateway"],
+                ["go", "build", "-o", str(partial), "./cmd/herald-gateway"],
                 cwd=ROOT / "gateway",
                 check=True,
                 timeout=600,
             )
+            os.replace(partial, BINARY)
             _done.append(BINARY)
     return BINARY
 
