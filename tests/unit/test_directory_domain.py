@@ -58,3 +58,12 @@ def test_nul_characters_are_refused_once_per_field() -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         user_patch(User(id="u", display_name="A\x00", webhook_url="https://x.example/\x00"), [])
     assert [v.field for v in caught.value.violations] == ["user.display_name", "user.webhook_url"]
+
+
+@pytest.mark.parametrize(
+    ("user_id", "problem"), [("", "is required"), (" \t", "must not be blank")]
+)
+def test_an_update_without_an_id_names_what_is_wrong_with_it(user_id: str, problem: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        user_patch(User(id=user_id, display_name="A"), [])
+    assert [(v.field, v.description) for v in caught.value.violations] == [("user.id", problem)]

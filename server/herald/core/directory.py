@@ -187,8 +187,10 @@ def user_patch(user: User, mask: Sequence[str]) -> UserPatch:
     given, `*` = every field, cleared where not given) and the masked values."""
     problems: list[FieldViolation] = []
     # Only these: any other id no user can have is NOT_FOUND (DirectoryService).
-    if not user.id or user.id.isspace():
-        problems.append(FieldViolation("user.id", id_problem(user.id) or ""))
+    if not user.id:
+        problems.append(FieldViolation("user.id", "is required"))
+    elif user.id.isspace():
+        problems.append(FieldViolation("user.id", BLANK_PROBLEM))
     fields: set[str] = set()
     if not mask:
         fields = set(given_fields(user))
