@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,17 @@ async def test_fcm_errors_are_classified(push: PushChannel, fcm_peer: FcmPeer) -
     assert (invalid.permanent, invalid.error_code) == (True, "INVALID_ARGUMENT")
     # firebase-admin's own retries on 503 are off: the dispatcher owns retries.
     assert len(sends_to(fcm_peer, "unavailable-1")) == 1
+
+
+async def test_a_dated_retry_after_without_a_real_zone_is_read_as_utc(
+    push: PushChannel, fcm_peer: FcmPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # email.utils parses a "-0000" date naive; the adapter used to drop such a hint.
+    monkeypatch.setattr(fcm_peer, "retry_after", formatdate(time.time() + 120))
+    assert fcm_peer.retry_after.endswith("-0000")
+    quota = await push.send(outbound(Channel.PUSH, "quota-2"))
+    assert (quota.permanent, quota.error_code) == (False, "RATE_LIMITED")
+    assert quota.retry_after is not None and 110 <= quota.retry_after <= 120
 
 
 async def test_malformed_token_is_refused_locally(push: PushChannel, fcm_peer: FcmPeer) -> None:

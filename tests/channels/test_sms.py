@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from email.utils import formatdate
 
 import pytest
 from herald.channels.base import SmsInfo
@@ -97,6 +98,22 @@ async def test_retry_after_is_per_call_under_concurrency(
             assert (result.error_code, result.retry_after) == ("RATE_LIMITED", 7.0)
         else:
             assert result.ok and result.retry_after is None
+
+
+@ERROR_FORMS
+@pytest.mark.parametrize("zone", ["-0000", ""])
+async def test_a_dated_retry_after_without_a_real_zone_is_read_as_utc(
+    twilio_peer: TwilioPeer, error_form: str, zone: str
+) -> None:
+    # email.utils parses a "-0000" date, and one with no zone, naive: the adapter once
+    # raised TypeError on it (INTERNAL_ERROR, and the channel's bucket never slowed).
+    twilio_peer.error_form = error_form
+    twilio_peer.retry_after = formatdate(time.time() + 120).removesuffix("-0000") + zone
+    channel = adapter(twilio_peer)
+    result = await channel.send(outbound(Channel.SMS, "+15005550429"))
+    await channel.close()
+    assert (result.ok, result.permanent, result.error_code) == (False, False, "RATE_LIMITED")
+    assert result.retry_after is not None and 110 <= result.retry_after <= 120
 
 
 @ERROR_FORMS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from urllib.parse import quote
 
 import grpc
 import pytest
@@ -140,6 +141,24 @@ async def test_retry_after_is_honoured(
     first, second = receiver.received
     # Backoff alone would retry within 0.05 s; the receiver asked for 1 s.
     assert second.at - first.at >= 0.95
+
+
+async def test_a_retry_after_on_a_success_is_ignored(
+    channel: grpc.aio.Channel, receiver: WebhookReceiver
+) -> None:
+    # A "-0000" date parses naive: read on a 200, it once crashed the adapter, and the
+    # delivery was posted three times and reported INTERNAL_ERROR.
+    path = "/status/200/" + quote("Wed, 21 Oct 2037 07:28:00 -0000")
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    reply = await stub.SendMessage(message(receiver.url(path), channels=[WEBHOOK]), timeout=10)
+    [result] = reply.results
+    assert (result.success, result.state, result.attempts, result.error_code) == (
+        True,
+        common_pb2.DELIVERY_STATE_DELIVERED,
+        1,
+        "",
+    )
+    assert [r.headers["webhook-id"] for r in receiver.received] == [result.delivery_id]
 
 
 async def test_webhook_client_error_is_permanent(

@@ -1,7 +1,8 @@
 """A real HTTP receiver for webhooks on 127.0.0.1 that verifies Standard
 Webhooks signatures and can answer slowly, with an error, or on a signal.
 
-Paths choose the behaviour: /ok, /status/<code>, /delay/<seconds>, /hold/<name>
+Paths choose the behaviour: /ok, /status/<code>[/<retry-after>] (answers <code>, with
+that Retry-After header when given), /delay/<seconds>, /hold/<name>
 (answers once release(name) is called), /redirect/<code>/<path...> (answers <code>
 with Location: /<path...>), /cookie/<name> (sets a cookie <name> for the whole host),
 /endless (answers 200 with a body that never ends), and /flaky/<n>/<code>[/<retry-
@@ -110,7 +111,8 @@ class WebhookReceiver:
         if parts[0] == "endless":
             return await endless(request)
         if parts[0] == "status":
-            return web.Response(status=int(parts[1]))
+            extra = {"Retry-After": parts[2]} if len(parts) > 2 else {}
+            return web.Response(status=int(parts[1]), headers=extra)
         if parts[0] == "flaky":
             seen = sum(1 for r in self.received if r.path == request.path)
             if seen <= int(parts[1]):

@@ -47,8 +47,6 @@ import json
 import warnings
 from collections.abc import AsyncGenerator, Generator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +59,7 @@ from firebase_admin import _http_client, credentials, exceptions, messaging
 from firebase_admin._retry import HttpxRetry
 
 from herald.channels.base import DeliveryResult, OutboundMessage
+from herald.channels.retry_after import parse_retry_after
 from herald.config import Settings
 from herald.core.addresses import push_token_problem
 from herald.core.channel import Channel
@@ -73,16 +72,7 @@ def retry_after_seconds(response: Any) -> float | None:
     headers = getattr(response, "headers", None)
     if headers is None:
         return None
-    value = headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-        except (TypeError, ValueError):
-            return None
+    return parse_retry_after(headers.get("Retry-After"))
 
 
 class TokenKeeper:

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -50,6 +48,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from herald.channels.base import DeliveryResult, OutboundMessage, SmsInfo
+from herald.channels.retry_after import parse_retry_after
 from herald.channels.sms_encoding import count_segments
 from herald.config import Settings
 from herald.core.addresses import phone_problem
@@ -57,22 +56,6 @@ from herald.core.channel import Channel
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
 INVALID_NUMBER_CODES = {21211, 21614, 21217, 21401}
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def e164_problem(number: str) -> str | None:
@@ -259,7 +242,7 @@ class SmsChannel:
             created = await self._create(message, sender, capture)
         except (TwilioRestException, TwilioServiceException) as exc:
             headers = capture.headers or {}
-            retry_after = retry_after_seconds(headers.get("Retry-After"))
+            retry_after = parse_retry_after(headers.get("Retry-After"))
             result = classify(exc, retry_after, capture.status)
             return _with_sms(result, info)
         except Exception as exc:

@@ -16,13 +16,13 @@ import asyncio
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import aiohttp
 import yarl
 from standardwebhooks import Webhook
 
 from herald.channels.base import DeliveryResult, OutboundMessage
+from herald.channels.retry_after import parse_retry_after
 from herald.channels.ssrf import (
     AddressRefusedError,
     GuardedSocketFactory,
@@ -37,20 +37,6 @@ USER_AGENT = "Herald-Webhooks/1"
 HOST_VERDICTS = 4096  # hosts whose verdict is kept before the cache starts again
 # Of a receiver's answer, read and dropped; a longer one is left unread and its connection closed.
 ANSWER_BYTES = 64 * 1024
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 async def drop_answer(content: aiohttp.StreamReader) -> None:
@@ -165,7 +151,7 @@ class WebhookChannel:
             ) as response:
                 await drop_answer(response.content)
                 status = response.status
-                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                retry_after_header = response.headers.get("Retry-After")
         except TimeoutError:
             return DeliveryResult.transient_failure(
                 "TIMEOUT", "the receiver did not answer in time"
@@ -189,7 +175,11 @@ class WebhookChannel:
             )
         error = f"the receiver answered HTTP {status}"
         if status == 429:
-            return DeliveryResult.transient_failure("RATE_LIMITED", error, retry_after)
+            return DeliveryResult.transient_failure(
+                "RATE_LIMITED", error, parse_retry_after(retry_after_header)
+            )
         if status in TRANSIENT_STATUSES or status >= 500:
-            return DeliveryResult.transient_failure("WEBHOOK_HTTP_STATUS", error, retry_after)
+            return DeliveryResult.transient_failure(
+                "WEBHOOK_HTTP_STATUS", error, parse_retry_after(retry_after_header)
+            )
         return DeliveryResult.permanent_failure("WEBHOOK_HTTP_STATUS", error)
