@@ -117,6 +117,23 @@ async def test_a_dated_retry_after_without_a_real_zone_is_read_as_utc(
 
 
 @ERROR_FORMS
+@pytest.mark.parametrize("retry_after", ["", "3"])
+async def test_a_full_sender_queue_is_rate_limited(
+    twilio_peer: TwilioPeer, error_form: str, retry_after: str
+) -> None:
+    # 21611 comes with HTTP 400 but means "slow down and retry", not a rejection.
+    twilio_peer.error_form = error_form
+    twilio_peer.queue_full_retry_after = retry_after
+    channel = adapter(twilio_peer, from_="+15005550611")
+    result = await channel.send(outbound(Channel.SMS, "+14155552671"))
+    await channel.close()
+    assert (result.ok, result.permanent, result.error_code) == (False, False, "RATE_LIMITED")
+    assert result.retry_after == (float(retry_after) if retry_after else None)
+    assert "21611" in result.error
+    assert twilio_peer.count == 0 and len(twilio_peer.requests) == 1
+
+
+@ERROR_FORMS
 async def test_bad_credentials_are_permanent_and_not_leaked(
     twilio_peer: TwilioPeer, error_form: str
 ) -> None:

@@ -9,6 +9,8 @@ Answers 201 with a Twilio-shaped message resource, or Twilio JSON errors:
 - ``To`` in ``rate_limited_numbers`` (default +15005550429): 429, 20429, Retry-After
 - ``To`` in ``failing_numbers`` (default +15005550500): 500, 20500
 - ``To`` in ``stalled_numbers`` (default +15005550999): no answer for ``stall_seconds``
+- ``From`` in ``queue_full_senders`` (default +15005550611): 400, 21611 (the sender's
+  queue is full: Twilio's "slow down"), with Retry-After when ``queue_full_retry_after``
 
 Errors are in Twilio's legacy form (``{"code", "message", "more_info", "status"}``), or
 with ``error_form="problem"`` in RFC 9457 problem-details form
@@ -53,6 +55,8 @@ class TwilioPeer:
     rate_limited_numbers: set[str] = field(default_factory=lambda: {"+15005550429"})
     failing_numbers: set[str] = field(default_factory=lambda: {"+15005550500"})
     stalled_numbers: set[str] = field(default_factory=lambda: {"+15005550999"})
+    queue_full_senders: set[str] = field(default_factory=lambda: {"+15005550611"})
+    queue_full_retry_after: str = ""
     retry_after: str = "7"
     stall_seconds: float = 30.0
     record: bool = True
@@ -113,6 +117,14 @@ class TwilioPeer:
             return self._error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
         if to in self.rate_limited_numbers:
             return self._error(429, 20429, "Too Many Requests", **{"Retry-After": self.retry_after})
+        if form.get("From") in self.queue_full_senders:
+            extra = {"Retry-After": self.queue_full_retry_after}
+            return self._error(
+                400,
+                21611,
+                "This 'From' number has exceeded the maximum number of queued messages",
+                **(extra if self.queue_full_retry_after else {}),
+            )
         if to in self.failing_numbers:
             return self._error(500, 20500, "Internal Server Error")
         if "Body" not in form and "MediaUrl" not in form:

@@ -16,7 +16,9 @@ Failure codes:
 - INVALID_PHONE (permanent): not an E.164 number (checked before calling Twilio), or
   Twilio error 21211 / 21614 (invalid or unreachable 'To').
 - INVALID_CREDENTIALS (permanent): HTTP 401 / Twilio 20003.
-- RATE_LIMITED (transient): HTTP 429 / Twilio 20429, with the Retry-After given.
+- RATE_LIMITED (transient): HTTP 429 / Twilio 20429, or Twilio 21611 (the sender's
+  queue is full; HTTP 400, but Twilio means "slow down and retry"), with the
+  Retry-After given.
 - PROVIDER_UNAVAILABLE (transient): HTTP 5xx (Retry-After honoured when present).
 - PROVIDER_REJECTED (permanent): any other 4xx; the Twilio code is in the error text.
 - TIMEOUT (transient): no answer within HERALD_TWILIO_TIMEOUT.
@@ -56,6 +58,8 @@ from herald.core.channel import Channel
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
 INVALID_NUMBER_CODES = {21211, 21614, 21217, 21401}
+# 20429: too many requests; 21611: the 'From' number's queue of messages is full.
+RATE_LIMITED_CODES = {20429, 21611}
 
 
 def e164_problem(number: str) -> str | None:
@@ -147,7 +151,7 @@ def classify_api_error(
         return DeliveryResult.permanent_failure("INVALID_PHONE", text)
     if status == 401 or code == 20003:
         return DeliveryResult.permanent_failure("INVALID_CREDENTIALS", text)
-    if status == 429 or code == 20429:
+    if status == 429 or code in RATE_LIMITED_CODES:
         return DeliveryResult.transient_failure("RATE_LIMITED", text, retry_after)
     if status is not None and status >= 500:
         return DeliveryResult.transient_failure("PROVIDER_UNAVAILABLE", text, retry_after)
