@@ -149,6 +149,53 @@ async def test_a_custom_body_is_html_for_email_and_ascii_for_sms(
     assert html.get_content().strip() == "Grüße — “quoted” café ½<br>\na &lt; b &amp; c"
 
 
+async def test_an_html_only_templates_sms_and_text_part_keep_its_links_and_table(
+    channel: grpc.aio.Channel, peers: Peers
+) -> None:
+    """The text of an HTML-only template is its SMS and its email's text/plain part: a
+    reset link's address is in it, table cells are apart, &nbsp; is a space."""
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    html = (
+        "<p>Hi {{ name }},</p>"
+        '<p><a href="{{ reset_url }}">Reset your password</a></p>'
+        "<table><tr><td>Item</td><td>Price</td></tr>"
+        "<tr><td>{{ item }}</td><td>{{ price }}</td></tr></table>"
+        "<p>Kind&nbsp;regards</p>"
+    )
+    template = (
+        await templates.CreateTemplate(
+            template_pb2.CreateTemplateRequest(
+                template=template_pb2.Template(
+                    id=f"html-only-{tag()}",
+                    display_name="reset",
+                    content=template_pb2.TemplateContent(email_subject="Reset", email_html=html),
+                )
+            ),
+            timeout=10,
+        )
+    ).template
+    user = await make_user(channel)
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    url = f"https://example.com/reset?token={tag()}&user=bo"
+    reply = await stub.SendMessage(
+        delivery_pb2.SendMessageRequest(
+            user_id=user.id,
+            delivery_method=METHOD_BOTH,
+            communication_template_id=template.id,
+            data=data(name="Bo", reset_url=url, item="Widget", price="9.99"),
+        ),
+        timeout=20,
+    )
+    assert all(r.success for r in reply.results), reply
+    expected = (
+        f"Hi Bo,\n\nReset your password ({url})\n\nItem | Price\nWidget | 9.99\n\nKind regards"
+    )
+    assert sms_to(peers, user.phone_number) == [expected]
+    [mail] = mails_to(peers, user.email)
+    assert mail.get_body(("plain",)).get_content().strip() == expected  # type: ignore[attr-defined]
+    assert "&amp;user=bo" in mail.get_body(("html",)).get_content()  # type: ignore[attr-defined]
+
+
 async def test_message_types_resolve_to_their_templates_in_the_users_locale(
     channel: grpc.aio.Channel, peers: Peers
 ) -> None:
