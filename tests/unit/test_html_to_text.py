@@ -105,7 +105,6 @@ def test_tables(markup: str, text: str) -> None:
     [
         # What it did before links and tables, and still does.
         ("<p>Hello <b>Ana</b>,</p><p>your code is 42.</p>", "Hello Ana,\n\nyour code is 42."),
-        ("<h1>Title</h1><ul><li>one</li><li>two</li></ul>", "Title\n\none\n\ntwo"),
         ("a<br>b", "a\nb"),
         ("a<br><br>b", "a\n\nb"),
         ("<head><title>T</title><style>p {}</style></head><script>x()</script><p>ok</p>", "ok"),
@@ -120,6 +119,32 @@ def test_tables(markup: str, text: str) -> None:
     ],
 )
 def test_text(markup: str, text: str) -> None:
+    assert html_to_text(markup) == text
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # List items on consecutive lines, each marked, however the source is laid out.
+        ("<h1>Title</h1><ul><li>one</li><li>two</li></ul>", "Title\n\n- one\n- two"),
+        ("<ul>\n  <li>one</li>\n  <li>two</li>\n</ul>", "- one\n- two"),
+        ("<ol><li><p>one</p></li><li></li><li>two</li></ol>after", "- one\n\n- two\nafter"),
+        # Line breaks in the source are spaces, as a browser shows them, except in <pre>.
+        ("<p>Hi\nthere,\n  Bo</p>", "Hi there, Bo"),
+        ("<pre>line 1\nline 2</pre>", "line 1\nline 2"),
+        # Sections, rules and quotes start lines of their own.
+        ("<section>a</section><hr>b<blockquote>c</blockquote>d", "a\n\nb\nc\nd"),
+        # An image is its alt text: a logo's name, a button drawn as an image.
+        ('<img src="logo.png" alt="Acme"><p>Hi<img src="s.gif"></p>', "Acme\nHi"),
+        (
+            '<a href="https://ex.com/ok"><img src="b.png" alt="Confirm"></a>',
+            "Confirm (https://ex.com/ok)",
+        ),
+        # A preheader's invisible padding leaves nothing behind.
+        ("<div>Preview&zwnj;&nbsp;&#847;&zwnj;&#8203;&shy;</div>Body", "Preview\nBody"),
+    ],
+)
+def test_lists_sources_and_images(markup: str, text: str) -> None:
     assert html_to_text(markup) == text
 
 

@@ -8,7 +8,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "caption"}
+_BLOCK = {
+    *("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "caption", "hr", "pre", "blockquote"),
+    *("h1", "h2", "h3", "h4", "h5", "h6"),
+    *("section", "article", "header", "footer", "nav", "aside", "main", "figure", "address"),
+}
+_LIST_ITEM_MARK = "- "
 _SKIP = {"script", "style", "head", "title"}
 _CELL = {"td", "th"}
 _ROW_END = {"tr", "thead", "tbody", "tfoot"}
@@ -18,6 +23,10 @@ _CELL_SEPARATOR = " | "
 _LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _PHONE_NOISE = re.compile(r"[\s().-]")
+# Invisible characters email templates pad their preheaders with; a plain-text reader
+# would see nothing where the HTML shows nothing, not stray marks in an SMS.
+_SOURCE_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a non-breaking space is kept
+_INVISIBLE = re.compile("[\u00ad\u034f\u200b-\u200d\u2060\ufeff]")
 
 
 def _tidy(text: str) -> str:
@@ -74,6 +83,8 @@ class _TextExtractor(HTMLParser):
         self._skip_depth = 0
         self._link: _Link | None = None
         self._tables: list[_Table] = []
+        self._item_pending = False
+        self._pre_depth = 0
 
     @property
     def _into(self) -> list[str]:
@@ -90,6 +101,13 @@ class _TextExtractor(HTMLParser):
             return
         elif tag in _BLOCK or tag == "br":
             self._into.append("\n")
+            # Marked before its first text, which may come after a <p> of its own.
+            self._item_pending = self._item_pending or tag == "li"
+            self._pre_depth += tag == "pre"
+        elif tag == "img":
+            # An image's alt text is what a reader without images sees (a logo's name, a
+            # button drawn as an image); decorative ones have none.
+            self._text((dict(attrs).get("alt") or "").strip())
         elif tag == "a":
             self._end_link()  # links do not nest: a new one ends the open one
             # As a browser reads it: no line breaks or tabs, spaces inside as %20.
@@ -117,7 +135,10 @@ class _TextExtractor(HTMLParser):
         elif self._skip_depth:
             return
         elif tag in _BLOCK:
-            self._into.append("\n")
+            self._item_pending = False  # an empty item is not marked
+            self._pre_depth -= tag == "pre" and self._pre_depth > 0
+            if tag != "li":  # a list's items are on consecutive lines
+                self._into.append("\n")
         elif tag == "a":
             self._end_link()
         elif tag == "table" and self._tables:
@@ -134,7 +155,16 @@ class _TextExtractor(HTMLParser):
             return
         if self._tables and self._tables[-1].cell is None and not data.strip():
             return  # the indentation between a table's tags
-        self._into.append(data.replace("\xa0", " "))
+        if not self._pre_depth:
+            data = _SOURCE_SPACE.sub(" ", data)  # as a browser shows it: one space
+        self._text(_INVISIBLE.sub("", data.replace("\xa0", " ")))
+
+    def _text(self, text: str) -> None:
+        if self._item_pending and text.strip():
+            self._into.append(_LIST_ITEM_MARK)
+            self._item_pending = False
+            text = text.lstrip()
+        self._into.append(text)
 
     def close(self) -> None:
         super().close()
@@ -176,8 +206,9 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """The text a reader sees in `markup`, for plain-text channels and the text part of
-    an email: paragraphs and table rows on their own lines, cells separated by " | ",
-    links as "text (address)" for http(s), mailto and tel addresses."""
+    an email: paragraphs, list items ("- ") and table rows on their own lines, cells
+    separated by " | ", links as "text (address)" for http(s), mailto and tel addresses,
+    images as their alt text."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
