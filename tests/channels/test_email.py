@@ -473,3 +473,21 @@ async def test_a_non_ascii_mailbox_goes_out_with_smtputf8_or_to_a_relay_that_has
     [received] = smtp_peer.messages
     assert received.rcpt_tos == ["josé@example.com"]
     assert b"\r\nTo: jos\xc3\xa9@example.com\r\n" in received.raw
+
+
+async def test_a_relay_limiting_messages_per_connection_gets_each_message_once() -> None:
+    # Past its per-connection limit the relay answers MAIL with 421 (Exim's
+    # smtp_accept_max_per_connection): the message goes again on a fresh connection.
+    peer = await SmtpPeer(max_per_connection=3).start()
+    try:
+        channel = adapter(url(peer), pool_size=1)
+        results = [
+            await channel.send(outbound(Channel.EMAIL, f"r{n}@example.com", delivery_id=f"d{n}"))
+            for n in range(8)
+        ]
+        await channel.close()
+    finally:
+        await peer.close()
+    assert [r.error for r in results if not r.ok] == []
+    assert [m.rcpt_tos for m in peer.messages] == [[f"r{n}@example.com"] for n in range(8)]
+    assert peer.connections == 3

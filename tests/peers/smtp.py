@@ -10,7 +10,9 @@ AUTH LOGIN/PLAIN, and answers on demand:
 - ``ehlo_reply`` answers EHLO and HELO that way, ``auth_reply`` every AUTH attempt;
 - ``greeting`` replaces the 220 greeting (e.g. "554 5.7.1 client host blocked": the
   server then answers nothing else but QUIT);
-- ``smtputf8=False`` leaves the SMTPUTF8 extension out of EHLO.
+- ``smtputf8=False`` leaves the SMTPUTF8 extension out of EHLO;
+- ``max_per_connection`` takes that many messages per connection, then answers MAIL
+  with ``421`` (as Exim does past ``smtp_accept_max_per_connection``).
 
 Every accepted message is recorded (envelope, raw bytes, parsed EmailMessage, TLS and
 AUTH state) unless ``record=False``.
@@ -28,6 +30,7 @@ import email
 import email.policy
 import ssl
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -59,6 +62,24 @@ class Received:
 @dataclass
 class _Handler:
     peer: SmtpPeer
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        peer = self.peer
+        if peer.max_per_connection is not None:
+            taken = peer.mails_per_session.get(session, 0) + 1
+            peer.mails_per_session[session] = taken
+            if taken > peer.max_per_connection:
+                return "421 4.7.0 too many messages in this connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self,
@@ -160,9 +181,13 @@ class SmtpPeer:
     auth_reply: str | None = None
     greeting: str | None = None
     smtputf8: bool = True
+    max_per_connection: int | None = None
     record: bool = True
     messages: list[Received] = field(default_factory=list)
     rcpt_attempts: list[str] = field(default_factory=list)
+    mails_per_session: weakref.WeakKeyDictionary[Session, int] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
     auth_failures: int = 0
     connections: int = 0
     count: int = 0

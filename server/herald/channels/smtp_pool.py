@@ -137,12 +137,25 @@ def _parse_smtp_url(url: str) -> SmtpRelay:
     )
 
 
+def _connection_done(client: aiosmtplib.SMTP, exc: BaseException) -> bool:
+    """The relay will take nothing more on this connection: it dropped it, answered 421,
+    or closed it after its reply."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        codes = [refusal.code for refusal in exc.recipients]
+    elif isinstance(exc, aiosmtplib.SMTPResponseException):
+        codes = [exc.code]
+    else:
+        return True
+    return 421 in codes or not client.is_connected
+
+
 class SmtpPool:
     """Up to ``size`` connections to one relay, reused between messages.
 
     A connection that fails outside an SMTP reply (disconnect, timeout,
-    cancellation) is dropped; a pooled connection the relay closed while idle is
-    replaced by a fresh one and the message sent again once.
+    cancellation) is dropped; a pooled connection the relay closed while idle, or
+    that answers 421 (or closes after its reply) because the relay takes no more
+    messages on it, is replaced by a fresh one and the message sent again once.
     """
 
     def __init__(self, relay: SmtpRelay, size: int, timeout: float) -> None:
@@ -235,10 +248,17 @@ class SmtpPool:
                     errors, _ = await client.sendmail(
                         sender, recipients, message, mail_options=options
                     )
-                except (SMTPServerDisconnected, ConnectionError):
-                    if not reused:
+                except (
+                    SMTPServerDisconnected,
+                    ConnectionError,
+                    aiosmtplib.SMTPResponseException,
+                    aiosmtplib.SMTPRecipientsRefused,
+                ) as exc:
+                    if not reused or not _connection_done(client, exc):
                         raise
-                    # The relay closed this idle connection: one fresh attempt.
+                    # The relay closed this idle connection, or takes no more messages on
+                    # it (421, e.g. Exim's smtp_accept_max_per_connection): one fresh
+                    # attempt. A reply means the message was not taken: no duplicate.
                     client.close()
                     remaining = self.timeout - (time.monotonic() - started)
                     if remaining <= 0:
