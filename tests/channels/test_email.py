@@ -11,7 +11,7 @@ from herald.channels.base import AttachmentData, DeliveryResult
 from herald.channels.email import EmailChannel, from_settings, message_id_for
 from herald.channels.smtp_pool import SmtpUrlError, parse_smtp_url
 from herald.config import Settings
-from herald.core.channel import Channel
+from herald.core.channel import Channel, Lane
 
 from tests.channels.conftest import outbound
 from tests.peers.smtp import SmtpPeer
@@ -491,3 +491,28 @@ async def test_a_relay_limiting_messages_per_connection_gets_each_message_once()
     assert [r.error for r in results if not r.ok] == []
     assert [m.rcpt_tos for m in peer.messages] == [[f"r{n}@example.com"] for n in range(8)]
     assert peer.connections == 3
+
+
+async def test_a_transactional_message_waits_for_a_connection_before_queued_bulk_ones() -> None:
+    peer = await SmtpPeer(data_seconds=0.3).start()
+    try:
+        channel = adapter(url(peer), pool_size=1)
+
+        def send(name: str, lane: Lane) -> asyncio.Task[DeliveryResult]:
+            message = outbound(Channel.EMAIL, f"{name}@example.com", delivery_id=name, lane=lane)
+            return asyncio.create_task(channel.send(message))
+
+        sends = [send("bulk0", Lane.BULK)]
+        await asyncio.sleep(0.1)  # bulk0 holds the only connection (DATA takes 0.3 s)
+        assert peer.rcpt_attempts == ["bulk0@example.com"]
+        sends += [send(f"bulk{n}", Lane.BULK) for n in range(1, 4)]
+        await asyncio.sleep(0.05)  # they wait for the connection
+        sends.append(send("tx", Lane.TRANSACTIONAL))
+        results = await asyncio.gather(*sends)
+        await channel.close()
+    finally:
+        await peer.close()
+    assert all(r.ok for r in results), results
+    # The transactional message is served next; the bulk ones still all go, in order.
+    order = [m.rcpt_tos[0].partition("@")[0] for m in peer.messages]
+    assert order == ["bulk0", "tx", "bulk1", "bulk2", "bulk3"]

@@ -11,6 +11,7 @@ AUTH LOGIN/PLAIN, and answers on demand:
 - ``greeting`` replaces the 220 greeting (e.g. "554 5.7.1 client host blocked": the
   server then answers nothing else but QUIT);
 - ``smtputf8=False`` leaves the SMTPUTF8 extension out of EHLO;
+- ``data_seconds`` delays every answer to DATA (a slow relay);
 - ``max_per_connection`` takes that many messages per connection, then answers MAIL
   with ``421`` (as Exim does past ``smtp_accept_max_per_connection``).
 
@@ -126,6 +127,8 @@ class _Handler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         peer = self.peer
+        if peer.data_seconds:
+            await asyncio.sleep(peer.data_seconds)
         peer.count += 1
         if peer.record:
             raw = envelope.original_content or b""
@@ -176,6 +179,7 @@ class SmtpPeer:
     users: dict[str, str] | None = None  # offer AUTH, accept these users
     require_starttls: bool = False
     stall_seconds: float = 30.0
+    data_seconds: float = 0.0
     rcpt_reply: str | None = None
     ehlo_reply: str | None = None
     auth_reply: str | None = None

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from herald.core.channel import Channel
+from herald.core.channel import Channel, Lane
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class OutboundMessage:
     data: Mapping[str, str] = field(default_factory=dict)
     attempt: int = 1
     brand_id: str = ""
+    lane: Lane = Lane.TRANSACTIONAL  # a bulk message may wait behind transactional ones
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ from herald.channels.smtp_pool import (
 )
 from herald.config import Settings
 from herald.core.addresses import email_problem
-from herald.core.channel import Channel
+from herald.core.channel import Channel, Lane
 from herald.core.text import html_to_text
 
 _MSGID_UNSAFE = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
@@ -279,7 +279,11 @@ class EmailChannel:
         for pool in self._pools:
             try:
                 refused = await pool.send(
-                    raw, self._envelope_from, [recipient.address], recipient.smtputf8
+                    raw,
+                    self._envelope_from,
+                    [recipient.address],
+                    recipient.smtputf8,
+                    bulk=message.lane is Lane.BULK,
                 )
             except Exception as exc:
                 result = classify(pool.relay, exc)

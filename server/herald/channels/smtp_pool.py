@@ -25,6 +25,8 @@ import asyncio
 import contextlib
 import ssl
 import time
+from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -149,6 +151,51 @@ def _connection_done(client: aiosmtplib.SMTP, exc: BaseException) -> bool:
     return 421 in codes or not client.is_connected
 
 
+class _Slots:
+    """A semaphore that hands a freed slot to a waiting transactional send before a
+    waiting bulk one (each in arrival order): a campaign's queued messages never hold up
+    a SendMessage email. Bulk sends take every slot no transactional send waits for."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._transactional: deque[asyncio.Future[None]] = deque()
+        self._bulk: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, bulk: bool) -> None:
+        if self._free > 0:  # a free slot means nobody waits: release hands slots over
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._bulk if bulk else self._transactional
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed a slot as it was cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        for queue in (self._transactional, self._bulk):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._free += 1
+
+    @contextlib.asynccontextmanager
+    async def slot(self, bulk: bool) -> AsyncIterator[None]:
+        await self.acquire(bulk)
+        try:
+            yield
+        finally:
+            self.release()
+
+
 class SmtpPool:
     """Up to ``size`` connections to one relay, reused between messages.
 
@@ -161,7 +208,7 @@ class SmtpPool:
     def __init__(self, relay: SmtpRelay, size: int, timeout: float) -> None:
         self.relay = relay
         self.timeout = timeout
-        self._slots = asyncio.Semaphore(size)
+        self._slots = _Slots(size)
         self._idle: list[aiosmtplib.SMTP] = []
         self._tls: ssl.SSLContext | None = None
         self._closed = False
@@ -228,16 +275,23 @@ class SmtpPool:
             self._idle.append(client)
 
     async def send(
-        self, message: bytes, sender: str, recipients: list[str], smtputf8: bool = False
+        self,
+        message: bytes,
+        sender: str,
+        recipients: list[str],
+        smtputf8: bool = False,
+        *,
+        bulk: bool = False,
     ) -> dict[str, aiosmtplib.SMTPResponse]:
-        """Send one message (`smtputf8`: its addresses need the SMTPUTF8 extension);
+        """Send one message (`smtputf8`: its addresses need the SMTPUTF8 extension;
+        `bulk`: it waits for a connection behind every waiting transactional message);
         returns per-recipient refusals (empty when all accepted).
 
         Raises aiosmtplib errors, SmtpAuthError, SmtpRelayRefusedError, or OSError for the
         caller to classify.
         """
         options = ["SMTPUTF8"] if smtputf8 else None
-        async with self._slots:
+        async with self._slots.slot(bulk):
             client = self._checkout()
             reused = client is not None
             started = time.monotonic()

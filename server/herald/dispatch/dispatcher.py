@@ -408,6 +408,7 @@ class Dispatcher:
             data=content.data,
             attempt=attempt,
             brand_id=content.brand_id,
+            lane=delivery.lane,
         )
         started = time.monotonic()
         recorded: _Recorded | None = None
