@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from pathlib import Path
 
@@ -12,21 +13,25 @@ from herald.channels.email import EmailChannel, from_settings, message_id_for
 from herald.channels.smtp_pool import SmtpUrlError, parse_smtp_url
 from herald.config import Settings
 from herald.core.channel import Channel, Lane
+from structlog.testing import capture_logs
 
 from tests.channels.conftest import outbound
-from tests.peers.smtp import SmtpPeer
+from tests.peers.smtp import HungSmtpPeer, SmtpPeer
 from tests.peers.tls import PeerCertificate
 
 FROM = "Herald Notifications <notify@example.com>"
 
 
-def adapter(*urls: str, timeout: float = 5.0, pool_size: int = 2) -> EmailChannel:
+def adapter(
+    *urls: str, timeout: float = 5.0, pool_size: int = 2, cool_off: float = 30.0
+) -> EmailChannel:
     return EmailChannel(
         [parse_smtp_url(url) for url in urls],
         sender=FROM,
         reply_to="support@example.com",
         timeout=timeout,
         pool_size=pool_size,
+        cool_off=cool_off,
     )
 
 
@@ -516,3 +521,85 @@ async def test_a_transactional_message_waits_for_a_connection_before_queued_bulk
     # The transactional message is served next; the bulk ones still all go, in order.
     order = [m.rcpt_tos[0].partition("@")[0] for m in peer.messages]
     assert order == ["bulk0", "tx", "bulk1", "bulk2", "bulk3"]
+
+
+async def test_a_hung_relay_cools_off_while_the_backup_takes_the_mail_and_is_used_once_it_recovers(
+    smtp_peer: SmtpPeer,
+) -> None:
+    hung = await HungSmtpPeer().start()  # accepts connections, never greets
+    port = hung.port
+    channel = adapter(
+        f"smtp://127.0.0.1:{port}", url(smtp_peer), timeout=0.5, pool_size=2, cool_off=1.0
+    )
+    sent = 0
+
+    async def batch(size: int = 6) -> None:
+        nonlocal sent
+        messages = [
+            outbound(Channel.EMAIL, f"m{n}@example.com", delivery_id=f"m{n}")
+            for n in range(sent, sent + size)
+        ]
+        sent += size
+        results = await asyncio.gather(*(channel.send(message) for message in messages))
+        assert all(r.ok for r in results), results
+
+    recovered: SmtpPeer | None = None
+    try:
+        with capture_logs() as logs:
+            await batch()
+            # The two messages holding its connections timed out; the four waiting for
+            # one skipped it once it began to cool off.
+            assert hung.connections == 2
+            await batch()
+            assert hung.connections == 2  # skipped during its cool-off
+            await asyncio.sleep(1.1)
+            await batch()
+            assert hung.connections == 3  # after the cool-off, one message tried it again
+            await asyncio.sleep(1.1)  # the cool-off doubled: 2 s
+            await batch()
+            assert hung.connections == 3
+            await hung.close()
+            recovered = await SmtpPeer().start(port)
+            await asyncio.sleep(1.5)
+            await batch(1)  # tries it again: it answers
+            await batch()
+        assert len(smtp_peer.messages) == 24
+        assert recovered is not None and len(recovered.messages) == 7
+        skips = [e for e in logs if e["event"] == "smtp_relay_skipped"]
+        assert [(e["relay"], e["cool_off_seconds"]) for e in skips] == [
+            (f"smtp://127.0.0.1:{port}", 1.0),
+            (f"smtp://127.0.0.1:{port}", 2.0),
+        ]
+        assert "SMTPConnectTimeoutError" in skips[0]["reason"]
+        assert [e["event"] for e in logs if e["event"] == "smtp_relay_recovered"] == [
+            "smtp_relay_recovered"
+        ]
+    finally:
+        await channel.close()
+        await hung.close()
+        if recovered is not None:
+            await recovered.close()
+
+
+async def test_when_every_relay_is_cooling_off_a_message_still_tries_them() -> None:
+    sockets = [socket.socket() for _ in range(2)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+    ports = [sock.getsockname()[1] for sock in sockets]
+    channel = adapter(*(f"smtp://127.0.0.1:{port}" for port in ports), cool_off=60.0)
+    peer: SmtpPeer | None = None
+    try:
+        refused = await channel.send(outbound(Channel.EMAIL, "olga@example.com"))
+        assert (refused.ok, refused.error_code) == (False, "CONNECTION_FAILED")
+        assert all(str(port) in refused.error for port in ports)
+        sockets.pop().close()
+        peer = await SmtpPeer().start(ports[1])  # the second relay is back within its cool-off
+        delivered = await channel.send(outbound(Channel.EMAIL, "olga@example.com"))
+        assert delivered.ok, delivered
+        assert [m.rcpt_tos for m in peer.messages] == [["olga@example.com"]]
+    finally:
+        await channel.close()
+        for sock in sockets:
+            sock.close()
+        if peer is not None:
+            await peer.close()

@@ -261,6 +261,35 @@ class SmtpPeer:
             self._server = None
 
 
+@dataclass
+class HungSmtpPeer:
+    """Accepts TCP connections and never greets (a hung MTA); counts the connections."""
+
+    connections: int = 0
+    port: int = 0
+    _server: asyncio.Server | None = None
+    _writers: list[asyncio.StreamWriter] = field(default_factory=list)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self._writers.append(writer)  # kept open, silent
+
+    async def start(self) -> HungSmtpPeer:
+        self._server = await asyncio.start_server(self._accept, HOST, 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            for writer in self._writers:
+                writer.close()
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self._server.wait_closed()
+            self._server = None
+
+
 async def _main(port: int, tls: str) -> None:
     from tests.peers.tls import make_certificate  # noqa: PLC0415
 

@@ -12,7 +12,11 @@ again after a crash.
 
 A relay failing transiently, refusing our credentials or refusing us outright hands
 the message to the next relay; a permanent answer about the message itself ends the attempt at once.
-When every relay failed, the result is transient if any failure was transient.
+When every relay failed, the result is transient if any failure was transient. A relay that
+could not be reached or timed out is skipped for a cool-off (30 s, doubling while it keeps
+failing, at most 5 minutes; logged once per cool-off as ``smtp_relay_skipped``) while another
+relay is not cooling off; then one message tries it again. When every relay is cooling off,
+each message still tries them all.
 
 Failure codes:
 - INVALID_ADDRESS (permanent): the recipient is not a valid email address; nothing sent.
@@ -54,10 +58,12 @@ from email_validator import validate_email
 
 from herald.channels.base import DeliveryResult, OutboundMessage
 from herald.channels.smtp_pool import (
+    COOL_OFF_SECONDS,
     SmtpAuthError,
     SmtpPool,
     SmtpRelay,
     SmtpRelayRefusedError,
+    SmtpRelayRestingError,
     SmtpUrlError,
     parse_smtp_url,
 )
@@ -249,6 +255,7 @@ class EmailChannel:
         reply_to: str = "",
         timeout: float = 30.0,
         pool_size: int = 4,
+        cool_off: float = COOL_OFF_SECONDS,
     ) -> None:
         if not relays:
             raise ValueError("at least one SMTP relay is required")
@@ -257,12 +264,15 @@ class EmailChannel:
         self.reply_to = reply_to
         self.timeout = timeout
         self.pool_size = pool_size
+        self.cool_off = cool_off
         self._envelope_from = envelope_address(sender)
         Address(addr_spec=self._envelope_from)  # a From Herald cannot use fails at startup
         self._pools: list[SmtpPool] = []
 
     async def start(self) -> None:
-        self._pools = [SmtpPool(relay, self.pool_size, self.timeout) for relay in self.relays]
+        self._pools = [
+            SmtpPool(relay, self.pool_size, self.timeout, self.cool_off) for relay in self.relays
+        ]
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         try:
@@ -276,26 +286,43 @@ class EmailChannel:
         mail = build_email(message, self.sender, self.reply_to, recipient.header)
         raw = flatten(mail)
         failures: list[DeliveryResult] = []
-        for pool in self._pools:
-            try:
-                refused = await pool.send(
-                    raw,
-                    self._envelope_from,
-                    [recipient.address],
-                    recipient.smtputf8,
-                    bulk=message.lane is Lane.BULK,
-                )
-            except Exception as exc:
-                result = classify(pool.relay, exc)
-                if result.permanent and result.error_code not in RELAY_LEVEL:
-                    return result
-                failures.append(result)
-                continue
-            if refused:
-                # Only one recipient, so aiosmtplib raises instead; kept for safety.
-                detail = "; ".join(f"{k}: {v[0]} {v[1]}" for k, v in refused.items())
-                return DeliveryResult.permanent_failure("SMTP_REJECTED", detail)
-            return DeliveryResult.delivered(provider_message_id=str(mail["Message-ID"]))
+        pools = self._pools
+        # A relay cooling off after a connection failure is skipped while another is not.
+        may_skip = not all(pool.resting() for pool in pools)
+        while pools:
+            skipped: list[SmtpPool] = []
+            for pool in pools:
+                if may_skip and pool.resting():
+                    pool.skipped()
+                    skipped.append(pool)
+                    continue
+                try:
+                    refused = await pool.send(
+                        raw,
+                        self._envelope_from,
+                        [recipient.address],
+                        recipient.smtputf8,
+                        bulk=message.lane is Lane.BULK,
+                        may_skip=may_skip,
+                    )
+                except SmtpRelayRestingError:
+                    skipped.append(pool)
+                    continue
+                except Exception as exc:
+                    result = classify(pool.relay, exc)
+                    if result.permanent and result.error_code not in RELAY_LEVEL:
+                        return result
+                    failures.append(result)
+                    continue
+                if refused:
+                    # Only one recipient, so aiosmtplib raises instead; kept for safety.
+                    detail = "; ".join(f"{k}: {v[0]} {v[1]}" for k, v in refused.items())
+                    return DeliveryResult.permanent_failure("SMTP_REJECTED", detail)
+                return DeliveryResult.delivered(provider_message_id=str(mail["Message-ID"]))
+            # No relay was tried, each resting (some may have begun to while the message
+            # waited for a connection): try them anyway; no message fails for a cool-off.
+            pools = skipped if not failures else []
+            may_skip = False
         transient = [f for f in failures if not f.permanent]
         last = transient[-1] if transient else failures[-1]
         if len(failures) == 1:

@@ -17,6 +17,12 @@ User and password are URL-decoded: percent-encode ``@ : / ? # ,`` and ``%`` in t
   tests and lab relays only: it makes TLS open to interception.
 
 Nothing in a relay's ``label`` (used in errors and logs) carries the password.
+
+A relay that could not be reached or did not answer in time (a connection timeout, a
+refused, reset or dropped connection; not an SMTP reply, not a TLS failure) cools off:
+``resting()`` says so for 30 s, doubled each time it fails again, at most 5 minutes, and
+the email channel skips it while another relay is not resting. After the cool-off one
+message tries it again (others keep skipping it meanwhile); a connection made ends it.
 """
 
 from __future__ import annotations
@@ -31,9 +37,15 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+import structlog
 from aiosmtplib.errors import SMTPServerDisconnected
 
 from herald.config import ConfigError
+
+log = structlog.get_logger("herald.channels")
+
+COOL_OFF_SECONDS = 30.0
+COOL_OFF_MAX_SECONDS = 300.0
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -45,6 +57,11 @@ class SmtpUrlError(ConfigError):
 
 class SmtpAuthError(Exception):
     """The relay refused our credentials, or offers no AUTH while credentials are configured."""
+
+
+class SmtpRelayRestingError(Exception):
+    """The relay is cooling off after a connection failure: the message was not tried on
+    it (raised only when the caller allows skipping it)."""
 
 
 class SmtpRelayRefusedError(Exception):
@@ -139,6 +156,15 @@ def _parse_smtp_url(url: str) -> SmtpRelay:
     )
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """The relay could not be reached or did not answer in time; not an SMTP reply
+    (aiosmtplib's reply errors are OSErrors too) and not a TLS failure."""
+    if not isinstance(exc, OSError) or isinstance(exc, aiosmtplib.SMTPResponseException):
+        return False
+    cause = exc.__cause__ or exc.__context__
+    return not isinstance(exc, ssl.SSLError) and not isinstance(cause, ssl.SSLError)
+
+
 def _connection_done(client: aiosmtplib.SMTP, exc: BaseException) -> bool:
     """The relay will take nothing more on this connection: it dropped it, answered 421,
     or closed it after its reply."""
@@ -203,15 +229,60 @@ class SmtpPool:
     cancellation) is dropped; a pooled connection the relay closed while idle, or
     that answers 421 (or closes after its reply) because the relay takes no more
     messages on it, is replaced by a fresh one and the message sent again once.
+
+    A failure to connect starts a cool-off (see the module's docstring and ``resting``).
     """
 
-    def __init__(self, relay: SmtpRelay, size: int, timeout: float) -> None:
+    def __init__(
+        self, relay: SmtpRelay, size: int, timeout: float, cool_off: float = COOL_OFF_SECONDS
+    ) -> None:
         self.relay = relay
         self.timeout = timeout
         self._slots = _Slots(size)
         self._idle: list[aiosmtplib.SMTP] = []
         self._tls: ssl.SSLContext | None = None
         self._closed = False
+        self._first_cool_off = cool_off
+        self._cool_off = 0.0  # the current cool-off's length; 0: the relay is well
+        self._resume_at = 0.0  # monotonic time the current cool-off ends
+        self._trying = False  # a message is trying the relay again after its cool-off
+        self._skip_logged = False
+        self._reason = ""  # the failure that started the cool-off, for the log
+
+    def resting(self) -> bool:
+        """Cooling off after a connection failure, or another message is trying it again."""
+        return self._cool_off > 0 and (self._trying or time.monotonic() < self._resume_at)
+
+    def skipped(self) -> None:
+        """The caller skips this resting relay: logged once per cool-off."""
+        if not self._skip_logged:
+            self._skip_logged = True
+            log.warning(
+                "smtp_relay_skipped",
+                relay=self.relay.label,
+                cool_off_seconds=self._cool_off,
+                resume_in_seconds=round(max(0.0, self._resume_at - time.monotonic()), 1),
+                reason=self._reason,
+            )
+
+    def _failed(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if now < self._resume_at:
+            return  # a connection begun before this cool-off started: already counted
+        self._cool_off = (
+            min(self._cool_off * 2, COOL_OFF_MAX_SECONDS)
+            if self._cool_off
+            else self._first_cool_off
+        )
+        self._resume_at = now + self._cool_off
+        self._skip_logged = False
+        self._reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+    def _well(self) -> None:
+        if self._cool_off:
+            log.info("smtp_relay_recovered", relay=self.relay.label)
+        self._cool_off = 0.0
+        self._resume_at = 0.0
 
     def _context(self) -> ssl.SSLContext | None:
         if self.relay.start_tls is False and not self.relay.use_tls:
@@ -221,6 +292,16 @@ class SmtpPool:
         return self._tls
 
     async def _connect(self) -> aiosmtplib.SMTP:
+        try:
+            client = await self._open()
+        except Exception as exc:
+            if _unreachable(exc):
+                self._failed(exc)
+            raise
+        self._well()
+        return client
+
+    async def _open(self) -> aiosmtplib.SMTP:
         relay = self.relay
         context = self._context()
         client = aiosmtplib.SMTP(
@@ -282,57 +363,72 @@ class SmtpPool:
         smtputf8: bool = False,
         *,
         bulk: bool = False,
+        may_skip: bool = False,
     ) -> dict[str, aiosmtplib.SMTPResponse]:
         """Send one message (`smtputf8`: its addresses need the SMTPUTF8 extension;
         `bulk`: it waits for a connection behind every waiting transactional message);
         returns per-recipient refusals (empty when all accepted).
 
         Raises aiosmtplib errors, SmtpAuthError, SmtpRelayRefusedError, or OSError for the
-        caller to classify.
+        caller to classify; SmtpRelayRestingError when `may_skip` and the relay is resting
+        once this message's turn comes (it may have begun to while the message waited).
         """
         options = ["SMTPUTF8"] if smtputf8 else None
         async with self._slots.slot(bulk):
-            client = self._checkout()
-            reused = client is not None
-            started = time.monotonic()
-            if client is None:
-                client = await self._connect()
+            trying = False
+            if self._cool_off:
+                if self.resting():
+                    if may_skip:
+                        self.skipped()
+                        raise SmtpRelayRestingError(self.relay.label)
+                else:  # the cool-off is over: this message tries the relay again
+                    self._trying = trying = True
             try:
-                try:
-                    errors, _ = await client.sendmail(
-                        sender, recipients, message, mail_options=options
-                    )
-                except (
-                    SMTPServerDisconnected,
-                    ConnectionError,
-                    aiosmtplib.SMTPResponseException,
-                    aiosmtplib.SMTPRecipientsRefused,
-                ) as exc:
-                    if not reused or not _connection_done(client, exc):
-                        raise
-                    # The relay closed this idle connection, or takes no more messages on
-                    # it (421, e.g. Exim's smtp_accept_max_per_connection): one fresh
-                    # attempt. A reply means the message was not taken: no duplicate.
-                    client.close()
-                    remaining = self.timeout - (time.monotonic() - started)
-                    if remaining <= 0:
-                        raise
-                    client = await self._connect()
-                    errors, _ = await client.sendmail(
-                        sender, recipients, message, mail_options=options
-                    )
-            except aiosmtplib.SMTPNotSupported as exc:  # raised before MAIL FROM: in step
-                self._checkin(client)
-                raise SmtpRelayRefusedError(str(exc)) from None
-            except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
-                # The conversation is still in step (aiosmtplib sent RSET): keep it.
-                self._checkin(client)
-                raise
-            except BaseException:
+                return await self._send(message, sender, recipients, options)
+            finally:
+                if trying:
+                    self._trying = False
+
+    async def _send(
+        self, message: bytes, sender: str, recipients: list[str], options: list[str] | None
+    ) -> dict[str, aiosmtplib.SMTPResponse]:
+        client = self._checkout()
+        reused = client is not None
+        started = time.monotonic()
+        if client is None:
+            client = await self._connect()
+        try:
+            try:
+                errors, _ = await client.sendmail(sender, recipients, message, mail_options=options)
+            except (
+                SMTPServerDisconnected,
+                ConnectionError,
+                aiosmtplib.SMTPResponseException,
+                aiosmtplib.SMTPRecipientsRefused,
+            ) as exc:
+                if not reused or not _connection_done(client, exc):
+                    raise
+                # The relay closed this idle connection, or takes no more messages on
+                # it (421, e.g. Exim's smtp_accept_max_per_connection): one fresh
+                # attempt. A reply means the message was not taken: no duplicate.
                 client.close()
-                raise
+                remaining = self.timeout - (time.monotonic() - started)
+                if remaining <= 0:
+                    raise
+                client = await self._connect()
+                errors, _ = await client.sendmail(sender, recipients, message, mail_options=options)
+        except aiosmtplib.SMTPNotSupported as exc:  # raised before MAIL FROM: in step
             self._checkin(client)
-            return errors
+            raise SmtpRelayRefusedError(str(exc)) from None
+        except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+            # The conversation is still in step (aiosmtplib sent RSET): keep it.
+            self._checkin(client)
+            raise
+        except BaseException:
+            client.close()
+            raise
+        self._checkin(client)
+        return errors
 
     async def close(self) -> None:
         self._closed = True
