@@ -332,6 +332,28 @@ def test_compiled_once_per_version() -> None:
     assert render(newer, {}).email_text == "v2"
 
 
+NEWSLETTER = (
+    "<table>{% for item in items %}<tr><td>{{ item.name }}</td><td>{{ item.price }}</td></tr>"
+    "{% endfor %}"
+    + '<p style="color:#333">{{ greeting }} {{ name }}, see {{ url }}</p>\n' * 350
+    + "</table>"
+)
+
+
+def test_compiling_is_not_part_of_the_render_budget() -> None:
+    # 40 locales of ~24k characters of HTML take seconds to compile in all; the
+    # first render used to compile every one inside its 0.5 s budget and fail
+    # TEMPLATE_TOO_EXPENSIVE, where a retry (compiled by then) succeeded.
+    locales = [f"l{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40)]
+    content = TemplateContent(email_subject="{{ name }}", email_html=NEWSLETTER)
+    newsletter = template(content, tuple(TemplateVariant(tag, content) for tag in locales))
+    data = {"items": [{"name": "A", "price": 3}], "greeting": "Hi", "name": "Bo", "url": "u"}
+    first = render(newsletter, data, "lab")
+    assert (first.locale, first.email_subject) == ("lab", "Bo")
+    assert render(newsletter, data, "lab") == first
+    assert render(newsletter, data).locale == ""
+
+
 # -- validation ------------------------------------------------------------------
 
 

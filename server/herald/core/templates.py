@@ -3,8 +3,9 @@
 A template has a default content (one Jinja2 source per channel part), optional
 locale variants and attachments. Rendering runs in Jinja2's immutable sandbox with
 StrictUndefined, so a missing variable is an error naming it, never a half-rendered
-message. Only the HTML part autoescapes the data. Compiled templates are cached by
-(brand, id, updated_at), so a template is compiled once per version.
+message. Only the HTML part autoescapes the data. Compiled contents are cached by
+(brand, id, updated_at, locale), so each content a render uses (the default and
+the chosen variant) is compiled once per version, when a render first needs it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ MAX_DISPLAY_NAME = 200
 MAX_PART_SOURCE = 100_000  # characters of template source per part
 MAX_RENDERED = 1_000_000  # characters a part may render to
 MAX_VARIANTS = 100
-MAX_CACHED = 1024  # compiled template versions kept
+MAX_CACHED = 1024  # compiled contents (a version's default or one variant) kept
 # The largest width a padding method or filter may take (`'x'.center(n)`,
 # `'x'|indent(n)`), and the largest power; see _Sandbox.
 MAX_SIZE_ARGUMENT = 100_000
@@ -691,24 +692,24 @@ def _check_content(content: TemplateContent, where: str, bad: Callable[[str, str
 
 # -- rendering -------------------------------------------------------------------
 
-_Compiled = dict[str, dict[str, JinjaTemplate]]  # normalized locale ("" default) -> part
-_cache: OrderedDict[tuple[str, str, float], _Compiled] = OrderedDict()
+_Compiled = dict[str, JinjaTemplate]  # part -> its compiled source
+# (brand, id, updated_at, normalized locale ("" for the default content)): each
+# content is compiled the first time a render needs it, once per version.
+_cache: OrderedDict[tuple[str, str, float, str], _Compiled] = OrderedDict()
 
 
-def _compiled(template: Template) -> _Compiled:
-    key = (template.brand_id, template.id, template.updated_at)
+def _compiled(template: Template, variant: TemplateVariant | None) -> _Compiled:
+    """The default content's parts (variant None) or one variant's, compiled."""
+    locale = normalize_locale(variant.locale) if variant is not None else ""
+    key = (template.brand_id, template.id, template.updated_at, locale)
     found = _cache.get(key)
     if found is not None:
         _cache.move_to_end(key)
         return found
-    compiled: _Compiled = {}
-    contents = [("", template.content)]
-    contents += [(normalize_locale(v.locale), v.content) for v in template.variants]
-    for locale, content in contents:
-        compiled[locale] = {
-            part: _environment(part).from_string(source)
-            for part, source in content.present().items()
-        }
+    content = variant.content if variant is not None else template.content
+    compiled = {
+        part: _environment(part).from_string(source) for part, source in content.present().items()
+    }
     _cache[key] = compiled
     while len(_cache) > MAX_CACHED:
         _cache.popitem(last=False)
@@ -753,18 +754,25 @@ def render(template: Template, data: Mapping[str, Any], locale: str = "") -> Ren
     a render beyond MAX_RENDER_STEPS, MAX_RENDER_SECONDS or MAX_RENDER_CHARS, or one
     that would build a value over MAX_RENDERED, is InvalidArgumentError
     TEMPLATE_TOO_EXPENSIVE."""
+    variant = choose_variant(template, locale)
+    # Compiling is not the render's cost: the budget starts after it, and only
+    # the contents this render uses are compiled.
+    default = _compiled(template, None)
+    chosen = _compiled(template, variant) if variant is not None else {}
     token = _budget.set(_Budget(MAX_RENDER_STEPS, MAX_RENDER_SECONDS, MAX_RENDER_CHARS))
     try:
-        return _render(template, data, locale)
+        return _render(template, variant, default, chosen, data)
     finally:
         _budget.reset(token)
 
 
-def _render(template: Template, data: Mapping[str, Any], locale: str) -> RenderedContent:
-    variant = choose_variant(template, locale)
-    compiled = _compiled(template)
-    default = compiled[""]
-    chosen = compiled[normalize_locale(variant.locale)] if variant is not None else {}
+def _render(
+    template: Template,
+    variant: TemplateVariant | None,
+    default: _Compiled,
+    chosen: _Compiled,
+    data: Mapping[str, Any],
+) -> RenderedContent:
     rendered: dict[str, str] = {}
     violations: list[FieldViolation] = []
     for part in PARTS:
