@@ -3,6 +3,7 @@ RenderTemplate preview. Translation and validation only; rendering is core/templ
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from dataclasses import replace
 from typing import Any, TypeAlias
@@ -201,7 +202,10 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         template, problems = from_proto(request.template)
         if not template.id:
             template = replace(template, id=new_id())
-        stored = await self.store.create(_checked(template, problems, self.max_attachment_bytes))
+        # Compiling every part takes some seconds for the largest templates
+        # (core.MAX_TEMPLATE_SOURCE): never on the event loop.
+        checked = await asyncio.to_thread(_checked, template, problems, self.max_attachment_bytes)
+        stored = await self.store.create(checked)
         return template_pb2.CreateTemplateResponse(template=to_proto(stored))
 
     @unary
@@ -256,7 +260,10 @@ class TemplateService(template_pb2_grpc.TemplateServiceServicer):
         if request.locale and (problem := core.locale_problem(request.locale)) is not None:
             raise InvalidArgumentError([FieldViolation("locale", problem)])
         template = await self.store.get(current().brand_id, template_id)
-        rendered = core.render(template, data_of(request.data), request.locale)
+        # The first render of a version compiles what it uses: off the event loop.
+        rendered = await asyncio.to_thread(
+            core.render, template, data_of(request.data), request.locale
+        )
         return template_pb2.RenderTemplateResponse(
             content=_content_proto(rendered.parts()), locale=rendered.locale
         )

@@ -140,11 +140,12 @@ class TemplateStore:
     async def update(
         self, brand_id: str, template_id: str, change: Callable[[Template], Template]
     ) -> Template:
-        """Read, apply `change` (which validates), write back if nobody wrote in
-        between (compare-and-set on updated_at), else start again."""
+        """Read, apply `change` (which validates, so it runs in a worker thread, off
+        the event loop), write back if nobody wrote in between (compare-and-set on
+        updated_at), else start again."""
         for _ in range(UPDATE_ATTEMPTS):
             current = await self.get(brand_id, template_id)
-            changed = change(current)
+            changed = await asyncio.to_thread(change, current)
             now = max(time.time(), current.updated_at + 1e-6)
             stored = replace(
                 changed,
