@@ -252,6 +252,21 @@ def test_ordinary_templates_render() -> None:
     assert text(source, data) == "1. Tea 2.50\n1,234,567 1024"
 
 
+def test_null_and_booleans_render_as_json_words() -> None:
+    parts = TemplateContent(
+        email_subject="{{ v }}|{{ w }}",
+        email_text="{{ v }}|{{ w }}|{{ n }}",
+        email_html="<p>{{ n }}</p>",
+    )
+    rendered = render(template(parts), {"v": True, "w": False, "n": None})
+    assert rendered.email_subject == "true|false"
+    assert rendered.email_text == "true|false|"
+    assert rendered.email_html == "<p></p>"
+    # Numbers as before; the values themselves are unchanged for conditions.
+    assert text("{{ a }} {{ b }} {{ c }}", {"a": 1, "b": 1.5, "c": 0}) == "1 1.5 0"
+    assert text("{% if n is none and not w %}yes{% endif %}", {"n": None, "w": False}) == "yes"
+
+
 GREETING = TemplateContent(
     email_subject="Welcome {{ name }}",
     email_text="Hello {{ name }}",

@@ -345,7 +345,13 @@ def _bounded_concat(chunks: Iterable[str]) -> str:
 
 
 def _finalize(value: Any) -> Any:
-    """Every `{{ ... }}`: a container is sized before it becomes text."""
+    """Every `{{ ... }}`: data is JSON, so null is "" and booleans are true and
+    false (not Python's None, True, False); a container is sized before it
+    becomes text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if not isinstance(value, str):
         _refuse_over(_size(value))
     return value
