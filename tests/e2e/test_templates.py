@@ -269,6 +269,40 @@ async def test_syntax_errors_are_rejected_at_save_naming_the_part(
     assert set(rich_error(caught.value).violations) == {"template.content.push_body"}
 
 
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("Hi {% include 'footer' %}", "include"),
+        ("{% import 'macros' as m %}{{ m.x }}", "import"),
+        ("\n{% from 'macros' import x %}{{ x }}", "from ... import"),
+        ("{% extends 'base' %}", "extends"),
+    ],
+)
+async def test_templates_that_load_others_are_refused_at_save(
+    stub: template_pb2_grpc.TemplateServiceStub, source: str, name: str
+) -> None:
+    # There is no loader, so every render of these failed TEMPLATE_RENDER_FAILED.
+    template_id = f"loads-{tag()}"
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await create(
+            stub,
+            T.Template(
+                id=template_id,
+                content=T.TemplateContent(email_subject="S", email_html=source),
+            ),
+        )
+    error = rich_error(caught.value)
+    assert error.code == INVALID
+    line = 2 if source.startswith("\n") else 1
+    assert error.violations == {
+        "template.content.email_html": f"line {line}: {{% {name} %}} is not supported "
+        "(no other templates)"
+    }
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await stub.GetTemplate(T.GetTemplateRequest(id=template_id), timeout=10)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
 async def test_bad_templates_are_invalid_argument(
     stub: template_pb2_grpc.TemplateServiceStub,
 ) -> None:

@@ -613,12 +613,24 @@ def _environment(part: str) -> _Sandbox:
     return _HTML_ENV if part in HTML_PARTS else _TEXT_ENV
 
 
+_LOADING_TAGS: dict[type[nodes.Node], str] = {
+    nodes.Extends: "extends",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+}
+
+
 def _static_problem(source: str, part: str) -> str | None:
     """A syntax error (or something the sandbox will refuse) in one part's source,
     described with its line; None if it compiles."""
     environment = _environment(part)
     try:
         tree = environment.parse(source)
+        # There is no loader: every render of these would fail.
+        for loads in tree.find_all(tuple(_LOADING_TAGS)):
+            tag = _LOADING_TAGS[type(loads)]
+            return f"line {loads.lineno}: {{% {tag} %}} is not supported (no other templates)"
         for node in tree.find_all(nodes.Getattr):
             if node.attr.startswith("_"):
                 return f"line {node.lineno}: access to {node.attr!r} is not allowed"
