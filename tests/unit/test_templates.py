@@ -308,6 +308,33 @@ def test_part_missing_in_the_variant_comes_from_the_default_content() -> None:
     assert (danish.email_subject, danish.email_text) == ("Welcome Ana", "Hej Ana")
 
 
+def test_a_variant_with_only_html_is_sent_with_that_html_as_text() -> None:
+    # It was sent with the default content's (English) email_text, and so were
+    # the SMS, push and in-app bodies that fall back to it.
+    english = TemplateContent(
+        email_subject="Hello",
+        email_text="Hello {{ n }} (English text)",
+        email_html="<p>Hello {{ n }}</p>",
+        push_title="News",
+    )
+    danish = TemplateVariant(
+        "da", TemplateContent(email_subject="Hej", email_html="<p>Hej {{ n }}</p>")
+    )
+    rendered = render(template(english, (danish,)), {"n": "Bo"}, "da")
+    assert (rendered.locale, rendered.email_subject) == ("da", "Hej")
+    assert rendered.email_html == "<p>Hej Bo</p>"
+    assert rendered.email_text == "Hej Bo"
+    assert (rendered.sms_text, rendered.push_body, rendered.in_app_body) == ("Hej Bo",) * 3
+    assert rendered.push_title == "News"  # a part the variant lacks: the default's
+    # A variant with its own text keeps it; one with neither part takes the default's.
+    with_text = TemplateVariant("da", TemplateContent(email_html="<p>Hej</p>", email_text="Hej!"))
+    assert render(template(english, (with_text,)), {"n": "Bo"}, "da").email_text == "Hej!"
+    subject_only = TemplateVariant("da", TemplateContent(email_subject="Hej"))
+    assert render(template(english, (subject_only,)), {"n": "Bo"}, "da").email_text == (
+        "Hello Bo (English text)"
+    )
+
+
 def test_empty_parts_fall_back_across_channels() -> None:
     rendered = render(
         template(

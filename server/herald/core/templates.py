@@ -790,8 +790,10 @@ def _render_part(compiled: JinjaTemplate, data: Mapping[str, Any], part: str) ->
 
 def render(template: Template, data: Mapping[str, Any], locale: str = "") -> RenderedContent:
     """Render every part for `locale` (see choose_variant). A part missing in the
-    variant comes from the default content; an empty part then falls back as
-    PART_FALLBACK says, and an empty email_text is the HTML part as plain text.
+    variant comes from the default content, except email_text where the variant
+    has email_html: that is the variant's HTML as plain text, as an empty
+    email_text is the HTML part as text anywhere; an empty part then falls back
+    as PART_FALLBACK says.
     Any failure (a missing variable, something the sandbox refuses, a runtime error,
     too much output) is InvalidArgumentError with one violation on `data` per part;
     a render beyond MAX_RENDER_STEPS, MAX_RENDER_SECONDS or MAX_RENDER_CHARS, or one
@@ -818,7 +820,12 @@ def _render(
 ) -> RenderedContent:
     rendered: dict[str, str] = {}
     violations: list[FieldViolation] = []
+    # A variant with its own HTML but no text is sent with that HTML as text,
+    # not with the default content's text (in another language).
+    own_html = "email_html" in chosen and "email_text" not in chosen
     for part in PARTS:
+        if part == "email_text" and own_html:
+            continue
         source = chosen.get(part) or default.get(part)
         if source is None:
             continue
