@@ -13,6 +13,7 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import struct_pb2
+from google.rpc import error_details_pb2, status_pb2
 from herald.v1 import (
     campaign_pb2,
     campaign_pb2_grpc,
@@ -479,6 +480,90 @@ async def test_a_template_that_no_longer_renders_the_campaigns_data_is_a_failed_
     )
     assert error.preconditions == [("TEMPLATE_RENDER_FAILED", f"template:{template_id}")]
     assert error.violations == {}
+    assert receiver.received == []
+
+
+def precondition_descriptions(error: grpc.aio.AioRpcError) -> list[str]:
+    status = status_pb2.Status()
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status.ParseFromString(value)
+    found = []
+    for detail in status.details:
+        if detail.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
+            failure = error_details_pb2.PreconditionFailure()
+            detail.Unpack(failure)
+            found += [v.description for v in failure.violations]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("content", "values", "channels", "empty"),
+    [
+        # Nothing for the body: the SMS text is no email's (p3: delivered with body '').
+        (
+            template_pb2.TemplateContent(email_subject="Subj", sms_text="sms body"),
+            {},
+            [WEBHOOK],
+            "email_text or email_html, which the webhook channel needs",
+        ),
+        # A subject that renders blank (p3: delivered with Subject '').
+        (
+            template_pb2.TemplateContent(email_subject="{{ s }}", email_text="body {{ s }}"),
+            {"s": " "},
+            [WEBHOOK],
+            "email_subject, which the webhook channel needs",
+        ),
+        # No in-app title, and no email subject for it to fall back to.
+        (
+            template_pb2.TemplateContent(email_text="Hi"),
+            {},
+            [common_pb2.CHANNEL_IN_APP],
+            "in_app_title, which the in_app channel needs",
+        ),
+    ],
+    ids=["no-body", "blank-subject", "no-in-app-title"],
+)
+async def test_a_template_that_renders_a_needed_part_empty_is_a_failed_precondition(
+    stub: campaign_pb2_grpc.CampaignServiceStub,
+    channel: grpc.aio.Channel,
+    receiver: WebhookReceiver,
+    server: ServerProcess,
+    content: template_pb2.TemplateContent,
+    values: dict[str, str],
+    channels: list[int],
+    empty: str,
+) -> None:
+    """A campaign without a template must have a subject and a body; one with a template
+    must render them for its channels, or nothing is queued."""
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = await create_template(templates, "empty", content)
+    data = struct_pb2.Struct()
+    data.update(values)
+    campaign = await create(
+        stub, channels=channels, subject="", body="", template_id=template_id, data=data
+    )
+
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=campaign.id,
+                recipients=[S.CampaignRecipient(person_id="p0", recipient=receiver.url("/ok/e"))],
+            ),
+            timeout=10,
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "TEMPLATE_RENDER_FAILED",
+    )
+    assert error.preconditions == [("TEMPLATE_RENDER_FAILED", f"template:{template_id}")]
+    assert precondition_descriptions(caught.value) == [
+        f"template {template_id!r} renders an empty {empty}"
+    ]
+    sends = query(server, "SELECT id FROM campaign_sends WHERE campaign_id = ?", campaign.id)
+    assert sends == []
+    await asyncio.sleep(0.5)
     assert receiver.received == []
 
 

@@ -342,6 +342,82 @@ async def test_a_missing_variable_or_a_syntax_error_is_invalid_argument(
     )
 
 
+@pytest.mark.parametrize(
+    ("form", "on", "field", "empty"),
+    [
+        # The email has no body: the SMS text is no email's.
+        (
+            {"template": T.TemplateContent(email_subject="Subj", sms_text="sms body")},
+            EMAIL,
+            "template_id",
+            "email_text or email_html",
+        ),
+        # The subject renders blank.
+        (
+            {"template": T.TemplateContent(email_subject="{{ s }}", email_text="b {{ s }}")},
+            EMAIL,
+            "template_id",
+            "email_subject",
+        ),
+        # No in-app title, and no email subject for it to fall back to.
+        ({"template": T.TemplateContent(email_text="Hi")}, IN_APP, "template_id", "in_app_title"),
+        # message_title interpolated to nothing.
+        (
+            {"message_title": "{{ s }}", "message_content": "Hi {{ s }}"},
+            IN_APP,
+            "message_title",
+            "message_title",
+        ),
+    ],
+    ids=["no-body", "blank-subject", "no-in-app-title", "blank-message-title"],
+)
+async def test_content_that_renders_a_needed_part_empty_is_invalid_argument(
+    stub: delivery_pb2_grpc.DeliveryServiceStub,
+    people: directory_pb2_grpc.DirectoryServiceStub,
+    templates: template_pb2_grpc.TemplateServiceStub,
+    server: ServerProcess,
+    smtp: SmtpPeer,
+    form: dict[str, object],
+    on: int,
+    field: str,
+    empty: str,
+) -> None:
+    """Without a template, a blank subject or body is INVALID_ARGUMENT; so is content
+    that renders one empty, with nothing stored or sent."""
+    address = f"ivy-{tag()}@example.com"
+    ivy = await user(people, "ivy", email=address)
+    form = dict(form)
+    content = form.pop("template", None)
+    source = "the message"
+    if isinstance(content, T.TemplateContent):
+        template_id = f"empty-{tag()}"
+        await templates.CreateTemplate(
+            T.CreateTemplateRequest(
+                template=T.Template(id=template_id, display_name="empty", content=content)
+            ),
+            timeout=10,
+        )
+        form["template_id"] = template_id
+        source = f"template {template_id!r}"
+    request = R.SendNotificationRequest(
+        channels=[on],  # type: ignore[list-item]
+        recipients=[ivy],
+        data=data(s=" "),
+        **form,  # type: ignore[arg-type]
+    )
+    error = rich_error(await refused(stub, server, request))
+    assert (error.code, error.reason) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "TEMPLATE_RENDER_FAILED",
+    )
+    name = "in_app" if on == IN_APP else "email"
+    assert error.violations == {
+        field: f"{source} renders an empty {empty}, which the {name} channel needs"
+    }
+    await asyncio.sleep(0.3)
+    assert [m for m in smtp.messages if address in m.rcpt_tos] == []
+
+
 async def test_push_in_to_resolves_the_users_tokens(
     stub: delivery_pb2_grpc.DeliveryServiceStub,
     people: directory_pb2_grpc.DirectoryServiceStub,

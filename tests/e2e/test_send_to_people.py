@@ -334,6 +334,68 @@ async def test_a_template_named_without_a_user_is_rendered_not_ignored(
     assert mails_to(peers, missing) == []
 
 
+@pytest.mark.parametrize(
+    ("content", "values", "empty"),
+    [
+        # The email has no body: the SMS text is no email's.
+        (
+            template_pb2.TemplateContent(email_subject="Subj", sms_text="sms body"),
+            {},
+            "email_text or email_html",
+        ),
+        # The subject renders blank.
+        (
+            template_pb2.TemplateContent(email_subject="{{ s }}", email_text="body {{ s }}"),
+            {"s": " "},
+            "email_subject",
+        ),
+    ],
+    ids=["no-body", "blank-subject"],
+)
+async def test_a_template_that_renders_an_email_part_empty_is_invalid_argument(
+    channel: grpc.aio.Channel,
+    server: ServerProcess,
+    peers: Peers,
+    content: template_pb2.TemplateContent,
+    values: dict[str, str],
+    empty: str,
+) -> None:
+    """Without a template, a blank subject or body is INVALID_ARGUMENT; so is a template
+    that renders one empty, with nothing stored or sent."""
+    templates = template_pb2_grpc.TemplateServiceStub(channel)
+    template_id = f"empty-{tag()}"
+    await templates.CreateTemplate(
+        template_pb2.CreateTemplateRequest(
+            template=template_pb2.Template(id=template_id, display_name="empty", content=content)
+        ),
+        timeout=10,
+    )
+    stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+    address = f"empty-{tag()}@example.com"
+    requests_before = query(server, "SELECT COUNT(*) AS n FROM requests")[0]["n"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SendMessage(
+            delivery_pb2.SendMessageRequest(
+                channels=[EMAIL],
+                email_address=address,
+                communication_template_id=template_id,
+                data=data(**values),
+            ),
+            timeout=20,
+        )
+    error = rich_error(caught.value)
+    assert (error.code, error.reason) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "TEMPLATE_RENDER_FAILED",
+    )
+    assert error.violations == {
+        "communication_template_id": f"template {template_id!r} renders an empty {empty}, "
+        "which the email channel needs"
+    }
+    assert query(server, "SELECT COUNT(*) AS n FROM requests")[0]["n"] == requests_before
+    assert mails_to(peers, address) == []
+
+
 async def test_a_templates_attachments_count_toward_the_limits(
     channel: grpc.aio.Channel, server: ServerProcess, peers: Peers
 ) -> None:

@@ -32,6 +32,7 @@ from herald.core.errors import (
 from herald.core.idempotency import idempotency_key
 from herald.core.ids import new_id
 from herald.core.message import Content
+from herald.core.rendered import check_rendered
 from herald.dispatch.dispatcher import Dispatcher
 from herald.store.campaigns import CampaignStore, Progress
 from herald.store.queue import queued_row
@@ -277,9 +278,12 @@ class Campaigns:
         stored = json.loads(campaign.content)
         if campaign.template_id:
             try:
-                return await self.templates.content(
+                content = await self.templates.content(
                     brand_id, campaign.template_id, stored.get("data") or {}
                 )
+                channels = [Channel(c) for c in json.loads(campaign.channels)]
+                check_rendered(content, channels, f"template {campaign.template_id!r}", "data")
+                return content
             except NotFoundError:
                 # Deleted since the campaign was made: the campaign itself exists.
                 raise FailedPreconditionError(
@@ -295,10 +299,11 @@ class Campaigns:
                 ) from None
             except InvalidArgumentError as exc:
                 # The campaign's own data against its template, as they are now: nothing
-                # in the SendCampaign request to correct.
+                # in the SendCampaign request to correct. A part a channel needs that
+                # renders empty is one too (core/rendered.py).
                 raise FailedPreconditionError(
                     f"the campaign's template {campaign.template_id!r} does not render "
-                    "with the campaign's data",
+                    "a sendable message with the campaign's data",
                     exc.reason,
                     [
                         PreconditionViolation(

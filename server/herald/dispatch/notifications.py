@@ -27,6 +27,7 @@ from herald.core.ids import new_id
 from herald.core.message import Content, check_with_template
 from herald.core.notification import (
     ALL_CHANNELS,
+    MESSAGE_FIELDS,
     Failure,
     NotificationRequest,
     Reason,
@@ -38,6 +39,8 @@ from herald.core.notification import (
     screen,
     validate,
 )
+from herald.core.rendered import check_rendered
+from herald.core.templates import PART_FALLBACK
 from herald.dispatch.dispatcher import Dispatcher
 from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.directory import Directory, cluster_not_found
@@ -47,6 +50,12 @@ from herald.store.templates import TemplateStore
 KIND = "notification"
 RESOURCE_TYPE = "herald.v1.Notification"
 POLL_SECONDS = 0.5  # a watcher re-reads the store this often, for other processes' progress
+# The request field each part of a message_title / message_content message comes from
+# (the other channels' parts fall back to the email parts).
+_MESSAGE_PARTS = {
+    **MESSAGE_FIELDS,
+    **{part: MESSAGE_FIELDS[fallback] for part, fallback in PART_FALLBACK.items()},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +145,10 @@ class Notifications:
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return _replay(existing, fingerprint, caller, brand_id)
         content = dataclasses.replace(await self._content(request, brand_id), brand_id=brand_id)
+        if request.template_id:
+            check_rendered(content, channels, f"template {request.template_id!r}", "template_id")
+        elif request.interpolated:
+            check_rendered(content, channels, "the message", _MESSAGE_PARTS)
         screening = await self._screen(request, channels, caller, brand_id)
         notification_id = new_id()
         now = time.time()

@@ -12,6 +12,7 @@ from herald.core.channel import Channel
 from herald.core.directory import User
 from herald.core.errors import FieldViolation, InvalidArgumentError, NotFoundError
 from herald.core.message import METHOD_CHANNELS, Content, MessageRequest
+from herald.core.rendered import check_rendered
 from herald.core.templates import (
     MessageType,
     Template,
@@ -75,7 +76,10 @@ class People:
             return request, None
         rendered = render(template, request.data, user.locale if user is not None else "")
         rendered = with_request_attachments(rendered, request.attachments)
-        return request, as_content(rendered, dict(request.push_data))
+        content = as_content(rendered, dict(request.push_data))
+        field = "communication_template_id" if request.template_id else "message_type"
+        check_rendered(content, request.channels, f"template {template.id!r}", field)
+        return request, content
 
     @staticmethod
     def _needs_user(request: MessageRequest) -> bool:
