@@ -33,6 +33,7 @@ WEBHOOK = common_pb2.CHANNEL_WEBHOOK
 S = campaign_pb2
 COMPLETED, CANCELLED = S.CAMPAIGN_SEND_STATUS_COMPLETED, S.CAMPAIGN_SEND_STATUS_CANCELLED
 pytestmark = pytest.mark.backends("sqlite", "postgres")
+ANN = struct_pb2.Value(string_value="Ann")
 
 
 @pytest.fixture(scope="module")
@@ -298,6 +299,11 @@ async def test_send_message_keeps_answering_during_a_campaign(
         (
             {"channels": [common_pb2.CHANNEL_SMS], "body_html": "<p>x</p>"},
             {"campaign.body_html"},
+        ),
+        # Without a template nothing is interpolated: "Hi {{ name }}" went out as written.
+        (
+            {"subject": "Hi {{ name }}", "data": struct_pb2.Struct(fields={"name": ANN})},
+            {"campaign.data"},
         ),
     ],
 )

@@ -91,6 +91,13 @@ def validate_campaign(spec: CampaignSpec) -> None:
             plain = [c.value for c in seen if c not in HTML_CHANNELS]
             if plain:
                 bad("body_html", f"is only for email and webhook, not {', '.join(plain)}")
+        if spec.data:
+            # Only a template is interpolated: subject and body are sent as given.
+            bad(
+                "data",
+                "is only for a template's variables: set template_id, or write the "
+                "values into subject and body",
+            )
     texts = ("id", "display_name", "template_id", "subject", "body", "body_html", "data")
     if problems := without_nul(
         [(f"campaign.{name}", getattr(spec, name)) for name in texts], violations
