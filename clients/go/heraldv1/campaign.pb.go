@@ -97,7 +97,8 @@ type Campaign struct {
 	Subject    string `protobuf:"bytes,6,opt,name=subject,proto3" json:"subject,omitempty"`
 	Body       string `protobuf:"bytes,7,opt,name=body,proto3" json:"body,omitempty"`
 	BodyHtml   string `protobuf:"bytes,8,opt,name=body_html,json=bodyHtml,proto3" json:"body_html,omitempty"`
-	// Values for interpolation.
+	// Values for the template's interpolation; only with template_id
+	// (subject/body/body_html are sent as written).
 	Data *structpb.Struct `protobuf:"bytes,9,opt,name=data,proto3" json:"data,omitempty"`
 	// Output only.
 	CreatedBy string `protobuf:"bytes,10,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
@@ -392,7 +393,8 @@ func (x *GetCampaignResponse) GetCampaign() *Campaign {
 
 type ListCampaignsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// At most 1000; default 50.
+	// At most 1000 (larger is treated as 1000); default 50; negative is
+	// INVALID_ARGUMENT.
 	PageSize      int32  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields

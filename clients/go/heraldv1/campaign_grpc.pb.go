@@ -33,21 +33,36 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // Stored campaigns and their sends (seed 004).
+//
+// Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+// (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+// deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+// HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+// (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+// (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+// admins manage and send campaigns.
 type CampaignServiceClient interface {
-	// Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-	// NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+	// Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+	// campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+	// (template), UNAUTHENTICATED, PERMISSION_DENIED.
 	CreateCampaign(ctx context.Context, in *CreateCampaignRequest, opts ...grpc.CallOption) (*CreateCampaignResponse, error)
 	// Returns a campaign. Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
 	GetCampaign(ctx context.Context, in *GetCampaignRequest, opts ...grpc.CallOption) (*GetCampaignResponse, error)
 	// Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-	// INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+	// INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+	// return), UNAUTHENTICATED, PERMISSION_DENIED.
 	ListCampaigns(ctx context.Context, in *ListCampaignsRequest, opts ...grpc.CallOption) (*ListCampaignsResponse, error)
 	// Sends a stored campaign to recipients and returns the send record as
 	// soon as the send is durably queued; recipients are queued in batches and
 	// delivered in the bulk lane. A retry with the same request_id returns the
-	// same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-	// ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-	// UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+	// same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+	// NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+	// was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+	// a different request), FAILED_PRECONDITION (the campaign's template, with
+	// nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+	// it does not render the campaign's data or renders a part the campaign's
+	// channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	SendCampaign(ctx context.Context, in *SendCampaignRequest, opts ...grpc.CallOption) (*SendCampaignResponse, error)
 	// Returns a campaign send's record. Returns OK, NOT_FOUND,
 	// UNAUTHENTICATED, PERMISSION_DENIED.
@@ -55,11 +70,12 @@ type CampaignServiceClient interface {
 	// Streams a campaign send's progress (current record first, then changes
 	// at a bounded rate), ending when the send is completed or cancelled.
 	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-	// RESOURCE_EXHAUSTED (too many streams).
+	// RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
 	WatchCampaignSend(ctx context.Context, in *WatchCampaignSendRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchCampaignSendResponse], error)
 	// Cancels a campaign send: its deliveries not yet made are cancelled.
-	// Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-	// UNAUTHENTICATED, PERMISSION_DENIED.
+	// Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+	// FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+	// PERMISSION_DENIED.
 	CancelCampaignSend(ctx context.Context, in *CancelCampaignSendRequest, opts ...grpc.CallOption) (*CancelCampaignSendResponse, error)
 }
 
@@ -155,21 +171,36 @@ func (c *campaignServiceClient) CancelCampaignSend(ctx context.Context, in *Canc
 // for forward compatibility.
 //
 // Stored campaigns and their sends (seed 004).
+//
+// Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+// (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+// deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+// HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+// (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+// (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+// admins manage and send campaigns.
 type CampaignServiceServer interface {
-	// Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-	// NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+	// Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+	// campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+	// (template), UNAUTHENTICATED, PERMISSION_DENIED.
 	CreateCampaign(context.Context, *CreateCampaignRequest) (*CreateCampaignResponse, error)
 	// Returns a campaign. Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
 	GetCampaign(context.Context, *GetCampaignRequest) (*GetCampaignResponse, error)
 	// Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-	// INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+	// INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+	// return), UNAUTHENTICATED, PERMISSION_DENIED.
 	ListCampaigns(context.Context, *ListCampaignsRequest) (*ListCampaignsResponse, error)
 	// Sends a stored campaign to recipients and returns the send record as
 	// soon as the send is durably queued; recipients are queued in batches and
 	// delivered in the bulk lane. A retry with the same request_id returns the
-	// same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-	// ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-	// UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+	// same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+	// NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+	// was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+	// a different request), FAILED_PRECONDITION (the campaign's template, with
+	// nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+	// it does not render the campaign's data or renders a part the campaign's
+	// channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	SendCampaign(context.Context, *SendCampaignRequest) (*SendCampaignResponse, error)
 	// Returns a campaign send's record. Returns OK, NOT_FOUND,
 	// UNAUTHENTICATED, PERMISSION_DENIED.
@@ -177,11 +208,12 @@ type CampaignServiceServer interface {
 	// Streams a campaign send's progress (current record first, then changes
 	// at a bounded rate), ending when the send is completed or cancelled.
 	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-	// RESOURCE_EXHAUSTED (too many streams).
+	// RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
 	WatchCampaignSend(*WatchCampaignSendRequest, grpc.ServerStreamingServer[WatchCampaignSendResponse]) error
 	// Cancels a campaign send: its deliveries not yet made are cancelled.
-	// Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-	// UNAUTHENTICATED, PERMISSION_DENIED.
+	// Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+	// FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+	// PERMISSION_DENIED.
 	CancelCampaignSend(context.Context, *CancelCampaignSendRequest) (*CancelCampaignSendResponse, error)
 	mustEmbedUnimplementedCampaignServiceServer()
 }

@@ -32,23 +32,41 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+//
+// Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+// (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+// deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+// request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
 type TemplateServiceClient interface {
 	// Stores a template; syntax errors are rejected here, not at send time.
-	// Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+	// its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+	// MESSAGE_TYPE_TAKEN: another template serves the message type),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	CreateTemplate(ctx context.Context, in *CreateTemplateRequest, opts ...grpc.CallOption) (*CreateTemplateResponse, error)
-	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	GetTemplate(ctx context.Context, in *GetTemplateRequest, opts ...grpc.CallOption) (*GetTemplateResponse, error)
-	// Replaces the fields named in update_mask (all when empty).
-	// Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Replaces the fields named in update_mask (when empty, the fields the
+	// request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+	// blank, an update_mask path that is no updatable field, the merged template
+	// invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+	// serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	UpdateTemplate(ctx context.Context, in *UpdateTemplateRequest, opts ...grpc.CallOption) (*UpdateTemplateResponse, error)
-	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	DeleteTemplate(ctx context.Context, in *DeleteTemplateRequest, opts ...grpc.CallOption) (*DeleteTemplateResponse, error)
-	// Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+	// Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+	// page_size, a page_token this listing did not return), UNAUTHENTICATED,
 	// PERMISSION_DENIED.
 	ListTemplates(ctx context.Context, in *ListTemplatesRequest, opts ...grpc.CallOption) (*ListTemplatesResponse, error)
 	// Renders a stored template with data, without sending anything. A missing
-	// variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-	// NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+	// empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+	// sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+	// too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+	// PERMISSION_DENIED.
 	RenderTemplate(ctx context.Context, in *RenderTemplateRequest, opts ...grpc.CallOption) (*RenderTemplateResponse, error)
 }
 
@@ -125,23 +143,41 @@ func (c *templateServiceClient) RenderTemplate(ctx context.Context, in *RenderTe
 // for forward compatibility.
 //
 // Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+//
+// Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+// (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+// deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+// request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
 type TemplateServiceServer interface {
 	// Stores a template; syntax errors are rejected here, not at send time.
-	// Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+	// its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+	// MESSAGE_TYPE_TAKEN: another template serves the message type),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	CreateTemplate(context.Context, *CreateTemplateRequest) (*CreateTemplateResponse, error)
-	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	GetTemplate(context.Context, *GetTemplateRequest) (*GetTemplateResponse, error)
-	// Replaces the fields named in update_mask (all when empty).
-	// Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Replaces the fields named in update_mask (when empty, the fields the
+	// request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+	// blank, an update_mask path that is no updatable field, the merged template
+	// invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+	// serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	UpdateTemplate(context.Context, *UpdateTemplateRequest) (*UpdateTemplateResponse, error)
-	// Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+	// UNAUTHENTICATED, PERMISSION_DENIED.
 	DeleteTemplate(context.Context, *DeleteTemplateRequest) (*DeleteTemplateResponse, error)
-	// Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+	// Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+	// page_size, a page_token this listing did not return), UNAUTHENTICATED,
 	// PERMISSION_DENIED.
 	ListTemplates(context.Context, *ListTemplatesRequest) (*ListTemplatesResponse, error)
 	// Renders a stored template with data, without sending anything. A missing
-	// variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-	// NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+	// variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+	// empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+	// sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+	// too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+	// PERMISSION_DENIED.
 	RenderTemplate(context.Context, *RenderTemplateRequest) (*RenderTemplateResponse, error)
 	mustEmbedUnimplementedTemplateServiceServer()
 }

@@ -27,29 +27,45 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class CampaignServiceStub:
-    """Stored campaigns and their sends (seed 004)."""
+    """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
+    """
 
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> CampaignServiceAsyncStub: ...
     CreateCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.CreateCampaignRequest, _campaign_pb2.CreateCampaignResponse]
-    """Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-    NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+    """Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+    campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+    (template), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.GetCampaignRequest, _campaign_pb2.GetCampaignResponse]
     """Returns a campaign. Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
     ListCampaigns: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.ListCampaignsRequest, _campaign_pb2.ListCampaignsResponse]
     """Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-    INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+    INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+    return), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     SendCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.SendCampaignRequest, _campaign_pb2.SendCampaignResponse]
     """Sends a stored campaign to recipients and returns the send record as
     soon as the send is durably queued; recipients are queued in batches and
     delivered in the bulk lane. A retry with the same request_id returns the
-    same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-    ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-    UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+    same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+    NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+    was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+    a different request), FAILED_PRECONDITION (the campaign's template, with
+    nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+    it does not render the campaign's data or renders a part the campaign's
+    channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCampaignSend: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.GetCampaignSendRequest, _campaign_pb2.GetCampaignSendResponse]
     """Returns a campaign send's record. Returns OK, NOT_FOUND,
@@ -59,36 +75,53 @@ class CampaignServiceStub:
     """Streams a campaign send's progress (current record first, then changes
     at a bounded rate), ending when the send is completed or cancelled.
     Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-    RESOURCE_EXHAUSTED (too many streams).
+    RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
     """
     CancelCampaignSend: _grpc.UnaryUnaryMultiCallable[_campaign_pb2.CancelCampaignSendRequest, _campaign_pb2.CancelCampaignSendResponse]
     """Cancels a campaign send: its deliveries not yet made are cancelled.
-    Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-    UNAUTHENTICATED, PERMISSION_DENIED.
+    Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+    FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+    PERMISSION_DENIED.
     """
 
 @_typing.type_check_only
 class CampaignServiceAsyncStub(CampaignServiceStub):
-    """Stored campaigns and their sends (seed 004)."""
+    """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
+    """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateCampaign: _aio.UnaryUnaryMultiCallable[_campaign_pb2.CreateCampaignRequest, _campaign_pb2.CreateCampaignResponse]  # type: ignore[assignment]
-    """Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-    NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+    """Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+    campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+    (template), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCampaign: _aio.UnaryUnaryMultiCallable[_campaign_pb2.GetCampaignRequest, _campaign_pb2.GetCampaignResponse]  # type: ignore[assignment]
     """Returns a campaign. Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
     ListCampaigns: _aio.UnaryUnaryMultiCallable[_campaign_pb2.ListCampaignsRequest, _campaign_pb2.ListCampaignsResponse]  # type: ignore[assignment]
     """Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-    INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+    INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+    return), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     SendCampaign: _aio.UnaryUnaryMultiCallable[_campaign_pb2.SendCampaignRequest, _campaign_pb2.SendCampaignResponse]  # type: ignore[assignment]
     """Sends a stored campaign to recipients and returns the send record as
     soon as the send is durably queued; recipients are queued in batches and
     delivered in the bulk lane. A retry with the same request_id returns the
-    same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-    ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-    UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+    same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+    NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+    was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+    a different request), FAILED_PRECONDITION (the campaign's template, with
+    nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+    it does not render the campaign's data or renders a part the campaign's
+    channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCampaignSend: _aio.UnaryUnaryMultiCallable[_campaign_pb2.GetCampaignSendRequest, _campaign_pb2.GetCampaignSendResponse]  # type: ignore[assignment]
     """Returns a campaign send's record. Returns OK, NOT_FOUND,
@@ -98,16 +131,26 @@ class CampaignServiceAsyncStub(CampaignServiceStub):
     """Streams a campaign send's progress (current record first, then changes
     at a bounded rate), ending when the send is completed or cancelled.
     Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-    RESOURCE_EXHAUSTED (too many streams).
+    RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
     """
     CancelCampaignSend: _aio.UnaryUnaryMultiCallable[_campaign_pb2.CancelCampaignSendRequest, _campaign_pb2.CancelCampaignSendResponse]  # type: ignore[assignment]
     """Cancels a campaign send: its deliveries not yet made are cancelled.
-    Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-    UNAUTHENTICATED, PERMISSION_DENIED.
+    Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+    FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+    PERMISSION_DENIED.
     """
 
 class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
-    """Stored campaigns and their sends (seed 004)."""
+    """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
+    """
 
     @_abc_1.abstractmethod
     def CreateCampaign(
@@ -115,8 +158,9 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _campaign_pb2.CreateCampaignRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_pb2.CreateCampaignResponse, _abc.Awaitable[_campaign_pb2.CreateCampaignResponse]]:
-        """Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-        NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+        """Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+        campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+        (template), UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -134,7 +178,8 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_pb2.ListCampaignsResponse, _abc.Awaitable[_campaign_pb2.ListCampaignsResponse]]:
         """Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-        INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+        INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+        return), UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -146,9 +191,14 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         """Sends a stored campaign to recipients and returns the send record as
         soon as the send is durably queued; recipients are queued in batches and
         delivered in the bulk lane. A retry with the same request_id returns the
-        same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-        ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-        UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+        same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+        NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+        was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+        a different request), FAILED_PRECONDITION (the campaign's template, with
+        nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+        it does not render the campaign's data or renders a part the campaign's
+        channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -170,7 +220,7 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         """Streams a campaign send's progress (current record first, then changes
         at a bounded rate), ending when the send is completed or cancelled.
         Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-        RESOURCE_EXHAUSTED (too many streams).
+        RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
         """
 
     @_abc_1.abstractmethod
@@ -180,8 +230,9 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_pb2.CancelCampaignSendResponse, _abc.Awaitable[_campaign_pb2.CancelCampaignSendResponse]]:
         """Cancels a campaign send: its deliveries not yet made are cancelled.
-        Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-        UNAUTHENTICATED, PERMISSION_DENIED.
+        Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+        FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+        PERMISSION_DENIED.
         """
 
 def add_CampaignServiceServicer_to_server(servicer: CampaignServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

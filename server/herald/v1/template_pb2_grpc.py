@@ -27,6 +27,11 @@ if _version_not_supported:
 
 class TemplateServiceStub(object):
     """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
     """
 
     def __init__(self, channel):
@@ -69,40 +74,55 @@ class TemplateServiceStub(object):
 
 class TemplateServiceServicer(object):
     """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
     """
 
     def CreateTemplate(self, request, context):
         """Stores a template; syntax errors are rejected here, not at send time.
-        Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+        Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+        its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+        MESSAGE_TYPE_TAKEN: another template serves the message type),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetTemplate(self, request, context):
-        """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateTemplate(self, request, context):
-        """Replaces the fields named in update_mask (all when empty).
-        Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        """Replaces the fields named in update_mask (when empty, the fields the
+        request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+        blank, an update_mask path that is no updatable field, the merged template
+        invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+        serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteTemplate(self, request, context):
-        """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListTemplates(self, request, context):
-        """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+        """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+        page_size, a page_token this listing did not return), UNAUTHENTICATED,
         PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -111,8 +131,11 @@ class TemplateServiceServicer(object):
 
     def RenderTemplate(self, request, context):
         """Renders a stored template with data, without sending anything. A missing
-        variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-        NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+        empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+        sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+        too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+        PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -161,6 +184,11 @@ def add_TemplateServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class TemplateService(object):
     """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
     """
 
     @staticmethod

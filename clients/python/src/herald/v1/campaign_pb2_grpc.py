@@ -27,6 +27,14 @@ if _version_not_supported:
 
 class CampaignServiceStub(object):
     """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
     """
 
     def __init__(self, channel):
@@ -74,11 +82,20 @@ class CampaignServiceStub(object):
 
 class CampaignServiceServicer(object):
     """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
     """
 
     def CreateCampaign(self, request, context):
-        """Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-        NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+        """Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+        campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+        (template), UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -93,7 +110,8 @@ class CampaignServiceServicer(object):
 
     def ListCampaigns(self, request, context):
         """Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-        INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+        INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+        return), UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -103,9 +121,14 @@ class CampaignServiceServicer(object):
         """Sends a stored campaign to recipients and returns the send record as
         soon as the send is durably queued; recipients are queued in batches and
         delivered in the bulk lane. A retry with the same request_id returns the
-        same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-        ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-        UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+        same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+        NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+        was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+        a different request), FAILED_PRECONDITION (the campaign's template, with
+        nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+        it does not render the campaign's data or renders a part the campaign's
+        channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -123,7 +146,7 @@ class CampaignServiceServicer(object):
         """Streams a campaign send's progress (current record first, then changes
         at a bounded rate), ending when the send is completed or cancelled.
         Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-        RESOURCE_EXHAUSTED (too many streams).
+        RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -131,8 +154,9 @@ class CampaignServiceServicer(object):
 
     def CancelCampaignSend(self, request, context):
         """Cancels a campaign send: its deliveries not yet made are cancelled.
-        Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-        UNAUTHENTICATED, PERMISSION_DENIED.
+        Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+        FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+        PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -186,6 +210,14 @@ def add_CampaignServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class CampaignService(object):
     """Stored campaigns and their sends (seed 004).
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+    HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+    (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+    (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+    admins manage and send campaigns.
     """
 
     @staticmethod

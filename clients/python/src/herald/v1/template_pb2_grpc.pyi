@@ -27,7 +27,13 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class TemplateServiceStub:
-    """Message templates with per-channel parts, rendered with a sandboxed Jinja2."""
+    """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
+    """
 
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
@@ -35,55 +41,97 @@ class TemplateServiceStub:
     def __new__(cls, channel: _aio.Channel) -> TemplateServiceAsyncStub: ...
     CreateTemplate: _grpc.UnaryUnaryMultiCallable[_template_pb2.CreateTemplateRequest, _template_pb2.CreateTemplateResponse]
     """Stores a template; syntax errors are rejected here, not at send time.
-    Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+    Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+    its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+    MESSAGE_TYPE_TAKEN: another template serves the message type),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetTemplate: _grpc.UnaryUnaryMultiCallable[_template_pb2.GetTemplateRequest, _template_pb2.GetTemplateResponse]
-    """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+    """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     UpdateTemplate: _grpc.UnaryUnaryMultiCallable[_template_pb2.UpdateTemplateRequest, _template_pb2.UpdateTemplateResponse]
-    """Replaces the fields named in update_mask (all when empty).
-    Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+    """Replaces the fields named in update_mask (when empty, the fields the
+    request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+    blank, an update_mask path that is no updatable field, the merged template
+    invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+    serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     DeleteTemplate: _grpc.UnaryUnaryMultiCallable[_template_pb2.DeleteTemplateRequest, _template_pb2.DeleteTemplateResponse]
-    """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+    """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     ListTemplates: _grpc.UnaryUnaryMultiCallable[_template_pb2.ListTemplatesRequest, _template_pb2.ListTemplatesResponse]
-    """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+    """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+    page_size, a page_token this listing did not return), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
     RenderTemplate: _grpc.UnaryUnaryMultiCallable[_template_pb2.RenderTemplateRequest, _template_pb2.RenderTemplateResponse]
     """Renders a stored template with data, without sending anything. A missing
-    variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-    NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+    variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+    empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+    sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+    too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+    PERMISSION_DENIED.
     """
 
 @_typing.type_check_only
 class TemplateServiceAsyncStub(TemplateServiceStub):
-    """Message templates with per-channel parts, rendered with a sandboxed Jinja2."""
+    """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
+    """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateTemplate: _aio.UnaryUnaryMultiCallable[_template_pb2.CreateTemplateRequest, _template_pb2.CreateTemplateResponse]  # type: ignore[assignment]
     """Stores a template; syntax errors are rejected here, not at send time.
-    Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+    Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+    its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+    MESSAGE_TYPE_TAKEN: another template serves the message type),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetTemplate: _aio.UnaryUnaryMultiCallable[_template_pb2.GetTemplateRequest, _template_pb2.GetTemplateResponse]  # type: ignore[assignment]
-    """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+    """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     UpdateTemplate: _aio.UnaryUnaryMultiCallable[_template_pb2.UpdateTemplateRequest, _template_pb2.UpdateTemplateResponse]  # type: ignore[assignment]
-    """Replaces the fields named in update_mask (all when empty).
-    Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+    """Replaces the fields named in update_mask (when empty, the fields the
+    request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+    blank, an update_mask path that is no updatable field, the merged template
+    invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+    serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     DeleteTemplate: _aio.UnaryUnaryMultiCallable[_template_pb2.DeleteTemplateRequest, _template_pb2.DeleteTemplateResponse]  # type: ignore[assignment]
-    """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+    """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     ListTemplates: _aio.UnaryUnaryMultiCallable[_template_pb2.ListTemplatesRequest, _template_pb2.ListTemplatesResponse]  # type: ignore[assignment]
-    """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+    """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+    page_size, a page_token this listing did not return), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
     RenderTemplate: _aio.UnaryUnaryMultiCallable[_template_pb2.RenderTemplateRequest, _template_pb2.RenderTemplateResponse]  # type: ignore[assignment]
     """Renders a stored template with data, without sending anything. A missing
-    variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-    NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+    variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+    empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+    sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+    too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+    PERMISSION_DENIED.
     """
 
 class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
-    """Message templates with per-channel parts, rendered with a sandboxed Jinja2."""
+    """Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+
+    Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+    (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+    deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+    request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
+    """
 
     @_abc_1.abstractmethod
     def CreateTemplate(
@@ -92,7 +140,10 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.CreateTemplateResponse, _abc.Awaitable[_template_pb2.CreateTemplateResponse]]:
         """Stores a template; syntax errors are rejected here, not at send time.
-        Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+        Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+        its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+        MESSAGE_TYPE_TAKEN: another template serves the message type),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -101,7 +152,9 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _template_pb2.GetTemplateRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.GetTemplateResponse, _abc.Awaitable[_template_pb2.GetTemplateResponse]]:
-        """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+        """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+        UNAUTHENTICATED, PERMISSION_DENIED.
+        """
 
     @_abc_1.abstractmethod
     def UpdateTemplate(
@@ -109,8 +162,12 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _template_pb2.UpdateTemplateRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.UpdateTemplateResponse, _abc.Awaitable[_template_pb2.UpdateTemplateResponse]]:
-        """Replaces the fields named in update_mask (all when empty).
-        Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        """Replaces the fields named in update_mask (when empty, the fields the
+        request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+        blank, an update_mask path that is no updatable field, the merged template
+        invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+        serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -119,7 +176,9 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _template_pb2.DeleteTemplateRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.DeleteTemplateResponse, _abc.Awaitable[_template_pb2.DeleteTemplateResponse]]:
-        """Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED."""
+        """Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+        UNAUTHENTICATED, PERMISSION_DENIED.
+        """
 
     @_abc_1.abstractmethod
     def ListTemplates(
@@ -127,7 +186,8 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _template_pb2.ListTemplatesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.ListTemplatesResponse, _abc.Awaitable[_template_pb2.ListTemplatesResponse]]:
-        """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+        """Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+        page_size, a page_token this listing did not return), UNAUTHENTICATED,
         PERMISSION_DENIED.
         """
 
@@ -138,8 +198,11 @@ class TemplateServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_template_pb2.RenderTemplateResponse, _abc.Awaitable[_template_pb2.RenderTemplateResponse]]:
         """Renders a stored template with data, without sending anything. A missing
-        variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-        NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+        empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+        sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+        too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+        PERMISSION_DENIED.
         """
 
 def add_TemplateServiceServicer_to_server(servicer: TemplateServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

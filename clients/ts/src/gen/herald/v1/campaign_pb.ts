@@ -69,7 +69,8 @@ export type Campaign = Message<"herald.v1.Campaign"> & {
   bodyHtml: string;
 
   /**
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    *
    * @generated from field: google.protobuf.Struct data = 9;
    */
@@ -170,7 +171,8 @@ export const GetCampaignResponseSchema: GenMessage<GetCampaignResponse> = /*@__P
  */
 export type ListCampaignsRequest = Message<"herald.v1.ListCampaignsRequest"> & {
   /**
-   * At most 1000; default 50.
+   * At most 1000 (larger is treated as 1000); default 50; negative is
+   * INVALID_ARGUMENT.
    *
    * @generated from field: int32 page_size = 1;
    */
@@ -508,12 +510,21 @@ export const CampaignSendStatusSchema: GenEnum<CampaignSendStatus> = /*@__PURE__
 /**
  * Stored campaigns and their sends (seed 004).
  *
+ * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+ * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+ * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+ * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+ * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+ * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+ * admins manage and send campaigns.
+ *
  * @generated from service herald.v1.CampaignService
  */
 export const CampaignService: GenService<{
   /**
-   * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-   * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+   * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+   * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+   * (template), UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.CampaignService.CreateCampaign
    */
@@ -534,7 +545,8 @@ export const CampaignService: GenService<{
   },
   /**
    * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-   * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+   * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+   * return), UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.CampaignService.ListCampaigns
    */
@@ -547,9 +559,14 @@ export const CampaignService: GenService<{
    * Sends a stored campaign to recipients and returns the send record as
    * soon as the send is durably queued; recipients are queued in batches and
    * delivered in the bulk lane. A retry with the same request_id returns the
-   * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-   * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-   * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+   * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+   * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+   * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+   * a different request), FAILED_PRECONDITION (the campaign's template, with
+   * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+   * it does not render the campaign's data or renders a part the campaign's
+   * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+   * UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.CampaignService.SendCampaign
    */
@@ -573,7 +590,7 @@ export const CampaignService: GenService<{
    * Streams a campaign send's progress (current record first, then changes
    * at a bounded rate), ending when the send is completed or cancelled.
    * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-   * RESOURCE_EXHAUSTED (too many streams).
+   * RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
    *
    * @generated from rpc herald.v1.CampaignService.WatchCampaignSend
    */
@@ -584,8 +601,9 @@ export const CampaignService: GenService<{
   },
   /**
    * Cancels a campaign send: its deliveries not yet made are cancelled.
-   * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-   * UNAUTHENTICATED, PERMISSION_DENIED.
+   * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+   * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+   * PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.CampaignService.CancelCampaignSend
    */

@@ -402,12 +402,20 @@ export const RenderTemplateResponseSchema: GenMessage<RenderTemplateResponse> = 
 /**
  * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
  *
+ * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+ * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+ * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+ * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
+ *
  * @generated from service herald.v1.TemplateService
  */
 export const TemplateService: GenService<{
   /**
    * Stores a template; syntax errors are rejected here, not at send time.
-   * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+   * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+   * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+   * MESSAGE_TYPE_TAKEN: another template serves the message type),
+   * UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.CreateTemplate
    */
@@ -417,7 +425,8 @@ export const TemplateService: GenService<{
     output: typeof CreateTemplateResponseSchema;
   },
   /**
-   * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+   * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+   * UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.GetTemplate
    */
@@ -427,8 +436,12 @@ export const TemplateService: GenService<{
     output: typeof GetTemplateResponseSchema;
   },
   /**
-   * Replaces the fields named in update_mask (all when empty).
-   * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+   * Replaces the fields named in update_mask (when empty, the fields the
+   * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+   * blank, an update_mask path that is no updatable field, the merged template
+   * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+   * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+   * UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.UpdateTemplate
    */
@@ -438,7 +451,8 @@ export const TemplateService: GenService<{
     output: typeof UpdateTemplateResponseSchema;
   },
   /**
-   * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+   * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+   * UNAUTHENTICATED, PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.DeleteTemplate
    */
@@ -448,7 +462,8 @@ export const TemplateService: GenService<{
     output: typeof DeleteTemplateResponseSchema;
   },
   /**
-   * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+   * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+   * page_size, a page_token this listing did not return), UNAUTHENTICATED,
    * PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.ListTemplates
@@ -460,8 +475,11 @@ export const TemplateService: GenService<{
   },
   /**
    * Renders a stored template with data, without sending anything. A missing
-   * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-   * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+   * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+   * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+   * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+   * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+   * PERMISSION_DENIED.
    *
    * @generated from rpc herald.v1.TemplateService.RenderTemplate
    */

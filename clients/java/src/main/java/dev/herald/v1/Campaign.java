@@ -418,7 +418,8 @@ private static final long serialVersionUID = 0L;
   private com.google.protobuf.Struct data_;
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -430,7 +431,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -442,7 +444,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1848,7 +1851,8 @@ private static final long serialVersionUID = 0L;
         com.google.protobuf.Struct, com.google.protobuf.Struct.Builder, com.google.protobuf.StructOrBuilder> dataBuilder_;
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1859,7 +1863,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1874,7 +1879,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1892,7 +1898,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1910,7 +1917,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1935,7 +1943,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1952,7 +1961,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1964,7 +1974,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -1979,7 +1990,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Values for interpolation.
+     * Values for the template's interpolation; only with template_id
+     * (subject/body/body_html are sent as written).
      * </pre>
      *
      * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>

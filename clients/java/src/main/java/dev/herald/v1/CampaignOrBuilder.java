@@ -149,7 +149,8 @@ public interface CampaignOrBuilder extends
 
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -158,7 +159,8 @@ public interface CampaignOrBuilder extends
   boolean hasData();
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>
@@ -167,7 +169,8 @@ public interface CampaignOrBuilder extends
   com.google.protobuf.Struct getData();
   /**
    * <pre>
-   * Values for interpolation.
+   * Values for the template's interpolation; only with template_id
+   * (subject/body/body_html are sent as written).
    * </pre>
    *
    * <code>.google.protobuf.Struct data = 9 [json_name = "data"];</code>

@@ -5,6 +5,13 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
 /**
  * <pre>
  * Stored campaigns and their sends (seed 004).
+ * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+ * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+ * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+ * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+ * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+ * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+ * admins manage and send campaigns.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -294,14 +301,22 @@ public final class CampaignServiceGrpc {
   /**
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public interface AsyncService {
 
     /**
      * <pre>
-     * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-     * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+     * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+     * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+     * (template), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void createCampaign(dev.herald.v1.CreateCampaignRequest request,
@@ -322,7 +337,8 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-     * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+     * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+     * return), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void listCampaigns(dev.herald.v1.ListCampaignsRequest request,
@@ -335,9 +351,14 @@ public final class CampaignServiceGrpc {
      * Sends a stored campaign to recipients and returns the send record as
      * soon as the send is durably queued; recipients are queued in batches and
      * delivered in the bulk lane. A retry with the same request_id returns the
-     * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-     * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-     * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+     * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+     * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+     * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+     * a different request), FAILED_PRECONDITION (the campaign's template, with
+     * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+     * it does not render the campaign's data or renders a part the campaign's
+     * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void sendCampaign(dev.herald.v1.SendCampaignRequest request,
@@ -361,7 +382,7 @@ public final class CampaignServiceGrpc {
      * Streams a campaign send's progress (current record first, then changes
      * at a bounded rate), ending when the send is completed or cancelled.
      * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-     * RESOURCE_EXHAUSTED (too many streams).
+     * RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
      * </pre>
      */
     default void watchCampaignSend(dev.herald.v1.WatchCampaignSendRequest request,
@@ -372,8 +393,9 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Cancels a campaign send: its deliveries not yet made are cancelled.
-     * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-     * UNAUTHENTICATED, PERMISSION_DENIED.
+     * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+     * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     default void cancelCampaignSend(dev.herald.v1.CancelCampaignSendRequest request,
@@ -386,6 +408,13 @@ public final class CampaignServiceGrpc {
    * Base class for the server implementation of the service CampaignService.
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public static abstract class CampaignServiceImplBase
@@ -400,6 +429,13 @@ public final class CampaignServiceGrpc {
    * A stub to allow clients to do asynchronous rpc calls to service CampaignService.
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public static final class CampaignServiceStub
@@ -417,8 +453,9 @@ public final class CampaignServiceGrpc {
 
     /**
      * <pre>
-     * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-     * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+     * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+     * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+     * (template), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void createCampaign(dev.herald.v1.CreateCampaignRequest request,
@@ -441,7 +478,8 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-     * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+     * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+     * return), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void listCampaigns(dev.herald.v1.ListCampaignsRequest request,
@@ -455,9 +493,14 @@ public final class CampaignServiceGrpc {
      * Sends a stored campaign to recipients and returns the send record as
      * soon as the send is durably queued; recipients are queued in batches and
      * delivered in the bulk lane. A retry with the same request_id returns the
-     * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-     * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-     * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+     * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+     * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+     * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+     * a different request), FAILED_PRECONDITION (the campaign's template, with
+     * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+     * it does not render the campaign's data or renders a part the campaign's
+     * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void sendCampaign(dev.herald.v1.SendCampaignRequest request,
@@ -483,7 +526,7 @@ public final class CampaignServiceGrpc {
      * Streams a campaign send's progress (current record first, then changes
      * at a bounded rate), ending when the send is completed or cancelled.
      * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-     * RESOURCE_EXHAUSTED (too many streams).
+     * RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
      * </pre>
      */
     public void watchCampaignSend(dev.herald.v1.WatchCampaignSendRequest request,
@@ -495,8 +538,9 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Cancels a campaign send: its deliveries not yet made are cancelled.
-     * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-     * UNAUTHENTICATED, PERMISSION_DENIED.
+     * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+     * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public void cancelCampaignSend(dev.herald.v1.CancelCampaignSendRequest request,
@@ -510,6 +554,13 @@ public final class CampaignServiceGrpc {
    * A stub to allow clients to do synchronous rpc calls to service CampaignService.
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public static final class CampaignServiceBlockingV2Stub
@@ -527,8 +578,9 @@ public final class CampaignServiceGrpc {
 
     /**
      * <pre>
-     * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-     * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+     * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+     * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+     * (template), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CreateCampaignResponse createCampaign(dev.herald.v1.CreateCampaignRequest request) throws io.grpc.StatusException {
@@ -549,7 +601,8 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-     * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+     * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+     * return), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.ListCampaignsResponse listCampaigns(dev.herald.v1.ListCampaignsRequest request) throws io.grpc.StatusException {
@@ -562,9 +615,14 @@ public final class CampaignServiceGrpc {
      * Sends a stored campaign to recipients and returns the send record as
      * soon as the send is durably queued; recipients are queued in batches and
      * delivered in the bulk lane. A retry with the same request_id returns the
-     * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-     * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-     * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+     * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+     * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+     * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+     * a different request), FAILED_PRECONDITION (the campaign's template, with
+     * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+     * it does not render the campaign's data or renders a part the campaign's
+     * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.SendCampaignResponse sendCampaign(dev.herald.v1.SendCampaignRequest request) throws io.grpc.StatusException {
@@ -588,7 +646,7 @@ public final class CampaignServiceGrpc {
      * Streams a campaign send's progress (current record first, then changes
      * at a bounded rate), ending when the send is completed or cancelled.
      * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-     * RESOURCE_EXHAUSTED (too many streams).
+     * RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
      * </pre>
      */
     @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
@@ -601,8 +659,9 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Cancels a campaign send: its deliveries not yet made are cancelled.
-     * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-     * UNAUTHENTICATED, PERMISSION_DENIED.
+     * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+     * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CancelCampaignSendResponse cancelCampaignSend(dev.herald.v1.CancelCampaignSendRequest request) throws io.grpc.StatusException {
@@ -615,6 +674,13 @@ public final class CampaignServiceGrpc {
    * A stub to allow clients to do limited synchronous rpc calls to service CampaignService.
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public static final class CampaignServiceBlockingStub
@@ -632,8 +698,9 @@ public final class CampaignServiceGrpc {
 
     /**
      * <pre>
-     * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-     * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+     * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+     * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+     * (template), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CreateCampaignResponse createCampaign(dev.herald.v1.CreateCampaignRequest request) {
@@ -654,7 +721,8 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-     * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+     * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+     * return), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.ListCampaignsResponse listCampaigns(dev.herald.v1.ListCampaignsRequest request) {
@@ -667,9 +735,14 @@ public final class CampaignServiceGrpc {
      * Sends a stored campaign to recipients and returns the send record as
      * soon as the send is durably queued; recipients are queued in batches and
      * delivered in the bulk lane. A retry with the same request_id returns the
-     * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-     * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-     * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+     * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+     * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+     * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+     * a different request), FAILED_PRECONDITION (the campaign's template, with
+     * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+     * it does not render the campaign's data or renders a part the campaign's
+     * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.SendCampaignResponse sendCampaign(dev.herald.v1.SendCampaignRequest request) {
@@ -693,7 +766,7 @@ public final class CampaignServiceGrpc {
      * Streams a campaign send's progress (current record first, then changes
      * at a bounded rate), ending when the send is completed or cancelled.
      * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED,
-     * RESOURCE_EXHAUSTED (too many streams).
+     * RESOURCE_EXHAUSTED (TOO_MANY_STREAMS: HERALD_MAX_STREAMS_PER_CALLER).
      * </pre>
      */
     public java.util.Iterator<dev.herald.v1.WatchCampaignSendResponse> watchCampaignSend(
@@ -705,8 +778,9 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Cancels a campaign send: its deliveries not yet made are cancelled.
-     * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-     * UNAUTHENTICATED, PERMISSION_DENIED.
+     * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+     * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CancelCampaignSendResponse cancelCampaignSend(dev.herald.v1.CancelCampaignSendRequest request) {
@@ -719,6 +793,13 @@ public final class CampaignServiceGrpc {
    * A stub to allow clients to do ListenableFuture-style rpc calls to service CampaignService.
    * <pre>
    * Stored campaigns and their sends (seed 004).
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS; for WatchCampaignSend,
+   * HERALD_MAX_STREAM_SECONDS or HERALD_STREAM_IDLE_SECONDS), INVALID_ARGUMENT
+   * (MALFORMED_REQUEST: the request does not parse) or UNAVAILABLE
+   * (STORE_UNAVAILABLE). PERMISSION_DENIED is a missing scope: by default only
+   * admins manage and send campaigns.
    * </pre>
    */
   public static final class CampaignServiceFutureStub
@@ -736,8 +817,9 @@ public final class CampaignServiceGrpc {
 
     /**
      * <pre>
-     * Stores a campaign. Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS (id taken),
-     * NOT_FOUND (template), UNAUTHENTICATED, PERMISSION_DENIED.
+     * Stores a campaign. Returns OK, INVALID_ARGUMENT (field violations on
+     * campaign.*), ALREADY_EXISTS (CAMPAIGN_EXISTS: id taken), NOT_FOUND
+     * (template), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.CreateCampaignResponse> createCampaign(
@@ -760,7 +842,8 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Lists campaigns, newest first, paginated (AIP-158). Returns OK,
-     * INVALID_ARGUMENT (bad page token), UNAUTHENTICATED, PERMISSION_DENIED.
+     * INVALID_ARGUMENT (negative page_size, a page_token this listing did not
+     * return), UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.ListCampaignsResponse> listCampaigns(
@@ -774,9 +857,14 @@ public final class CampaignServiceGrpc {
      * Sends a stored campaign to recipients and returns the send record as
      * soon as the send is durably queued; recipients are queued in batches and
      * delivered in the bulk lane. A retry with the same request_id returns the
-     * same send. Returns OK, INVALID_ARGUMENT, NOT_FOUND (campaign),
-     * ALREADY_EXISTS (the campaign was already sent; HTTP 409),
-     * UNAUTHENTICATED, PERMISSION_DENIED (admin only).
+     * same send. Returns OK, INVALID_ARGUMENT (recipients, request_id),
+     * NOT_FOUND (campaign), ALREADY_EXISTS (CAMPAIGN_ALREADY_SENT: the campaign
+     * was already sent, HTTP 409; REQUEST_ID_REUSED: the request_id was used for
+     * a different request), FAILED_PRECONDITION (the campaign's template, with
+     * nothing queued: TEMPLATE_NOT_FOUND, deleted since; TEMPLATE_RENDER_FAILED,
+     * it does not render the campaign's data or renders a part the campaign's
+     * channels need empty; TEMPLATE_TOO_EXPENSIVE, its render is over budget),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.SendCampaignResponse> sendCampaign(
@@ -800,8 +888,9 @@ public final class CampaignServiceGrpc {
     /**
      * <pre>
      * Cancels a campaign send: its deliveries not yet made are cancelled.
-     * Returns OK, NOT_FOUND, FAILED_PRECONDITION (already completed),
-     * UNAUTHENTICATED, PERMISSION_DENIED.
+     * Cancelling a cancelled send returns it as it stands. Returns OK, NOT_FOUND,
+     * FAILED_PRECONDITION (CAMPAIGN_SEND_COMPLETED), UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.CancelCampaignSendResponse> cancelCampaignSend(

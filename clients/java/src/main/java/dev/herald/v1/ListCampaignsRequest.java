@@ -53,7 +53,8 @@ private static final long serialVersionUID = 0L;
   private int pageSize_ = 0;
   /**
    * <pre>
-   * At most 1000; default 50.
+   * At most 1000 (larger is treated as 1000); default 50; negative is
+   * INVALID_ARGUMENT.
    * </pre>
    *
    * <code>int32 page_size = 1 [json_name = "pageSize"];</code>
@@ -425,7 +426,8 @@ private static final long serialVersionUID = 0L;
     private int pageSize_ ;
     /**
      * <pre>
-     * At most 1000; default 50.
+     * At most 1000 (larger is treated as 1000); default 50; negative is
+     * INVALID_ARGUMENT.
      * </pre>
      *
      * <code>int32 page_size = 1 [json_name = "pageSize"];</code>
@@ -437,7 +439,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * At most 1000; default 50.
+     * At most 1000 (larger is treated as 1000); default 50; negative is
+     * INVALID_ARGUMENT.
      * </pre>
      *
      * <code>int32 page_size = 1 [json_name = "pageSize"];</code>
@@ -453,7 +456,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * At most 1000; default 50.
+     * At most 1000 (larger is treated as 1000); default 50; negative is
+     * INVALID_ARGUMENT.
      * </pre>
      *
      * <code>int32 page_size = 1 [json_name = "pageSize"];</code>

@@ -12,7 +12,8 @@ public interface ListCampaignsRequestOrBuilder extends
 
   /**
    * <pre>
-   * At most 1000; default 50.
+   * At most 1000 (larger is treated as 1000); default 50; negative is
+   * INVALID_ARGUMENT.
    * </pre>
    *
    * <code>int32 page_size = 1 [json_name = "pageSize"];</code>

@@ -5,6 +5,10 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
 /**
  * <pre>
  * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+ * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+ * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+ * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+ * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -263,6 +267,10 @@ public final class TemplateServiceGrpc {
   /**
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public interface AsyncService {
@@ -270,7 +278,10 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Stores a template; syntax errors are rejected here, not at send time.
-     * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+     * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+     * MESSAGE_TYPE_TAKEN: another template serves the message type),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void createTemplate(dev.herald.v1.CreateTemplateRequest request,
@@ -280,7 +291,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void getTemplate(dev.herald.v1.GetTemplateRequest request,
@@ -290,8 +302,12 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Replaces the fields named in update_mask (all when empty).
-     * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Replaces the fields named in update_mask (when empty, the fields the
+     * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+     * blank, an update_mask path that is no updatable field, the merged template
+     * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+     * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void updateTemplate(dev.herald.v1.UpdateTemplateRequest request,
@@ -301,7 +317,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     default void deleteTemplate(dev.herald.v1.DeleteTemplateRequest request,
@@ -311,7 +328,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+     * page_size, a page_token this listing did not return), UNAUTHENTICATED,
      * PERMISSION_DENIED.
      * </pre>
      */
@@ -323,8 +341,11 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Renders a stored template with data, without sending anything. A missing
-     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-     * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+     * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+     * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+     * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     default void renderTemplate(dev.herald.v1.RenderTemplateRequest request,
@@ -337,6 +358,10 @@ public final class TemplateServiceGrpc {
    * Base class for the server implementation of the service TemplateService.
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public static abstract class TemplateServiceImplBase
@@ -351,6 +376,10 @@ public final class TemplateServiceGrpc {
    * A stub to allow clients to do asynchronous rpc calls to service TemplateService.
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public static final class TemplateServiceStub
@@ -369,7 +398,10 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Stores a template; syntax errors are rejected here, not at send time.
-     * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+     * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+     * MESSAGE_TYPE_TAKEN: another template serves the message type),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void createTemplate(dev.herald.v1.CreateTemplateRequest request,
@@ -380,7 +412,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void getTemplate(dev.herald.v1.GetTemplateRequest request,
@@ -391,8 +424,12 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Replaces the fields named in update_mask (all when empty).
-     * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Replaces the fields named in update_mask (when empty, the fields the
+     * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+     * blank, an update_mask path that is no updatable field, the merged template
+     * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+     * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void updateTemplate(dev.herald.v1.UpdateTemplateRequest request,
@@ -403,7 +440,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public void deleteTemplate(dev.herald.v1.DeleteTemplateRequest request,
@@ -414,7 +452,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+     * page_size, a page_token this listing did not return), UNAUTHENTICATED,
      * PERMISSION_DENIED.
      * </pre>
      */
@@ -427,8 +466,11 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Renders a stored template with data, without sending anything. A missing
-     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-     * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+     * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+     * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+     * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public void renderTemplate(dev.herald.v1.RenderTemplateRequest request,
@@ -442,6 +484,10 @@ public final class TemplateServiceGrpc {
    * A stub to allow clients to do synchronous rpc calls to service TemplateService.
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public static final class TemplateServiceBlockingV2Stub
@@ -460,7 +506,10 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Stores a template; syntax errors are rejected here, not at send time.
-     * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+     * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+     * MESSAGE_TYPE_TAKEN: another template serves the message type),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CreateTemplateResponse createTemplate(dev.herald.v1.CreateTemplateRequest request) throws io.grpc.StatusException {
@@ -470,7 +519,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.GetTemplateResponse getTemplate(dev.herald.v1.GetTemplateRequest request) throws io.grpc.StatusException {
@@ -480,8 +530,12 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Replaces the fields named in update_mask (all when empty).
-     * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Replaces the fields named in update_mask (when empty, the fields the
+     * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+     * blank, an update_mask path that is no updatable field, the merged template
+     * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+     * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.UpdateTemplateResponse updateTemplate(dev.herald.v1.UpdateTemplateRequest request) throws io.grpc.StatusException {
@@ -491,7 +545,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.DeleteTemplateResponse deleteTemplate(dev.herald.v1.DeleteTemplateRequest request) throws io.grpc.StatusException {
@@ -501,7 +556,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+     * page_size, a page_token this listing did not return), UNAUTHENTICATED,
      * PERMISSION_DENIED.
      * </pre>
      */
@@ -513,8 +569,11 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Renders a stored template with data, without sending anything. A missing
-     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-     * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+     * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+     * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+     * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.RenderTemplateResponse renderTemplate(dev.herald.v1.RenderTemplateRequest request) throws io.grpc.StatusException {
@@ -527,6 +586,10 @@ public final class TemplateServiceGrpc {
    * A stub to allow clients to do limited synchronous rpc calls to service TemplateService.
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public static final class TemplateServiceBlockingStub
@@ -545,7 +608,10 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Stores a template; syntax errors are rejected here, not at send time.
-     * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+     * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+     * MESSAGE_TYPE_TAKEN: another template serves the message type),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.CreateTemplateResponse createTemplate(dev.herald.v1.CreateTemplateRequest request) {
@@ -555,7 +621,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.GetTemplateResponse getTemplate(dev.herald.v1.GetTemplateRequest request) {
@@ -565,8 +632,12 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Replaces the fields named in update_mask (all when empty).
-     * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Replaces the fields named in update_mask (when empty, the fields the
+     * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+     * blank, an update_mask path that is no updatable field, the merged template
+     * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+     * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.UpdateTemplateResponse updateTemplate(dev.herald.v1.UpdateTemplateRequest request) {
@@ -576,7 +647,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.DeleteTemplateResponse deleteTemplate(dev.herald.v1.DeleteTemplateRequest request) {
@@ -586,7 +658,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+     * page_size, a page_token this listing did not return), UNAUTHENTICATED,
      * PERMISSION_DENIED.
      * </pre>
      */
@@ -598,8 +671,11 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Renders a stored template with data, without sending anything. A missing
-     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-     * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+     * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+     * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+     * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public dev.herald.v1.RenderTemplateResponse renderTemplate(dev.herald.v1.RenderTemplateRequest request) {
@@ -612,6 +688,10 @@ public final class TemplateServiceGrpc {
    * A stub to allow clients to do ListenableFuture-style rpc calls to service TemplateService.
    * <pre>
    * Message templates with per-channel parts, rendered with a sandboxed Jinja2.
+   * Besides the codes each RPC lists, any call may end RESOURCE_EXHAUSTED
+   * (RATE_LIMITED, with HERALD_CALLER_RATE_LIMIT), DEADLINE_EXCEEDED (the call's
+   * deadline or HERALD_MAX_CALL_SECONDS), INVALID_ARGUMENT (MALFORMED_REQUEST: the
+   * request does not parse) or UNAVAILABLE (STORE_UNAVAILABLE).
    * </pre>
    */
   public static final class TemplateServiceFutureStub
@@ -630,7 +710,10 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Stores a template; syntax errors are rejected here, not at send time.
-     * Returns OK, INVALID_ARGUMENT, ALREADY_EXISTS, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (field violations, a syntax error named with
+     * its part and line), ALREADY_EXISTS (TEMPLATE_ALREADY_EXISTS: the id is taken;
+     * MESSAGE_TYPE_TAKEN: another template serves the message type),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.CreateTemplateResponse> createTemplate(
@@ -641,7 +724,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.GetTemplateResponse> getTemplate(
@@ -652,8 +736,12 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Replaces the fields named in update_mask (all when empty).
-     * Returns OK, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Replaces the fields named in update_mask (when empty, the fields the
+     * request populates). Returns OK, INVALID_ARGUMENT (template.id empty or
+     * blank, an update_mask path that is no updatable field, the merged template
+     * invalid), NOT_FOUND, ALREADY_EXISTS (MESSAGE_TYPE_TAKEN: another template
+     * serves the message type; CONCURRENT_UPDATE: other writes kept winning, retry),
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.UpdateTemplateResponse> updateTemplate(
@@ -664,7 +752,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Returns OK, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * Returns OK, INVALID_ARGUMENT (id empty or blank), NOT_FOUND,
+     * UNAUTHENTICATED, PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.DeleteTemplateResponse> deleteTemplate(
@@ -675,7 +764,8 @@ public final class TemplateServiceGrpc {
 
     /**
      * <pre>
-     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT, UNAUTHENTICATED,
+     * Lists templates (AIP-158). Returns OK, INVALID_ARGUMENT (negative
+     * page_size, a page_token this listing did not return), UNAUTHENTICATED,
      * PERMISSION_DENIED.
      * </pre>
      */
@@ -688,8 +778,11 @@ public final class TemplateServiceGrpc {
     /**
      * <pre>
      * Renders a stored template with data, without sending anything. A missing
-     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT,
-     * NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+     * variable is INVALID_ARGUMENT naming it. Returns OK, INVALID_ARGUMENT (id
+     * empty or blank, a bad locale; TEMPLATE_RENDER_FAILED: a missing variable, a
+     * sandbox refusal or a runtime error, on data per part; TEMPLATE_TOO_EXPENSIVE:
+     * too many steps or too much text), NOT_FOUND, UNAUTHENTICATED,
+     * PERMISSION_DENIED.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.herald.v1.RenderTemplateResponse> renderTemplate(
