@@ -541,4 +541,3 @@ async def test_templates_over_the_total_source_limit_are_refused(
             timeout=10,
         )
     assert set(rich_error(caught.value).violations) == {"template"}
-
