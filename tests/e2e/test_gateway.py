@@ -686,6 +686,36 @@ async def test_request_id_goes_through_and_unknown_routes_are_json(
     assert reply.status_code == 400
 
 
+async def test_an_error_answer_carries_the_request_id(
+    http: httpx.AsyncClient, gateway: GatewayProcess
+) -> None:
+    """The server's error answers carry the x-request-id trailer: the gateway answers it
+    as X-Request-Id and, on seed 000's path, as the ProblemDetails traceId."""
+    reply = await http.post(
+        "/api/v1/communications/send",
+        json={"channels": ["InApp"]},
+        headers={"X-Request-Id": "gw-error-1"},
+    )
+    assert reply.status_code == 400, reply.text
+    body = problem(reply)
+    assert body["code"] == "INVALID_ARGUMENT"
+    assert body["traceId"] == reply.headers["X-Request-Id"] == "gw-error-1"
+
+    reply = await http.get("/v1/users/nope", headers={"X-Request-Id": "gw-error-2"})
+    assert reply.status_code == 404, reply.text
+    assert reply.headers["X-Request-Id"] == "gw-error-2"
+
+    # Refused by the server's authentication, without an id from the caller: the one the
+    # server made up.
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+        reply = await client.post(
+            "/api/v1/communications/send", content=SEED_000, headers={"Authorization": "Bearer x"}
+        )
+    assert reply.status_code == 401, reply.text
+    generated = reply.headers["X-Request-Id"]
+    assert generated and problem(reply)["traceId"] == generated
+
+
 async def test_an_id_with_a_slash_is_reached_percent_encoded(http: httpx.AsyncClient) -> None:
     """Ids may hold any character but whitespace (seed 002: "the GUID or string
     identifier"); one with "/" is written %2F in a path and still routed."""

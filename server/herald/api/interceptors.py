@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 import structlog
@@ -54,9 +54,9 @@ def _code_value(code: str) -> int:
 class RequestContextInterceptor(WrappingInterceptor):
     """Wraps each method's handler once (cached per handler); the wrapper reads
     the request id from the call's metadata, binds it and the method to every
-    log line of the call, echoes it as a trailer (a server stream's also as a header)
-    and logs the outcome; counts the call by method and code with its latency
-    (herald.metrics) and, with tracing on, runs it in a server span."""
+    log line of the call, echoes it as a trailer on every answer, an error's too (a
+    server stream's also as a header) and logs the outcome; counts the call by method and
+    code with its latency (herald.metrics) and, with tracing on, runs it in a server span."""
 
     def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         return _wrap(method, handler)
@@ -70,13 +70,14 @@ def _wrap(method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         rpc = RpcMetrics(method)
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            _, started, span = _begin(method, context)
+            request_id, started, span = _begin(method, context)
+            answering = RequestIdContext(context, request_id)
             error: BaseException | None = None
             try:
                 if span is None:
-                    return await inner_unary(request, context)
+                    return await inner_unary(request, answering)
                 with trace.use_span(span, end_on_exit=False):
-                    return await inner_unary(request, context)
+                    return await inner_unary(request, answering)
             except BaseException as exc:
                 error = exc
                 raise
@@ -114,6 +115,7 @@ def _streaming(
         request: Any, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[Any]:
         request_id, started, span = _begin(method, context)
+        answering = RequestIdContext(context, request_id)
         error: BaseException | None = None
         if isinstance(rpc, StreamMetrics):
             rpc.streams.inc()
@@ -123,11 +125,11 @@ def _streaming(
                 # before its first message has no other header to carry it.
                 await context.send_initial_metadata(((REQUEST_ID_HEADER, request_id),))
             if span is None:
-                async for item in responses(inner, request, context):
+                async for item in responses(inner, request, answering):
                     yield item
             else:
                 with trace.use_span(span, end_on_exit=False):
-                    async for item in responses(inner, request, context):
+                    async for item in responses(inner, request, answering):
                         yield item
         except BaseException as exc:
             error = exc
@@ -138,6 +140,43 @@ def _streaming(
             _end(rpc, context, error, started, span, quiet)
 
     return stream
+
+
+def _with_request_id(metadata: Any, request_id: str) -> tuple[tuple[str, Any], ...]:
+    pairs = tuple(metadata or ())
+    if any(key == REQUEST_ID_HEADER for key, _ in pairs):
+        return pairs
+    return (*pairs, (REQUEST_ID_HEADER, request_id))
+
+
+class RequestIdContext:
+    """The call's context as the interceptors and handlers inside see it: a status they
+    end the call with (abort, abort_with_status) keeps the request id trailer. grpc sends
+    an abort's own trailing metadata in place of the trailers set before, so without this
+    every error answer (a handler's, auth's, the limits', UNIMPLEMENTED) lost the id."""
+
+    def __init__(self, context: grpc.aio.ServicerContext[Any, Any], request_id: str) -> None:
+        self._context = context
+        self._request_id = request_id
+
+    async def abort(
+        self, code: grpc.StatusCode, details: str = "", trailing_metadata: Any = ()
+    ) -> NoReturn:
+        if not trailing_metadata:  # grpc sends the trailers set before: the id among them
+            await self._context.abort(code, details)
+        await self._context.abort(
+            code, details, _with_request_id(trailing_metadata, self._request_id)
+        )
+        raise AssertionError("unreachable: abort raises")
+
+    async def abort_with_status(self, status: grpc.Status) -> NoReturn:
+        await self.abort(status.code, status.details, status.trailing_metadata)
+
+    def set_trailing_metadata(self, trailing_metadata: Any) -> None:
+        self._context.set_trailing_metadata(_with_request_id(trailing_metadata, self._request_id))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
 
 
 def _begin(method: str, context: grpc.aio.ServicerContext[Any, Any]) -> tuple[str, float, Any]:
