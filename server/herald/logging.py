@@ -15,6 +15,11 @@ _LEVELS = {
 }
 
 
+def bound_request_id() -> str:
+    """The request id bound to this task's log lines: the running RPC's, else ""."""
+    return str(structlog.contextvars.get_contextvars().get("request_id", ""))
+
+
 def configure(level: str = "info") -> None:
     numeric = _LEVELS.get(level, logging.INFO)
     logging.basicConfig(stream=sys.stderr, level=numeric, format="%(message)s")

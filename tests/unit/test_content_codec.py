@@ -38,3 +38,19 @@ def test_each_channel_says_its_own_part_or_the_main_content() -> None:
 def test_content_stored_before_parts_existed_still_decodes() -> None:
     old = b'{"subject":"s","text":"t","html":null,"data":{},"attachments":[]}'
     assert content_codec.decode(old) == Content("s", "t")
+
+
+def test_the_calls_request_id_round_trips_and_stays_with_each_channels_part() -> None:
+    content = Content(
+        subject="S",
+        text="T",
+        parts={Channel.SMS: ChannelPart("", "By SMS")},
+        brand_id="acme",
+        call_request_id="req-7",
+    )
+    decoded = content_codec.decode(content_codec.encode(content))
+    assert decoded == content
+    assert decoded.for_channel(Channel.SMS).call_request_id == "req-7"
+    # Without one (stored before contents carried it, or none bound): no key at all.
+    assert b'"call"' not in content_codec.encode(Content("s", "t"))
+    assert content_codec.decode(content_codec.encode(Content("s", "t"))).call_request_id == ""

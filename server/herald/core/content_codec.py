@@ -30,6 +30,7 @@ def encode(content: Content) -> bytes:
                 else {}
             ),
             **({"brand": content.brand_id} if content.brand_id else {}),
+            **({"call": content.call_request_id} if content.call_request_id else {}),
         },
         separators=(",", ":"),
     ).encode()
@@ -53,4 +54,5 @@ def decode(raw: bytes, brand_id: str = "") -> Content:
             for c, (subject, text) in (doc.get("parts") or {}).items()
         },
         brand_id=doc.get("brand") or brand_id,
+        call_request_id=doc.get("call") or "",
     )

@@ -58,13 +58,22 @@ class Content:
     data: Mapping[str, str] = field(default_factory=dict)
     parts: Mapping[Channel, ChannelPart] = field(default_factory=dict)
     brand_id: str = ""  # the tenant that sent it (In-App: whose user's inbox)
+    # The x-request-id of the call that asked for it: every attempt's log lines carry it
+    # as request_id, a retry claimed long after the call as well. Never sent to a peer.
+    call_request_id: str = ""
 
     def for_channel(self, channel: Channel) -> Content:
         part = self.parts.get(channel)
         if part is None:
             return self
         return Content(
-            part.subject, part.text, None, self.attachments, self.data, brand_id=self.brand_id
+            part.subject,
+            part.text,
+            None,
+            self.attachments,
+            self.data,
+            brand_id=self.brand_id,
+            call_request_id=self.call_request_id,
         )
 
 

@@ -34,6 +34,7 @@ from herald.core.ids import new_id
 from herald.core.message import Content
 from herald.core.rendered import check_rendered
 from herald.dispatch.dispatcher import Dispatcher
+from herald.logging import bound_request_id
 from herald.store.campaigns import CampaignStore, Progress
 from herald.store.queue import queued_row
 
@@ -218,7 +219,9 @@ class Campaigns:
         existing = await self.store.find_send(brand_id, campaign_id)
         if existing is None:
             content = dataclasses.replace(
-                await self._content(brand_id, campaign), brand_id=brand_id
+                await self._content(brand_id, campaign),
+                brand_id=brand_id,
+                call_request_id=bound_request_id(),
             )
             send_id = new_id()
             now = time.time()

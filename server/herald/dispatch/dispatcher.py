@@ -349,7 +349,11 @@ class Dispatcher:
 
     async def _attempt(self, delivery: Leased, content: Content, claimed: bool) -> DeliveryView:
         try:
-            return await self._traced_attempt(delivery, content, claimed)
+            if not content.call_request_id:  # stored before contents carried it
+                return await self._traced_attempt(delivery, content, claimed)
+            # The attempt's own task: the binding ends with it.
+            with structlog.contextvars.bound_contextvars(request_id=content.call_request_id):
+                return await self._traced_attempt(delivery, content, claimed)
         finally:
             self._running.pop(delivery.id, None)
 

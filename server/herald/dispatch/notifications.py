@@ -42,6 +42,7 @@ from herald.core.notification import (
 from herald.core.rendered import check_rendered
 from herald.core.templates import PART_FALLBACK
 from herald.dispatch.dispatcher import Dispatcher
+from herald.logging import bound_request_id
 from herald.store.attachment_dir import AttachmentDirectory
 from herald.store.directory import Directory, cluster_not_found
 from herald.store.queue import DuplicateRequestError, Queue, queued_row
@@ -144,7 +145,11 @@ class Notifications:
         key = idempotency_key(KIND, caller, request.request_id)
         if key is not None and (existing := await self.queue.find_request(key)) is not None:
             return _replay(existing, fingerprint, caller, brand_id)
-        content = dataclasses.replace(await self._content(request, brand_id), brand_id=brand_id)
+        content = dataclasses.replace(
+            await self._content(request, brand_id),
+            brand_id=brand_id,
+            call_request_id=bound_request_id(),
+        )
         if request.template_id:
             check_rendered(content, channels, f"template {request.template_id!r}", "template_id")
         elif request.interpolated:

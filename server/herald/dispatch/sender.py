@@ -29,6 +29,7 @@ from herald.core.message import (
 )
 from herald.dispatch.dispatcher import Dispatcher, Leased
 from herald.dispatch.people import People
+from herald.logging import bound_request_id
 from herald.store.queue import HELD, DuplicateRequestError, Queue
 
 POLL_SECONDS = 0.2  # how often a waiting send re-reads the store
@@ -80,7 +81,11 @@ class Sender:
             check_with_template(
                 [len(a.content) for a in resolved.attachments], self.max_attachment_bytes
             )
-        content = dataclasses.replace(resolved or content_of(request), brand_id=brand_id)
+        content = dataclasses.replace(
+            resolved or content_of(request),
+            brand_id=brand_id,
+            call_request_id=bound_request_id(),
+        )
         message_id = new_id()
         now = time.time()
         stored = content_codec.encode(content)
