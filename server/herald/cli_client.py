@@ -5,15 +5,17 @@ arguments; cli_client_commands.py runs them, imported only when one is used so
 They talk to a running server: `--target` (HERALD_TARGET, default
 127.0.0.1:50051), `--token` (HERALD_TOKEN; without one, an admin token is minted
 when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
-`herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
+`herald token` does, for each call: valid --token-ttl seconds, 300 by default), TLS
+with `--cacert` (and `--cert`/`--key` for mutual TLS).
 
 Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
 streams; a watch prints the state a reconnection replays only when it changed).
-A watch reconnects when the server ends its stream at its time limit, and rides
-through a server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
+A watch reconnects when the server ends its stream at its time limit or at the expiry
+of a token it minted (a given token's expiry is exit code 2), and rides through a
+server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
 once the server has stayed away for --reconnect-seconds (RECONNECT_GIVE_UP_SECONDS,
 60 s, by default).
 """
@@ -33,6 +35,8 @@ DEFAULT_TARGET = "127.0.0.1:50051"
 # How long a watch keeps reconnecting to a server that went away (restarting, a rolling
 # deploy: UNAVAILABLE) before it gives up, exit code 2; --reconnect-seconds.
 RECONNECT_GIVE_UP_SECONDS = 60.0
+# How long a token the command mints for itself (no --token) is valid; --token-ttl.
+MINTED_TOKEN_SECONDS = 300
 
 
 # -- arguments ----------------------------------------------------------------
@@ -45,6 +49,16 @@ def _seconds(text: str) -> float:
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds >= 0):
         raise argparse.ArgumentTypeError("must be a number of seconds, 0 or more")
+    return seconds
+
+
+def _whole_seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of seconds, 1 or more")
     return seconds
 
 
@@ -72,6 +86,15 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("HERALD_TOKEN", ""),
         help="bearer token or API key (HERALD_TOKEN; default: an admin token minted from "
         "HERALD_JWT_SECRET or the data directory's secret, if there is one)",
+    )
+    group.add_argument(
+        "--token-ttl",
+        type=_whole_seconds,
+        default=MINTED_TOKEN_SECONDS,
+        metavar="SECONDS",
+        help="how long a token minted here (no --token) is valid; each call mints its own, "
+        f"and a watch renews it when the server ends the stream at its expiry "
+        f"(default {MINTED_TOKEN_SECONDS})",
     )
     group.add_argument("--cacert", type=Path, help="PEM CA certificate(s): connect with TLS")
     group.add_argument("--cert", type=Path, help="PEM client certificate (mutual TLS)")

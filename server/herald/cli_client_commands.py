@@ -3,15 +3,17 @@
 They talk to a running server: `--target` (HERALD_TARGET, default
 127.0.0.1:50051), `--token` (HERALD_TOKEN; without one, an admin token is minted
 when HERALD_JWT_SECRET or the data directory's JWT secret is there, as
-`herald token` does), TLS with `--cacert` (and `--cert`/`--key` for mutual TLS).
+`herald token` does, for each call: valid --token-ttl seconds, 300 by default), TLS
+with `--cacert` (and `--cert`/`--key` for mutual TLS).
 
 Exit codes: 0 everything delivered (in fallback mode: one channel did) / serving /
 completed; 1 a channel or a recipient failed, or not serving; 2 bad usage or an RPC
 error (its status code, message, reason and field violations on stderr); 130
 interrupted. `--json` prints responses as protobuf JSON (one object per line for
 streams; a watch prints the state a reconnection replays only when it changed).
-A watch reconnects when the server ends its stream at its time limit, and rides
-through a server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
+A watch reconnects when the server ends its stream at its time limit or at the expiry
+of a token it minted (a given token's expiry is exit code 2), and rides through a
+server restart (UNAVAILABLE): one line on stderr, then exit code 2 only
 once the server has stayed away for --reconnect-seconds (RECONNECT_GIVE_UP_SECONDS,
 60 s, by default).
 """
@@ -105,7 +107,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> str:
         scopes=(),
         roles=("admin",),
         brand="",
-        ttl=300.0,
+        ttl=float(args.token_ttl),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
@@ -116,16 +118,39 @@ def _metadata(args: argparse.Namespace, settings: Settings) -> tuple[tuple[str, 
     return (("authorization", f"Bearer {token}"),) if token else ()
 
 
-def _retry_delay(error: grpc.RpcError) -> float:
-    """The RetryInfo retry_delay in the error's status details, in seconds (0 if none)."""
+def _status(error: grpc.RpcError) -> status_pb2.Status:
+    """The google.rpc.Status in the error's trailers (empty if none, or unreadable)."""
     status = status_pb2.Status()
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin" and isinstance(value, bytes):
             try:
                 status.ParseFromString(value)
             except DecodeError:
-                return 0.0
-    for detail in status.details:
+                return status_pb2.Status()
+    return status
+
+
+def _reason(error: grpc.RpcError) -> str:
+    """The ErrorInfo reason in the error's status details ("" if none)."""
+    for detail in _status(error).details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return str(info.reason)
+    return ""
+
+
+def _token_expired(error: grpc.RpcError | None) -> bool:
+    return (
+        error is not None
+        and error.code() is grpc.StatusCode.UNAUTHENTICATED
+        and _reason(error) == "TOKEN_EXPIRED"
+    )
+
+
+def _retry_delay(error: grpc.RpcError) -> float:
+    """The RetryInfo retry_delay in the error's status details, in seconds (0 if none)."""
+    for detail in _status(error).details:
         if detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
             retry = error_details_pb2.RetryInfo()
             detail.Unpack(retry)
@@ -140,13 +165,18 @@ def _reconnecting(
     give_up_after: float = RECONNECT_GIVE_UP_SECONDS,
     reached: bool = False,
     endless: bool = False,
+    minted: bool = False,
 ) -> Generator[Any, None, None]:
     """The messages of the stream `open_stream()` starts, started again each time it
     ends early: every watch begins again with the current state. Call `_metadata` in
-    `open_stream`: a minted token does not outlive many reconnections.
+    `open_stream`: each connection then has a token of its own, freshly minted when
+    `minted` (the command mints its tokens: no --token).
 
     - DEADLINE_EXCEEDED (the server's stream time or idle limit, with a zero RetryInfo):
       reconnect, quietly.
+    - UNAUTHENTICATED with TOKEN_EXPIRED (the server ends a stream when its token
+      expires), when `minted` and the stream delivered a message (its token was good):
+      reconnect at once, quietly, with a new token. A given token's expiry is raised.
     - UNAVAILABLE (the server restarting, a rolling deploy: the stream cut off, or no
       connection), or, when `endless` (a stream that runs until the caller cancels it),
       the server ending the stream: one line on stderr, then reconnect, for at most
@@ -164,8 +194,10 @@ def _reconnecting(
     while True:
         stream = open_stream()
         error: grpc.RpcError | None = None
+        delivered = False
         try:
             for message in stream:
+                delivered = True
                 delay = RECONNECT_FIRST_SECONDS
                 failing_since = None
                 reached = True
@@ -177,6 +209,8 @@ def _reconnecting(
         finally:
             stream.cancel()  # the caller stopped early: end the call too
         code = error.code() if error is not None else grpc.StatusCode.OK
+        if minted and delivered and _token_expired(error):
+            continue  # the next open_stream() mints a new token
         if code is grpc.StatusCode.DEADLINE_EXCEEDED:
             failing_since = None  # the server is there: it ended the stream at its limit
         elif code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.OK) and reached:
@@ -216,17 +250,16 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def report_rpc_error(error: grpc.RpcError, default_message: str = "") -> int:
+def report_rpc_error(
+    error: grpc.RpcError, default_message: str = "", *, token_given: bool = False
+) -> int:
     """The status code and message (`default_message` when the server sent none),
     then ErrorInfo, field and precondition violations from google.rpc.Status, on
-    stderr. Returns 2."""
+    stderr, and for UNAUTHENTICATED what to do about it (`token_given`: --token or
+    HERALD_TOKEN was used, not a minted token). Returns 2."""
     code = error.code()
     _err(f"herald: {code.name if code else 'UNKNOWN'}: {error.details() or default_message}")
-    status = status_pb2.Status()
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin" and isinstance(value, bytes):
-            status.ParseFromString(value)
-    for detail in status.details:
+    for detail in _status(error).details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
@@ -247,8 +280,18 @@ def report_rpc_error(error: grpc.RpcError, default_message: str = "") -> int:
             detail.Unpack(retry)
             _err(f"  retry after {retry.retry_delay.ToTimedelta().total_seconds():g} s")
     if code is grpc.StatusCode.UNAUTHENTICATED:
-        _err("  (give --token or HERALD_TOKEN, or point HERALD_DATA_DIR at the server's data)")
+        _err(f"  ({_unauthenticated_hint(error, token_given)})")
     return 2
+
+
+def _unauthenticated_hint(error: grpc.RpcError, token_given: bool) -> str:
+    expired = _reason(error) == "TOKEN_EXPIRED"
+    if token_given:
+        what = "has expired" if expired else "was refused"
+        return f"the token given with --token or HERALD_TOKEN {what}"
+    if expired:  # minted here a moment ago
+        return "the token minted here was already expired at the server: is this clock behind?"
+    return "give --token or HERALD_TOKEN, or point HERALD_DATA_DIR at the server's data"
 
 
 def _enum_name(enum: Any, value: int, prefix: str) -> str:
@@ -482,6 +525,7 @@ def _campaign_send(args: argparse.Namespace, settings: Settings) -> int:
                 lambda: stub.WatchCampaignSend(watch, metadata=_metadata(args, settings)),
                 give_up_after=args.reconnect_seconds,
                 reached=True,  # SendCampaign reached it
+                minted=not args.token,
             )
             previous = None
             with closing(streams):
@@ -639,6 +683,7 @@ def _inbox_watch(args: argparse.Namespace, settings: Settings) -> int:
             ),
             give_up_after=args.reconnect_seconds,
             endless=True,
+            minted=not args.token,
         )
         unread: int | None = None
         try:
@@ -701,4 +746,4 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"herald: configuration error: {exc}")
         return 2
     except grpc.RpcError as error:
-        return report_rpc_error(error)
+        return report_rpc_error(error, token_given=bool(args.token))

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -826,6 +827,112 @@ async def test_inbox_watch_gives_up_when_the_server_stays_away(tmp_path: Path) -
     assert len(_reconnect_lines(err)) == 1, lines
     assert lines[-1].startswith("herald: UNAVAILABLE: "), lines
     assert 1.5 <= took < 10, took
+
+
+# -- the token expiring under a watch ----------------------------------------------
+
+# The server ends a stream UNAUTHENTICATED (TOKEN_EXPIRED) at its token's exp plus the leeway;
+# with no leeway, a token minted for 2 s (exp is in whole seconds) ends a stream in 1 to 2 s.
+NO_LEEWAY = {"HERALD_JWT_LEEWAY_SECONDS": "0"}
+
+
+def _expired_streams(server: ServerProcess, method: str) -> int:
+    """Calls of `method` the server has logged as ended UNAUTHENTICATED."""
+    return sum(
+        str(e.get("method")).endswith(f"/{method}") and "UNAUTHENTICATED" in str(e.get("code"))
+        for e in server.events()
+        if e.get("event") == "rpc"
+    )
+
+
+async def _until_expired(
+    server: ServerProcess, times: int, process: asyncio.subprocess.Process, method: str
+) -> None:
+    for _ in range(300):
+        if _expired_streams(server, method) >= times or process.returncode is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"fewer than {times} {method} streams ended at the token's expiry")
+
+
+async def test_inbox_watch_renews_the_token_it_minted_when_it_expires(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "herald", NO_LEEWAY).start()
+    user = f"watcher-{uuid.uuid4().hex[:8]}"
+    try:
+        process = await _cli(cli_env(server, tmp_path), "inbox", "watch", user, "--token-ttl", "2")
+        try:
+            assert await _line(process) == "unread 0"
+            await _until_expired(server, 2, process, "WatchInbox")
+            assert process.returncode is None, "the watch ended at the token's expiry"
+            await _send_in_app(server, user, "After two expiries")
+            after = await _line(process)
+            assert after.startswith("new ") and "After two expiries: b (unread 1)" in after, after
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        server.stop()
+    assert process.returncode == 0, err.decode()
+    assert err == b""  # renewed quietly
+
+
+async def test_campaign_send_watch_renews_the_token_it_minted_when_it_expires(
+    receiver: WebhookReceiver, tmp_path: Path
+) -> None:
+    # The one recipient held (no webhook timeout meanwhile) until two streams have expired.
+    server = ServerProcess(
+        tmp_path / "herald", {**NO_LEEWAY, "HERALD_WEBHOOK_TIMEOUT": "30"}
+    ).start()
+    try:
+        campaign_id = await _create_campaign(server)
+        recipients = tmp_path / "recipients.csv"
+        recipients.write_text(f"p0,{receiver.url('/hold/expiry')}\n")
+        process = await _cli(
+            cli_env(server, tmp_path),
+            *("campaign", "send", campaign_id, "--recipients", str(recipients)),
+            *("--watch", "--json", "--token-ttl", "2"),
+        )
+        try:
+            await receiver.until_received(1)
+            await _until_expired(server, 2, process, "WatchCampaignSend")
+            assert process.returncode is None, "the watch ended at the token's expiry"
+            receiver.release("expiry")
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    finally:
+        server.stop()
+    assert process.returncode == 0, err.decode()
+    assert err == b""
+    last = json.loads(out.decode().splitlines()[-1])
+    assert (last["status"], last["sent"]) == ("CAMPAIGN_SEND_STATUS_COMPLETED", 1)
+
+
+async def test_inbox_watch_with_a_given_token_ends_when_it_expires(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "herald", NO_LEEWAY).start()
+    env = cli_env(server, tmp_path)  # a secret to mint with: still, the given token is used
+    try:
+        # Expired before the watch began (HERALD_TOKEN), and while it ran (--token, valid for
+        # 5 to 6 s: more than the CLI takes to start on a loaded machine).
+        before, during = await asyncio.gather(
+            herald(
+                {**env, "HERALD_TOKEN": token(ttl=60, now=time.time() - 120)}, "inbox", "watch", "u"
+            ),
+            herald(env, "inbox", "watch", "u", "--token", token(ttl=6), limit=30),
+        )
+    finally:
+        server.stop()
+    assert during.lines == ["unread 0"], during
+    for ran in (before, during):
+        assert ran.code == 2, ran.err
+        assert ran.err.splitlines() == [
+            "herald: UNAUTHENTICATED: the bearer token has expired",
+            "  reason: TOKEN_EXPIRED",
+            "  (the token given with --token or HERALD_TOKEN has expired)",
+        ]
 
 
 class _GoingAwayInbox(inbox_pb2_grpc.InboxServiceServicer):
