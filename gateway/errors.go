@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -9,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -88,12 +91,12 @@ func newSeed001Error(httpStatus int, st *status.Status) seed001Error {
 
 // errorAnswer is an error's content type and body: seeds 000's and 001's paths answer
 // their documents' error shapes, every other path the errorBody.
-func errorAnswer(ctx context.Context, r *http.Request, httpStatus int, st *status.Status) (string, []byte, error) {
+func errorAnswer(ctx context.Context, r *http.Request, httpStatus int, st *status.Status, id string) (string, []byte, error) {
 	var body any
 	contentType := "application/json"
 	switch route(ctx, r) {
 	case seed000Path:
-		body, contentType = newErrorProblem(httpStatus, st, requestID(ctx)), problemContentType
+		body, contentType = newErrorProblem(httpStatus, st, id), problemContentType
 	case seed001Path:
 		body = newSeed001Error(httpStatus, st)
 	default:
@@ -166,7 +169,8 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	if httpStatus == 0 {
 		httpStatus = HTTPStatus(st.Code())
 	}
-	contentType, buf, merr := errorAnswer(ctx, r, httpStatus, st)
+	id := errorRequestID(ctx, r)
+	contentType, buf, merr := errorAnswer(ctx, r, httpStatus, st, id)
 	if merr != nil {
 		httpStatus, contentType = http.StatusInternalServerError, "application/json"
 		buf = []byte(`{"error":"INTERNAL","message":"failed to marshal the error","code":13,"status":"INTERNAL","details":[]}`)
@@ -175,15 +179,45 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 	header.Del("Trailer")
 	header.Del("Transfer-Encoding")
 	header.Set("Content-Type", contentType)
-	setErrorHeaders(ctx, header, st)
+	setErrorHeaders(header, st, id)
 	w.WriteHeader(httpStatus)
 	_, _ = w.Write(buf)
 }
 
+// errorRequestID is an error answer's request id: the server's, or for a refusal the
+// server never saw (no credentials, a body or route the gateway cannot take) the
+// caller's X-Request-Id where the server would have taken it, else a new one, so that
+// every answer carries one.
+func errorRequestID(ctx context.Context, r *http.Request) string {
+	if id := requestID(ctx); id != "" {
+		return id
+	}
+	for _, id := range []string{r.Header.Get("X-Request-Id"), r.Header.Get("Grpc-Metadata-X-Request-Id")} {
+		if len(id) > 0 && len(id) <= maxRequestID && isPrintable(id) {
+			return id
+		}
+	}
+	var random [16]byte
+	_, _ = rand.Read(random[:])
+	return hex.EncodeToString(random[:])
+}
+
+// maxRequestID is the longest caller's request id the server takes (api/interceptors.py).
+const maxRequestID = 128
+
+func isPrintable(s string) bool {
+	for _, c := range s {
+		if !unicode.IsPrint(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // setErrorHeaders sets what an error answer says besides its body: the request id,
 // WWW-Authenticate on a 401 and Retry-After from a RetryInfo.
-func setErrorHeaders(ctx context.Context, header http.Header, st *status.Status) {
-	if id := requestID(ctx); id != "" {
+func setErrorHeaders(header http.Header, st *status.Status, id string) {
+	if id != "" {
 		header.Set("X-Request-Id", id)
 	}
 	if st.Code() == codes.Unauthenticated {
@@ -204,7 +238,7 @@ func setErrorHeaders(ctx context.Context, header http.Header, st *status.Status)
 func handleStreamError(ctx context.Context, err error) *status.Status {
 	st := status.Convert(err)
 	if w, ok := ctx.Value(responseWriterKey{}).(*responseWriter); ok {
-		setErrorHeaders(ctx, w.Header(), st)
+		setErrorHeaders(w.Header(), st, requestID(ctx))
 		w.errorStatus = HTTPStatus(st.Code())
 	}
 	return st

@@ -401,3 +401,49 @@ func TestSeed001ErrorsHaveTheSeedsPayload(t *testing.T) {
 		}
 	}
 }
+
+// The gateway's own refusals, which the server never sees, carry a request id too: the
+// caller's X-Request-Id (as the server takes it), else a new one.
+func TestTheGatewaysOwnRefusalsCarryARequestID(t *testing.T) {
+	handler := deliveryGateway(t, fakeDelivery{response: &heraldv1.SendMessageResponse{}})
+	refusals := map[string]struct {
+		path, body  string
+		credentials bool
+		status      int
+	}{
+		"no credentials":  {seed000Path, `{"subject": "s"}`, false, http.StatusUnauthorized},
+		"unreadable body": {seed000Path, `{not json`, true, http.StatusBadRequest},
+		"no route":        {"/v1/nothing-here", `{}`, true, http.StatusNotFound},
+	}
+	for name, c := range refusals {
+		for _, sent := range []string{"client-7", "", strings.Repeat("x", 129), "bad\x7fid"} {
+			request := httptest.NewRequest(http.MethodPost, c.path, strings.NewReader(c.body))
+			if c.credentials {
+				request.Header.Set("Authorization", "Bearer t")
+			}
+			if sent != "" {
+				request.Header.Set("X-Request-Id", sent)
+			}
+			reply := httptest.NewRecorder()
+			handler.ServeHTTP(reply, request)
+			got := reply.Header().Get("X-Request-Id")
+			if reply.Code != c.status {
+				t.Errorf("%s, %q: status %d", name, sent, reply.Code)
+			}
+			switch {
+			case sent == "client-7" && got != sent:
+				t.Errorf("%s: X-Request-Id %q, want the caller's", name, got)
+			case sent != "client-7" && (len(got) != 32 || got == sent):
+				t.Errorf("%s, %q: X-Request-Id %q, want a new one", name, sent, got)
+			}
+			if c.path == seed000Path {
+				var problem struct {
+					TraceID string `json:"traceId"`
+				}
+				if err := json.Unmarshal(reply.Body.Bytes(), &problem); err != nil || problem.TraceID != got {
+					t.Errorf("%s, %q: traceId %q, X-Request-Id %q (%v)", name, sent, problem.TraceID, got, err)
+				}
+			}
+		}
+	}
+}
