@@ -245,6 +245,27 @@ def _tls(env: Mapping[str, str]) -> tuple[str, str, str, dict[str, TlsIdentity]]
     return cert, key, client_ca, identities
 
 
+def _listen(env: Mapping[str, str], name: str, default: str) -> str:
+    """`host:port` with 0 <= port <= 65535 (0 picks a free one), an IPv6 host in brackets
+    (`[::1]:50051`). gRPC itself takes the port modulo 65536 (`:65536` a free port,
+    `:99999` 34463) and a host without one as port 443: refused here instead."""
+    value = _get(env, name, default)
+    host, sep, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            host = ""
+    elif ":" in host or "[" in host or "]" in host:
+        host = ""  # an IPv6 address without brackets, or brackets around something else
+    if not sep or not host or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        raise ConfigError(
+            f"{name} must be host:port with a port from 0 to 65535 "
+            f"(an IPv6 address in brackets, [::1]:50051), got {value!r}"
+        )
+    return value
+
+
 def _metrics_listen(env: Mapping[str, str], name: str, delivery_processes: int) -> str:
     """`127.0.0.1:9464` (host:port; port 0 picks a free one); "" or "off" -> "".
     Delivery process k serves its metrics on port + k, which must be a port too."""
@@ -419,8 +440,9 @@ class Settings:
         tls_cert, tls_key, tls_client_ca, tls_identities = _tls(env)
         delivery_processes = _int(env, "HERALD_DELIVERY_PROCESSES", defaults.delivery_processes)
         return cls(
-            listen=_get(env, "HERALD_LISTEN", defaults.listen),
-            data_dir=Path(_get(env, "HERALD_DATA_DIR", str(defaults.data_dir))),
+            listen=_listen(env, "HERALD_LISTEN", defaults.listen),
+            # Empty is the default, as for every other path: Path("") was the working directory.
+            data_dir=Path(_get(env, "HERALD_DATA_DIR", "") or str(defaults.data_dir)),
             database_url=_get(env, "HERALD_DATABASE_URL", ""),
             migrate_on_start=_bool(env, "HERALD_MIGRATE_ON_START", defaults.migrate_on_start),
             log_level=_log_level(env, "HERALD_LOG_LEVEL", defaults.log_level),

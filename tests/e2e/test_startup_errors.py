@@ -361,3 +361,31 @@ def test_a_webhook_secret_or_tls_file_that_is_a_fifo_exits_2_at_once(
         other = "HERALD_TLS_KEY" if setting == "HERALD_TLS_CERT" else "HERALD_TLS_CERT"
         env = {setting: str(path), other: str(regular)}
     _refused(_serve_within_30_s(tmp_path, env), [setting, str(path), "not a regular file"])
+
+
+# -- a setting Herald would have misread or failed on later --------------------------
+
+
+def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> None:
+    """Exit 2, and besides the JSON log lines only the one line naming the setting: no
+    traceback, no library's warning (an unclosed client session) after it."""
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line and not line.startswith("{")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("herald: configuration error: ")
+    for text in named:
+        assert text in lines[0]
+    assert '"serving"' not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"HERALD_LISTEN": "127.0.0.1:65536"}, ["HERALD_LISTEN", "'127.0.0.1:65536'"]),
+    ],
+    ids=["listen-port-past-65535"],
+)
+def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(
+    tmp_path: Path, env: dict[str, str], named: list[str]
+) -> None:
+    _one_line(_serve_within_30_s(tmp_path, env), named)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from herald.config import ConfigError, Settings
 from herald.delivery_process import deliver
@@ -63,3 +65,37 @@ async def test_a_delivery_process_started_past_the_last_port_is_a_configuration_
     settings = Settings.from_env({"HERALD_METRICS_LISTEN": "127.0.0.1:65535"})
     with pytest.raises(ConfigError, match=r"HERALD_METRICS_LISTEN 127\.0\.0\.1:65536"):
         await deliver(settings, 1, 1, supervised=False)
+
+
+@pytest.mark.parametrize(
+    "listen",
+    [
+        "127.0.0.1:65536",  # gRPC took the port modulo 65536: a free port
+        "127.0.0.1:99999",  # ... 34463
+        "127.0.0.1:-5",  # ... 65531
+        "127.0.0.1",  # ... 443
+        "127.0.0.1:",
+        ":50051",
+        "::1:50051",  # IPv6 without brackets
+        "[::1]",
+        "[not-v6]:50051",
+        "127.0.0.1:5e4",
+        "127.0.0.1:\u0665\u0660\u0660\u0665\u0661",  # digits, but not ASCII ones
+    ],
+)
+def test_a_listen_address_that_is_not_host_and_port_is_a_configuration_error(listen: str) -> None:
+    with pytest.raises(ConfigError, match=r"HERALD_LISTEN must be host:port"):
+        Settings.from_env({"HERALD_LISTEN": listen})
+
+
+@pytest.mark.parametrize(
+    "listen", ["127.0.0.1:0", "0.0.0.0:65535", "localhost:50051", "[::1]:50051", "[::]:0"]
+)
+def test_a_listen_address_with_host_and_port_is_accepted(listen: str) -> None:
+    assert Settings.from_env({"HERALD_LISTEN": listen}).listen == listen
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_data_dir_is_the_default(empty: str) -> None:
+    # It was Path(""): the working directory, where the store and secrets then went.
+    assert Settings.from_env({"HERALD_DATA_DIR": empty}).data_dir == Path("var")
