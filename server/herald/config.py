@@ -26,6 +26,11 @@ def _get(env: Mapping[str, str], name: str, default: str) -> str:
     return env.get(name, default).strip()
 
 
+# gRPC takes its options as C ints: HERALD_MAX_MESSAGE_BYTES=2**31 was an OverflowError
+# traceback at start. No count or size Herald reads needs more, so every one stops here.
+INT_MAX = 2**31 - 1
+
+
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
     raw = _get(env, name, str(default))
     try:
@@ -34,6 +39,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
     if value < minimum:
         raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    if value > INT_MAX:
+        raise ConfigError(f"{name} must be <= {INT_MAX}, got {value}")
     return value
 
 
@@ -158,8 +165,10 @@ def _caller_rate(env: Mapping[str, str], name: str) -> tuple[float, float] | Non
 def _concurrency(env: Mapping[str, str], name: str) -> dict[str, int]:
     limits: dict[str, int] = {}
     for channel, value in _per_channel(env, name).items():
-        if not value.isdigit() or int(value) < 1:
-            raise ConfigError(f"{name}: {channel}={value!r} must be a whole number >= 1")
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= INT_MAX:
+            raise ConfigError(
+                f"{name}: {channel}={value!r} must be a whole number from 1 to {INT_MAX}"
+            )
         limits[channel] = int(value)
     return limits
 

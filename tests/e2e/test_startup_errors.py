@@ -382,8 +382,9 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
     ("env", "named"),
     [
         ({"HERALD_LISTEN": "127.0.0.1:65536"}, ["HERALD_LISTEN", "'127.0.0.1:65536'"]),
+        ({"HERALD_MAX_MESSAGE_BYTES": str(2**31)}, ["HERALD_MAX_MESSAGE_BYTES", "2147483647"]),
     ],
-    ids=["listen-port-past-65535"],
+    ids=["listen-port-past-65535", "message-size-past-a-c-int"],
 )
 def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(
     tmp_path: Path, env: dict[str, str], named: list[str]

@@ -29,6 +29,13 @@ from herald.delivery_process import deliver
         ("HERALD_TRANSACTIONAL_RESERVE", "1"),
         ("HERALD_TRANSACTIONAL_RESERVE", "-0.1"),
         ("HERALD_TRANSACTIONAL_RESERVE", "nan"),
+        # gRPC's options are C ints: 2**31 was an OverflowError traceback at start.
+        ("HERALD_MAX_MESSAGE_BYTES", "2147483648"),
+        ("HERALD_MAX_MESSAGE_BYTES", "99999999999999999999"),
+        ("HERALD_MAX_ATTACHMENT_BYTES", "2147483648"),
+        ("HERALD_WORKERS", "2147483648"),
+        ("HERALD_MAX_STREAMS_PER_CALLER", "9223372036854775808"),
+        ("HERALD_CONCURRENCY_LIMITS", "email=2147483648"),
     ],
 )
 def test_a_value_that_cannot_work_is_a_configuration_error(name: str, value: str) -> None:
@@ -49,6 +56,10 @@ def test_the_edges_that_can_work_are_accepted() -> None:
     assert settings.transactional_reserve == 0.99
     assert settings.shutdown_drain == 0.0
     assert Settings.from_env({"HERALD_TRANSACTIONAL_RESERVE": "0"}).transactional_reserve == 0.0
+    largest = Settings.from_env(
+        {"HERALD_MAX_MESSAGE_BYTES": "2147483647", "HERALD_CONCURRENCY_LIMITS": "email=2147483647"}
+    )
+    assert largest.max_message_bytes == largest.concurrency_limits["email"] == 2**31 - 1
 
 
 def test_delivery_process_metrics_ports_past_65535_are_a_configuration_error() -> None:
