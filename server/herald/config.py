@@ -13,6 +13,9 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import getaddresses
 from pathlib import Path
 
 from herald.core.allow_list import AllowListSyntaxError, AllowRule, parse_allow_list
@@ -89,6 +92,33 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _mailbox(env: Mapping[str, str], name: str, default: str) -> str:
+    """One address, bare or with a display name (`Herald <herald@example.com>`); "" only
+    when that is the default (no Reply-To). The email channel sends MAIL FROM with the
+    address alone: one it cannot split out was a traceback at start ("" an IndexError),
+    and a Reply-To went out as the raw text."""
+    value = _get(env, name, default)
+    if not value and not default:
+        return ""
+    addresses = getaddresses([value])
+    problem = ""
+    if "\r" in value or "\n" in value:
+        problem = "it has a line break"
+    elif len(addresses) != 1 or not addresses[0][1]:
+        problem = "it is not one address"
+    else:
+        try:
+            Address(addr_spec=addresses[0][1])
+        except (ValueError, IndexError, HeaderParseError) as exc:  # defects are ValueErrors
+            problem = str(exc) or type(exc).__name__
+    if problem:
+        raise ConfigError(
+            f"{name} must be an email address such as Herald <herald@example.com>, "
+            f"got {value!r}: {problem}"
+        )
+    return value
 
 
 def _allow_list(env: Mapping[str, str], name: str) -> dict[str, AllowRule]:
@@ -528,8 +558,8 @@ class Settings:
                 env, "HERALD_WEBHOOK_ALLOW_PUBLIC", defaults.webhook_allow_public
             ),
             smtp_urls=_list(env, "HERALD_SMTP_URL"),
-            email_from=_get(env, "HERALD_EMAIL_FROM", defaults.email_from),
-            email_reply_to=_get(env, "HERALD_EMAIL_REPLY_TO", ""),
+            email_from=_mailbox(env, "HERALD_EMAIL_FROM", defaults.email_from),
+            email_reply_to=_mailbox(env, "HERALD_EMAIL_REPLY_TO", ""),
             smtp_timeout=_float(env, "HERALD_SMTP_TIMEOUT", defaults.smtp_timeout, 0.001),
             smtp_pool_size=_int(env, "HERALD_SMTP_POOL_SIZE", defaults.smtp_pool_size, minimum=1),
             twilio_account_sid=_get(env, "HERALD_TWILIO_ACCOUNT_SID", ""),

@@ -383,8 +383,26 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
     [
         ({"HERALD_LISTEN": "127.0.0.1:65536"}, ["HERALD_LISTEN", "'127.0.0.1:65536'"]),
         ({"HERALD_MAX_MESSAGE_BYTES": str(2**31)}, ["HERALD_MAX_MESSAGE_BYTES", "2147483647"]),
+        (
+            {"HERALD_SMTP_URL": "smtp://127.0.0.1:9", "HERALD_EMAIL_FROM": "not an address"},
+            ["HERALD_EMAIL_FROM", "'not an address'"],
+        ),
+        (
+            {"HERALD_SMTP_URL": "smtp://127.0.0.1:9", "HERALD_EMAIL_FROM": ""},
+            ["HERALD_EMAIL_FROM", "''"],
+        ),
+        (
+            {"HERALD_SMTP_URL": "smtp://127.0.0.1:9", "HERALD_EMAIL_REPLY_TO": "not an address"},
+            ["HERALD_EMAIL_REPLY_TO", "'not an address'"],
+        ),
     ],
-    ids=["listen-port-past-65535", "message-size-past-a-c-int"],
+    ids=[
+        "listen-port-past-65535",
+        "message-size-past-a-c-int",
+        "email-from-not-an-address",
+        "email-from-empty",
+        "reply-to-not-an-address",
+    ],
 )
 def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(
     tmp_path: Path, env: dict[str, str], named: list[str]

@@ -36,6 +36,15 @@ from herald.delivery_process import deliver
         ("HERALD_WORKERS", "2147483648"),
         ("HERALD_MAX_STREAMS_PER_CALLER", "9223372036854775808"),
         ("HERALD_CONCURRENCY_LIMITS", "email=2147483648"),
+        # The email channel failed on these at start with a traceback (InvalidHeaderDefect,
+        # IndexError, HeaderParseError); a Reply-To went out as it was.
+        ("HERALD_EMAIL_FROM", "not an address"),
+        ("HERALD_EMAIL_FROM", ""),
+        ("HERALD_EMAIL_FROM", "@example.com"),
+        ("HERALD_EMAIL_FROM", "a@example.com, b@example.com"),
+        ("HERALD_EMAIL_FROM", "a@example.com\nBcc: b@example.com"),
+        ("HERALD_EMAIL_REPLY_TO", "not an address"),
+        ("HERALD_EMAIL_REPLY_TO", "Support <support>"),
     ],
 )
 def test_a_value_that_cannot_work_is_a_configuration_error(name: str, value: str) -> None:
@@ -60,6 +69,13 @@ def test_the_edges_that_can_work_are_accepted() -> None:
         {"HERALD_MAX_MESSAGE_BYTES": "2147483647", "HERALD_CONCURRENCY_LIMITS": "email=2147483647"}
     )
     assert largest.max_message_bytes == largest.concurrency_limits["email"] == 2**31 - 1
+    addresses = Settings.from_env(
+        {"HERALD_EMAIL_FROM": '"Doe, J" <j@example.com>', "HERALD_EMAIL_REPLY_TO": "s@example.com"}
+    )
+    assert addresses.email_from == '"Doe, J" <j@example.com>'
+    assert addresses.email_reply_to == "s@example.com"
+    assert Settings.from_env({"HERALD_EMAIL_REPLY_TO": ""}).email_reply_to == ""
+    assert Settings.from_env({}).email_from == "Herald <herald@localhost>"
 
 
 def test_delivery_process_metrics_ports_past_65535_are_a_configuration_error() -> None:
