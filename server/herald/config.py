@@ -257,8 +257,21 @@ def parse_tls_identities(raw: str, name: str = "HERALD_TLS_IDENTITIES") -> dict[
                     f"{name}: {identity}: {grant!r} is neither a scope (send_messages) "
                     "nor a role (role:admin)"
                 )
+        unknown = _unknown_scopes(scopes)
+        if unknown:
+            raise ConfigError(f"{name}: {identity}: {unknown}")
         found[identity] = TlsIdentity(identity, frozenset(scopes), frozenset(roles), brand)
     return found
+
+
+def _unknown_scopes(scopes: set[str]) -> str:
+    if not scopes:
+        return ""
+    # Imported here: the scopes come from the generated protobuf modules, which
+    # commands that never read HERALD_TLS_IDENTITIES (--help) need not load.
+    from herald.auth.roles import unknown_scopes  # noqa: PLC0415
+
+    return unknown_scopes(scopes)
 
 
 def _tls(env: Mapping[str, str]) -> tuple[str, str, str, dict[str, TlsIdentity]]:

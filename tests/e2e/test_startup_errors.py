@@ -395,6 +395,10 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
             {"HERALD_SMTP_URL": "smtp://127.0.0.1:9", "HERALD_EMAIL_REPLY_TO": "not an address"},
             ["HERALD_EMAIL_REPLY_TO", "'not an address'"],
         ),
+        (
+            {"HERALD_ROLE_SCOPES": "manager=send_notification"},
+            ["HERALD_ROLE_SCOPES", "manager", "unknown scope 'send_notification'"],
+        ),
     ],
     ids=[
         "listen-port-past-65535",
@@ -402,6 +406,7 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
         "email-from-not-an-address",
         "email-from-empty",
         "reply-to-not-an-address",
+        "role-scope-misspelt",
     ],
 )
 def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(

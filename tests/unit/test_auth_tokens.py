@@ -144,12 +144,27 @@ def test_roles_grant_scopes_and_can_be_overridden() -> None:
     for role in ("admin", "manager", "creator"):  # seed 003
         assert "send_notifications" in roles.scopes([], [role])
     assert "send_messages" not in roles.scopes([], ["manager", "creator", "unknown"])
-    custom = RoleMap(parse_role_scopes("creator=read_templates;auditor=read_campaigns, x"))
+    custom = RoleMap(parse_role_scopes("creator=read_templates;auditor=read_campaigns, read_inbox"))
     assert custom.scopes([], ["creator"]) == {"read_templates"}
-    assert custom.scopes(["own"], ["auditor"]) == {"own", "read_campaigns", "x"}
+    assert custom.scopes(["own"], ["auditor"]) == {"own", "read_campaigns", "read_inbox"}
     for bad in ("creator", "Bad=x", "r=send-messages"):
         with pytest.raises(RoleScopesError):
             parse_role_scopes(bad)
+
+
+@pytest.mark.parametrize(
+    ("raw", "misspelt"),
+    [
+        ("manager=send_notification", "send_notification"),
+        ("auditor=read_campaigns x", "x"),
+        ("ops=* send_mesages", "send_mesages"),
+    ],
+)
+def test_a_scope_no_rpc_requires_is_refused_naming_it(raw: str, misspelt: str) -> None:
+    # `manager=send_notification` started, and a manager's SendNotification was then
+    # PERMISSION_DENIED: the misspelt scope granted nothing.
+    with pytest.raises(RoleScopesError, match=f"HERALD_ROLE_SCOPES: .*unknown scope '{misspelt}'"):
+        parse_role_scopes(raw)
 
 
 def test_scopes_come_from_the_contract() -> None:

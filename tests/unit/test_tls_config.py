@@ -58,6 +58,8 @@ def test_empty_identities_are_none() -> None:
         "billing-service=group:admins",
         "billing service=send_messages",
         "a=send_messages;a=read_notifications",  # listed twice
+        "billing-service=send_notification",  # no RPC requires it: it granted nothing
+        "billing-service=send_messages+read_notification@brand-a",
     ],
 )
 def test_identity_mistakes_are_configuration_errors(raw: str) -> None:
@@ -72,7 +74,11 @@ def test_identity_mistakes_are_configuration_errors(raw: str) -> None:
         ({"HERALD_TLS_KEY": "server.key"}, "HERALD_TLS_CERT"),
         ({"HERALD_TLS_CLIENT_CA": "ca.pem"}, "HERALD_TLS_CERT"),
         (
-            {"HERALD_TLS_CERT": "s.pem", "HERALD_TLS_KEY": "s.key", "HERALD_TLS_IDENTITIES": "a=x"},
+            {
+                "HERALD_TLS_CERT": "s.pem",
+                "HERALD_TLS_KEY": "s.key",
+                "HERALD_TLS_IDENTITIES": "a=read_inbox",
+            },
             "HERALD_TLS_CLIENT_CA",
         ),
         ({"HERALD_TLS_IDENTITIES": "a=b=c"}, "HERALD_TLS_IDENTITIES"),

@@ -36,6 +36,16 @@ class RoleScopesError(ValueError):
     """HERALD_ROLE_SCOPES cannot be read."""
 
 
+def unknown_scopes(scopes: Iterable[str]) -> str:
+    """What to say about the first scope no RPC requires (a misspelt scope granted
+    nothing: the role's calls were refused), or an empty string when there is none."""
+    known = declared_scopes()
+    unknown = sorted(set(scopes) - known)
+    if not unknown:
+        return ""
+    return f"unknown scope {unknown[0]!r} (the scopes are {', '.join(sorted(known))})"
+
+
 def parse_role_scopes(raw: str) -> dict[str, frozenset[str]]:
     """`manager=send_notifications read_notifications;auditor=read_campaigns` ->
     the default roles with these replaced or added. Roles are separated by `;`,
@@ -52,6 +62,9 @@ def parse_role_scopes(raw: str) -> dict[str, frozenset[str]]:
         bad = [s for s in scopes if s != ALL and not _NAME.fullmatch(s)]
         if bad:
             raise RoleScopesError(f"HERALD_ROLE_SCOPES: {role}: {bad[0]!r} is not a scope name")
+        unknown = unknown_scopes(scopes - {ALL})
+        if unknown:
+            raise RoleScopesError(f"HERALD_ROLE_SCOPES: {role}: {unknown}")
         roles[role] = scopes
     return roles
 
