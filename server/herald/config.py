@@ -17,6 +17,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from herald.core.allow_list import AllowListSyntaxError, AllowRule, parse_allow_list
 
@@ -118,6 +119,24 @@ def _mailbox(env: Mapping[str, str], name: str, default: str) -> str:
             f"{name} must be an email address such as Herald <herald@example.com>, "
             f"got {value!r}: {problem}"
         )
+    return value
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str:
+    """An absolute http(s) URL, or empty for the provider's own: anything else started,
+    and every message then failed (InvalidUrlClientError, PROVIDER_ERROR)."""
+    value = _get(env, name, "")
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        usable = usable and (parts.port is None or parts.port >= 0)  # ValueError: not a port
+    except ValueError:
+        usable = False
+    if not usable or any(c.isspace() or not c.isprintable() for c in value):
+        shown = repr(value) if "@" not in value else "a value with '@' (not shown)"
+        raise ConfigError(f"{name} must be an http:// or https:// URL, got {shown}")
     return value
 
 
@@ -579,10 +598,10 @@ class Settings:
             twilio_auth_token=_get(env, "HERALD_TWILIO_AUTH_TOKEN", ""),
             twilio_from=_get(env, "HERALD_TWILIO_FROM", ""),
             twilio_messaging_service_sid=_get(env, "HERALD_TWILIO_MESSAGING_SERVICE_SID", ""),
-            twilio_base_url=_get(env, "HERALD_TWILIO_BASE_URL", ""),
+            twilio_base_url=_base_url(env, "HERALD_TWILIO_BASE_URL"),
             twilio_timeout=_float(env, "HERALD_TWILIO_TIMEOUT", defaults.twilio_timeout, 0.001),
             fcm_credentials=_get(env, "HERALD_FCM_CREDENTIALS", ""),
-            fcm_base_url=_get(env, "HERALD_FCM_BASE_URL", ""),
+            fcm_base_url=_base_url(env, "HERALD_FCM_BASE_URL"),
             fcm_timeout=_float(env, "HERALD_FCM_TIMEOUT", defaults.fcm_timeout, 0.001),
             in_app_require_user=_bool(
                 env, "HERALD_IN_APP_REQUIRE_USER", defaults.in_app_require_user

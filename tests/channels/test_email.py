@@ -375,6 +375,31 @@ def test_from_settings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("cafile", "reason"),
+    [
+        ("/nonexistent/ca.pem", "No such file or directory"),
+        ("not-pem.txt", "no certificate or crl found"),
+    ],
+)
+def test_a_cafile_that_cannot_be_loaded_is_refused_at_start(
+    tmp_path: Path, cafile: str, reason: str
+) -> None:
+    # It started, and every message then failed CONNECTION_FAILED and was retried.
+    (tmp_path / "not-pem.txt").write_text("not a certificate\n")
+    path = cafile if cafile.startswith("/") else str(tmp_path / cafile)
+    url = f"smtp://mailer:Tr0ub4dor@127.0.0.1:2525?starttls=true&cafile={path}"
+    with pytest.raises(SmtpUrlError) as caught:
+        from_settings(Settings(smtp_urls=("smtp://127.0.0.1:2526", url)))
+
+    error = str(caught.value)
+    assert error.startswith("HERALD_SMTP_URL, relay 2 (smtp://mailer@127.0.0.1:2525): ")
+    assert f"cannot load cafile {path!r}: " in error
+    assert reason in error
+    assert "Tr0ub4dor" not in error
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         "smtp://mailer:Tr0ub4dor/3xyz@127.0.0.1:2525",  # a "/" ends the authority

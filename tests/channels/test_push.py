@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from herald.channels.push import PushChannel, from_settings
-from herald.config import Settings
+from herald.config import ConfigError, Settings
 from herald.core.channel import Channel
 
 from tests.channels.conftest import outbound
@@ -264,3 +264,16 @@ def test_from_settings(tmp_path: Path) -> None:
     )
     assert channel is not None
     assert (channel.base_url, channel.timeout) == ("http://127.0.0.1:9", 4)
+
+
+@pytest.mark.parametrize("content", ["not json", '{"type": "authorized_user"}', None])
+async def test_credentials_that_are_no_service_account_name_the_setting(
+    tmp_path: Path, content: str | None
+) -> None:
+    path = tmp_path / "fcm.json"
+    if content is not None:
+        path.write_text(content)
+    channel = PushChannel(str(path))
+    with pytest.raises(ConfigError, match=f"HERALD_FCM_CREDENTIALS '{path}' is not a Firebase"):
+        await channel.start()
+    await channel.close()

@@ -399,6 +399,23 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
             {"HERALD_ROLE_SCOPES": "manager=send_notification"},
             ["HERALD_ROLE_SCOPES", "manager", "unknown scope 'send_notification'"],
         ),
+        (
+            {"HERALD_SMTP_URL": f"smtp://u:{PASSWORD}@127.0.0.1:9?cafile=/nonexistent/ca.pem"},
+            ["HERALD_SMTP_URL", "cafile '/nonexistent/ca.pem'", "No such file or directory"],
+        ),
+        (
+            {
+                "HERALD_TWILIO_ACCOUNT_SID": "AC0",
+                "HERALD_TWILIO_AUTH_TOKEN": "t",
+                "HERALD_TWILIO_FROM": "+15005550006",
+                "HERALD_TWILIO_BASE_URL": "not a url",
+            },
+            ["HERALD_TWILIO_BASE_URL", "'not a url'"],
+        ),
+        (
+            {"HERALD_FCM_CREDENTIALS": "/etc/hostname"},
+            ["HERALD_FCM_CREDENTIALS '/etc/hostname'", "service-account JSON"],
+        ),
     ],
     ids=[
         "listen-port-past-65535",
@@ -407,9 +424,14 @@ def _one_line(result: subprocess.CompletedProcess[str], named: list[str]) -> Non
         "email-from-empty",
         "reply-to-not-an-address",
         "role-scope-misspelt",
+        "smtp-cafile-missing",
+        "twilio-base-url-not-a-url",
+        "fcm-credentials-not-json",
     ],
 )
 def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(
     tmp_path: Path, env: dict[str, str], named: list[str]
 ) -> None:
-    _one_line(_serve_within_30_s(tmp_path, env), named)
+    result = _serve_within_30_s(tmp_path, env)
+    _one_line(result, named)
+    assert PASSWORD not in result.stderr

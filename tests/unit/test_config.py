@@ -45,6 +45,13 @@ from herald.delivery_process import deliver
         ("HERALD_EMAIL_FROM", "a@example.com\nBcc: b@example.com"),
         ("HERALD_EMAIL_REPLY_TO", "not an address"),
         ("HERALD_EMAIL_REPLY_TO", "Support <support>"),
+        # Every SMS (push) failed PROVIDER_ERROR, InvalidUrlClientError.
+        ("HERALD_TWILIO_BASE_URL", "not a url"),
+        ("HERALD_TWILIO_BASE_URL", "127.0.0.1:8080"),
+        ("HERALD_TWILIO_BASE_URL", "ftp://127.0.0.1"),
+        ("HERALD_TWILIO_BASE_URL", "http://127.0.0.1:99999"),
+        ("HERALD_FCM_BASE_URL", "not a url"),
+        ("HERALD_FCM_BASE_URL", "https://"),
     ],
 )
 def test_a_value_that_cannot_work_is_a_configuration_error(name: str, value: str) -> None:
@@ -76,6 +83,10 @@ def test_the_edges_that_can_work_are_accepted() -> None:
     assert addresses.email_reply_to == "s@example.com"
     assert Settings.from_env({"HERALD_EMAIL_REPLY_TO": ""}).email_reply_to == ""
     assert Settings.from_env({}).email_from == "Herald <herald@localhost>"
+    urls = Settings.from_env(
+        {"HERALD_TWILIO_BASE_URL": "http://127.0.0.1:8080", "HERALD_FCM_BASE_URL": "https://[::1]"}
+    )
+    assert (urls.twilio_base_url, urls.fcm_base_url) == ("http://127.0.0.1:8080", "https://[::1]")
 
 
 def test_delivery_process_metrics_ports_past_65535_are_a_configuration_error() -> None:

@@ -345,9 +345,21 @@ def from_settings(settings: Settings) -> EmailChannel | None:
     relays = []
     for position, url in enumerate(settings.smtp_urls, 1):
         try:
-            relays.append(parse_smtp_url(url))
+            relay = parse_smtp_url(url)
         except SmtpUrlError as exc:
             raise SmtpUrlError(f"HERALD_SMTP_URL, relay {position}: {exc}") from None
+        if relay.cafile is not None:
+            # Loaded now: a cafile that cannot be read failed every message (CONNECTION_FAILED,
+            # retried) rather than the start.
+            try:
+                relay.tls_context()
+            except (OSError, ssl.SSLError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise SmtpUrlError(
+                    f"HERALD_SMTP_URL, relay {position} ({relay.label}): cannot load "
+                    f"cafile {relay.cafile!r}: {reason}"
+                ) from None
+        relays.append(relay)
     return EmailChannel(
         relays,
         sender=settings.email_from,

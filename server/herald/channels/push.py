@@ -60,7 +60,7 @@ from firebase_admin._retry import HttpxRetry
 
 from herald.channels.base import DeliveryResult, OutboundMessage
 from herald.channels.retry_after import parse_retry_after
-from herald.config import Settings
+from herald.config import ConfigError, Settings
 from herald.core.addresses import push_token_problem
 from herald.core.channel import Channel
 
@@ -267,8 +267,14 @@ class PushChannel:
         if self._app is not None:
             return
         path = Path(self.credentials_path)
-        info = json.loads(await asyncio.to_thread(path.read_text))
-        certificate = credentials.Certificate(info)
+        try:
+            info = json.loads(await asyncio.to_thread(path.read_text))
+            certificate = credentials.Certificate(info)
+        except (OSError, ValueError) as exc:  # JSON and Certificate's errors are ValueErrors
+            raise ConfigError(
+                f"HERALD_FCM_CREDENTIALS {self.credentials_path!r} is not a Firebase "
+                f"service-account JSON file: {exc}"
+            ) from exc
         app = firebase_admin.initialize_app(
             certificate,
             options={"httpTimeout": self.timeout},

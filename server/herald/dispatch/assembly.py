@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from herald.channels.base import ChannelAdapter
 from herald.channels.forget_tokens import ForgetUnregisteredTokens
 from herald.channels.registry import build_adapters
@@ -25,10 +27,17 @@ async def start_adapters(
         adapters[Channel.PUSH] = ForgetUnregisteredTokens(
             adapters[Channel.PUSH], directory.remove_push_token
         )
+    started: list[ChannelAdapter] = []
     for channel, adapter in adapters.items():
+        started.append(adapter)  # a start that fails may have opened something too
         try:
             await adapter.start()
         except Exception as exc:
+            # Closed before the error is reported: otherwise aiohttp warned of an unclosed
+            # client session (the webhook channel's) after the one line.
+            for opened in reversed(started):
+                with contextlib.suppress(Exception):
+                    await opened.close()
             raise ConfigError(f"the {channel.value} channel cannot start: {exc}") from exc
     return adapters
 
