@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable
 
 from herald.auth.api_keys import new_key
-from herald.auth.roles import RoleScopesError, parse_role_scopes
+from herald.auth.roles import RoleScopesError, parse_role_scopes, unknown_scopes
 from herald.auth.tokens import MAX_SUBJECT_LENGTH, jwt_secret, mint
 from herald.config import ConfigError, Settings
 from herald.store.api_keys import ApiKeyStore
@@ -33,6 +33,10 @@ def _grants(args: argparse.Namespace, settings: Settings) -> tuple[list[str], li
     scopes, roles = _split(args.scope), _split(args.role)
     if not scopes and not roles:
         print("herald: give at least one --role or --scope", file=sys.stderr)
+        return None
+    if problem := unknown_scopes(scopes):
+        # A misspelt scope would grant nothing and every call it was meant for be refused.
+        print(f"herald: --scope: {problem}", file=sys.stderr)
         return None
     if args.brand and not _BRAND.fullmatch(args.brand):
         print(f"herald: {args.brand!r} is not a brand id", file=sys.stderr)

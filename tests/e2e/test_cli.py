@@ -1159,3 +1159,16 @@ async def test_inbox_watch_prints_a_message_both_caught_up_and_streamed_once(
         "updated x [read] x (unread 1)",
     ]
     assert out == b""
+
+
+async def test_a_scope_no_rpc_requires_is_refused_when_minting_or_creating_a_key(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env.update(HERALD_DATA_DIR=str(tmp_path), HERALD_JWT_SECRET=JWT_SECRET)
+    for command in (("token",), ("apikey", "create", "--name", "ci")):
+        ran = await herald(env, *command, "--scope", "send_messages send_notification")
+        assert_one_line_error(ran, "--scope: unknown scope 'send_notification' (the scopes are")
+        assert "send_notifications" in ran.err
+    ran = await herald(env, "token", "--scope", "send_messages,send_notifications")
+    assert ran.code == 0 and ran.out.count(".") == 2, ran.err
