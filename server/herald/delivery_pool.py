@@ -170,6 +170,15 @@ class DeliveryPool:
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     process.stdin.write(signal)
 
+    def kill(self) -> None:
+        """SIGKILL every process now (the server's forced stop): their in-flight
+        deliveries are claimed again when the leases expire."""
+        self._stopping = True
+        for process in self._processes.values():
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+
     async def stop(self, grace: float) -> None:
         """SIGTERM each process (it finishes its deliveries within `grace` and hands
         back the rest), then wait for it; one still running after that is killed."""

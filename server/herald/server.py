@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, NoReturn
 
 import grpc
 import structlog
@@ -79,6 +82,9 @@ SERVICES = [
     directory_pb2.DESCRIPTOR.services_by_name["DirectoryService"],
     inbox_pb2.DESCRIPTOR.services_by_name["InboxService"],
 ]
+# A second SIGTERM/SIGINT during shutdown: how long to spend handing leases back before
+# the process exits (force_stop).
+FORCED_STOP_SECONDS = 1.0
 # Services whose RPCs all answer UNIMPLEMENTED until they are built (one per line).
 NOT_BUILT_YET: list[ServiceDescriptor] = []
 
@@ -361,11 +367,61 @@ async def stop(herald: Herald) -> None:
     log.info("stopped")
 
 
+async def force_stop(herald: Herald, graceful: asyncio.Task[None], signum: int) -> NoReturn:
+    """A second SIGTERM/SIGINT during `stop`: cut the grace short. Within
+    FORCED_STOP_SECONDS, cancel the attempts running here and hand their leases back
+    (`Dispatcher.stop` with no grace left) and kill the delivery processes (their
+    leases expire); then exit at once, 128 + the signal's number as a shell reports it.
+    Nothing accepted is lost: what was not handed back is claimed when its lease expires."""
+    code = 128 + signum
+    log.warning(
+        "stop_forced",
+        signal=signal.Signals(signum).name,
+        exit_code=code,
+        detail="not waiting for in-flight attempts: their leases are handed back or expire, "
+        "and the next process delivers them",
+    )
+    graceful.cancel()
+
+    async def hand_back() -> None:
+        await asyncio.gather(graceful, return_exceptions=True)
+        if herald.pool is not None:
+            herald.pool.kill()
+        try:
+            await herald.dispatcher.stop(0)
+        except Exception:  # e.g. the graceful stop had closed the store already
+            log.exception("stop_forced_hand_back_failed")
+
+    # asyncio.wait, not wait_for: past the bound, nothing waits for hand_back to give up.
+    done, _ = await asyncio.wait({asyncio.ensure_future(hand_back())}, timeout=FORCED_STOP_SECONDS)
+    if not done:
+        log.warning("stop_forced_hand_back_unfinished", seconds=FORCED_STOP_SECONDS)
+    if herald.pool is not None:
+        herald.pool.kill()
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(code)
+
+
 async def serve(settings: Settings) -> None:
     herald = await start(settings)
-    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    # The second signal's number: it ends the graceful stop (force_stop).
+    forced: asyncio.Future[int] = loop.create_future()
+
+    def on_signal(signum: int) -> None:
+        if not stopping.is_set():
+            stopping.set()
+        elif not forced.done():
+            forced.set_result(signum)
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     await stopping.wait()
-    await stop(herald)
+    graceful = asyncio.create_task(stop(herald), name="graceful-stop")
+    either: set[asyncio.Future[Any]] = {graceful, forced}
+    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    if not graceful.done():
+        await force_stop(herald, graceful, forced.result())
+    await graceful

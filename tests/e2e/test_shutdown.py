@@ -138,3 +138,78 @@ async def test_sigterm_hands_back_claimed_deliveries_waiting_for_a_slot_unsent(
         assert Counter(r.path for r in receiver.received) == {f"/hold/{n}": 1 for n in names}
     finally:
         server.stop()
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie no init has reaped yet does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+async def test_a_second_sigterm_stops_at_once_and_loses_nothing(
+    tmp_path: Path, receiver: WebhookReceiver, store_env: dict[str, str], processes: int
+) -> None:
+    """SIGTERM with slow webhooks in flight (one in each process) and a long grace, then
+    SIGTERM again: the server and its delivery processes end well before the grace, it exits
+    143 with one stop_forced line, and a server started again on the same data sends them."""
+    names = [f"slow{i}" for i in range(processes + 1)]
+    env = {
+        **store_env,
+        "HERALD_SHUTDOWN_GRACE": "60",
+        "HERALD_WEBHOOK_TIMEOUT": "90",
+        "HERALD_DELIVERY_PROCESSES": str(processes),
+        # One slot each: every process holds one of the slow sends.
+        "HERALD_CONCURRENCY_LIMITS": f"webhook={processes + 1}",
+        # A killed delivery process's lease expires within the test's wait.
+        "HERALD_LEASE_SECONDS": "5",
+    }
+    server = ServerProcess(tmp_path / "herald", env).start()
+    try:
+        (serving,) = [e for e in server.events() if e.get("event") == "serving"]
+        pids = serving["delivery_processes"]
+        assert isinstance(pids, list) and len(pids) == processes
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            reply = await stub.SendNotification(
+                delivery_pb2.SendNotificationRequest(
+                    channels=[common_pb2.CHANNEL_WEBHOOK],
+                    to=[receiver.url(f"/hold/{name}") for name in names],
+                    subject="s",
+                    body="b",
+                ),
+                timeout=10,
+            )
+            await asyncio.wait_for(receiver.until_received(len(names)), 10)
+            server.signal(signal.SIGTERM)
+            await until_refused(channel)
+        server.signal(signal.SIGTERM)
+        assert await asyncio.to_thread(server.wait, 15) == 143
+        forced = [e for e in server.events() if e.get("event") == "stop_forced"]
+        assert len(forced) == 1 and forced[0]["level"] == "warning"
+        for _ in range(100):
+            if not any(alive(int(pid)) for pid in pids):
+                break
+            await asyncio.sleep(0.05)
+        assert not any(alive(int(pid)) for pid in pids), "a delivery process outlived the server"
+        server.stop()
+        for name in names:
+            receiver.release(name)
+
+        server = ServerProcess(tmp_path / "herald", env).start()
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            watch = stub.WatchNotification(
+                delivery_pb2.WatchNotificationRequest(name=reply.name), timeout=45
+            )
+            events = [event async for event in watch]
+        assert (events[-1].state, events[-1].delivered) == (
+            delivery_pb2.NOTIFICATION_STATE_COMPLETED,
+            len(names),
+        )
+        assert Counter(r.path for r in receiver.received) == {f"/hold/{n}": 2 for n in names}
+    finally:
+        server.stop()
