@@ -15,7 +15,7 @@ from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.ids import new_id
 from herald.store.campaigns import CampaignStore
 from herald.store.database import Database
-from herald.store.schema import deliveries, requests
+from herald.store.schema import campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
 from tests.support.rows import delivery_row, request_row
@@ -44,8 +44,33 @@ async def stored_positions(db: Database, request_id: str) -> list[int]:
 
 
 async def add_request(db: Database, request_id: str, now: float) -> None:
+    """A campaign send's request and send row (a batch is stored as its send stands)."""
     async with db.engine.begin() as connection:
         await connection.execute(requests.insert(), [request_row(request_id, now)])
+        await connection.execute(
+            campaigns.insert(),
+            [
+                {
+                    "brand_id": "",
+                    "id": request_id,
+                    "channels": "[]",
+                    "content": b"{}",
+                    "created_at": now,
+                }
+            ],
+        )
+        await connection.execute(
+            campaign_sends.insert(),
+            [
+                {
+                    "id": request_id,
+                    "brand_id": "",
+                    "campaign_id": request_id,
+                    "status": "preparing",
+                    "created_at": now,
+                }
+            ],
+        )
 
 
 @pytest.mark.parametrize("replicas", [1, 2])

@@ -330,30 +330,19 @@ class Campaigns:
         seen: set[tuple[Channel, str]] = set()
         for position in range(start):
             _routed(recipients[position], channels, seen)
-        cancelled = False
         for first in range(start, len(recipients), BATCH):
-            if not cancelled:
-                current = await self.store.get_send(send.brand_id, send.id)
-                cancelled = current is not None and current.status == SendStatus.CANCELLED.value
             now = time.time()
             rows = [
-                self._row(
-                    send.id, position, _routed(recipients[position], channels, seen), now, cancelled
-                )
+                self._row(send.id, position, _routed(recipients[position], channels, seen), now)
                 for position in range(first, min(first + BATCH, len(recipients)))
             ]
+            # Stored cancelled if the send is cancelled when the batch commits: the
+            # store decides that in the batch's transaction, not from a read before it.
             await self.store.add_deliveries(rows)
             self.dispatcher.wake()
-        current = await self.store.get_send(send.brand_id, send.id)
-        if current is not None and current.status == SendStatus.CANCELLED.value:
-            # Cancelled while a batch was being stored: cancel what that batch queued.
-            await self.store.cancel(send.id, time.time())
-        else:
-            await self.store.finish_preparing(send.id, time.time())
+        await self.store.finish_preparing(send.id, time.time())
 
-    def _row(
-        self, send_id: str, position: int, routed: _Routed, now: float, cancelled: bool
-    ) -> dict[str, Any]:
+    def _row(self, send_id: str, position: int, routed: _Routed, now: float) -> dict[str, Any]:
         row = queued_row(
             send_id,
             position,
@@ -364,12 +353,12 @@ class Campaigns:
             now,
             now + self.delivery_deadline,
         )
-        if routed.problem or cancelled:
+        if routed.problem:
             # Settled at once, so the send's counters still add up to its total.
             row.update(
-                state=(DeliveryState.CANCELLED if cancelled else DeliveryState.FAILED).value,
-                error_code="CANCELLED" if cancelled else routed.error_code,
-                error="the campaign send was cancelled" if cancelled else routed.problem,
+                state=DeliveryState.FAILED.value,
+                error_code=routed.error_code,
+                error=routed.problem,
                 permanent=True,
                 completed_at=now,
             )

@@ -41,9 +41,9 @@ class CampaignStore:
         # A position already stored is skipped: a retry storing beside the call it retries
         # (or that call's last batch, still in a writer) stores each recipient once.
         insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(deliveries)
-        self._insert_delivery = insert.on_conflict_do_nothing(
-            index_elements=["request_id", "position"]
-        )
+        self._insert_delivery = insert.from_select(
+            list(_ROW_COLUMNS), _stored_as_the_send_stands()
+        ).on_conflict_do_nothing(index_elements=["request_id", "position"])
 
     # -- campaigns ----------------------------------------------------------
 
@@ -128,8 +128,9 @@ class CampaignStore:
 
     async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         """One batch of a send's deliveries, in one transaction; positions already
-        stored are left as they are."""
-        ops = [(self._insert_delivery, row) for row in rows]
+        stored are left as they are. Stored cancelled if the send is cancelled when
+        they commit (see `_stored_as_the_send_stands`)."""
+        ops = [(self._insert_delivery, {**_ROW_COLUMNS, **row}) for row in rows]
         await self.writer.write([*ops, *wake_ops(self.db, rows)])
 
     async def finish_preparing(self, send_id: str, now: float) -> None:
@@ -182,6 +183,14 @@ class CampaignStore:
         send cancelled. False, and nothing changed, if nothing is left to send: the
         send is stored in full and every delivery is final (it is completed)."""
         async with self.db.engine.begin() as connection:
+            # The send's row first, locked (PostgreSQL; on SQLite a batch's transaction
+            # and this one never overlap): a batch of its deliveries being stored has
+            # committed (the UPDATE below sees its rows) or reads the send cancelled.
+            await connection.execute(
+                sa.select(campaign_sends.c.id)
+                .where(campaign_sends.c.id == send_id)
+                .with_for_update()
+            )
             result = await connection.execute(
                 deliveries.update()
                 .where(
@@ -214,3 +223,63 @@ async def _sending(connection: AsyncConnection, send_id: str) -> bool:
         .with_for_update()
     )
     return result.first() is not None
+
+
+# Every column a batch's row gives, with the value a row without it stores.
+_ROW_COLUMNS: dict[str, Any] = {
+    **{
+        name: None
+        for name in (
+            "id",
+            "request_id",
+            "position",
+            "channel",
+            "recipient",
+            "user_id",
+            "lane",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "lease_owner",
+            "lease_expires_at",
+            "deadline_at",
+            "created_at",
+            "updated_at",
+            "fallback",
+        )
+    },
+    "error_code": "",
+    "error": "",
+    "permanent": False,
+    "completed_at": None,
+}
+
+
+def _stored_as_the_send_stands() -> sa.Select[Any]:
+    """A batch row as stored: cancelled if its send is, read from the send's row locked
+    FOR SHARE (PostgreSQL; SQLite's writer holds the write lock). A cancel locks that
+    row before it cancels the queued deliveries, so whichever of the two commits second
+    sees the other: a batch stored while the send is being cancelled is never left
+    queued for it (the dispatcher would send it after the cancel answered)."""
+    row = {name: sa.bindparam(name, type_=deliveries.c[name].type) for name in _ROW_COLUMNS}
+    cancelled = campaign_sends.c.status == "cancelled"
+
+    def unless_cancelled(name: str, value: Any) -> sa.ColumnElement[Any]:
+        return sa.case((cancelled, sa.literal(value, deliveries.c[name].type)), else_=row[name])
+
+    values = {
+        **row,
+        "state": unless_cancelled("state", DeliveryState.CANCELLED.value),
+        "error_code": unless_cancelled("error_code", "CANCELLED"),
+        "error": unless_cancelled("error", "the campaign send was cancelled"),
+        "permanent": unless_cancelled("permanent", True),
+        "completed_at": sa.case(
+            (cancelled, sa.func.coalesce(row["completed_at"], row["updated_at"])),
+            else_=row["completed_at"],
+        ),
+    }
+    return (
+        sa.select(*(values[name] for name in _ROW_COLUMNS))
+        .where(campaign_sends.c.id == row["request_id"])
+        .with_for_update(read=True)
+    )
