@@ -124,20 +124,31 @@ async def test_sigterm_hands_back_claimed_deliveries_waiting_for_a_slot_unsent(
         server.stop()
         for name in names:
             receiver.release(name)
-        server = ServerProcess(tmp_path / "herald", env).start()
-        async with authenticated_channel(server.target) as channel:
-            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
-            watch = stub.WatchNotification(
-                delivery_pb2.WatchNotificationRequest(name=reply.name), timeout=30
-            )
-            events = [event async for event in watch]
-        assert (events[-1].state, events[-1].delivered) == (
-            delivery_pb2.NOTIFICATION_STATE_COMPLETED,
-            len(names),
-        )
+        await completed_after_a_restart(tmp_path / "herald", env, reply.name, len(names))
         assert Counter(r.path for r in receiver.received) == {f"/hold/{n}": 1 for n in names}
     finally:
         server.stop()
+
+
+async def completed_after_a_restart(
+    data_dir: Path, env: dict[str, str], name: str, delivered: int
+) -> None:
+    """A server started again on `data_dir` completes notification `name`, having
+    delivered `delivered` of its recipients: nothing the stopped one held is lost."""
+    server = ServerProcess(data_dir, env).start()
+    try:
+        async with authenticated_channel(server.target) as channel:
+            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
+            watch = stub.WatchNotification(
+                delivery_pb2.WatchNotificationRequest(name=name), timeout=45
+            )
+            events = [event async for event in watch]
+    finally:
+        server.stop()
+    assert (events[-1].state, events[-1].delivered) == (
+        delivery_pb2.NOTIFICATION_STATE_COMPLETED,
+        delivered,
+    )
 
 
 def alive(pid: int) -> bool:
@@ -199,17 +210,7 @@ async def test_a_second_sigterm_stops_at_once_and_loses_nothing(
         for name in names:
             receiver.release(name)
 
-        server = ServerProcess(tmp_path / "herald", env).start()
-        async with authenticated_channel(server.target) as channel:
-            stub = delivery_pb2_grpc.DeliveryServiceStub(channel)
-            watch = stub.WatchNotification(
-                delivery_pb2.WatchNotificationRequest(name=reply.name), timeout=45
-            )
-            events = [event async for event in watch]
-        assert (events[-1].state, events[-1].delivered) == (
-            delivery_pb2.NOTIFICATION_STATE_COMPLETED,
-            len(names),
-        )
+        await completed_after_a_restart(tmp_path / "herald", env, reply.name, len(names))
         assert Counter(r.path for r in receiver.received) == {f"/hold/{n}": 2 for n in names}
     finally:
         server.stop()
