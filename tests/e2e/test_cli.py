@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -575,6 +576,18 @@ async def test_campaign_send_watch_backs_off_when_streams_end_at_once(
     assert 2 <= calls <= 8, calls
 
 
+@contextlib.asynccontextmanager
+async def cli_running(env: dict[str, str], *args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`herald *args` running, killed on the way out if it has not ended by then."""
+    process = await _cli(env, *args)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def _cli(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -600,21 +613,16 @@ async def test_campaign_send_watch_json_prints_a_state_once_across_reconnections
         recipients.write_text(
             f"p0,{receiver.url('/ok/once/r0')}\np1,{receiver.url('/hold/once')}\n"
         )
-        process = await _cli(
+        async with cli_running(
             cli_env(server, tmp_path),
             *("campaign", "send", campaign_id, "--recipients", str(recipients)),
             *("--watch", "--json"),
-        )
-        try:
+        ) as process:
             await receiver.until_received(2)  # r0 delivered, r1 held
             calls = _watch_calls(server)
             await _watch_called(server, calls + 2)  # reconnected twice since
             receiver.release("once")
             out, err = await asyncio.wait_for(process.communicate(), 60)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
     finally:
         server.stop()
     assert process.returncode == 0, err.decode()
@@ -694,15 +702,10 @@ async def test_interrupted_migration_exits_130(tmp_path: Path) -> None:
         HERALD_DATA_DIR=str(tmp_path),
         HERALD_DATABASE_URL=f"postgresql+asyncpg://herald@127.0.0.1:{port}/herald",
     )
-    process = await _cli(env, "migrate")
-    try:
+    async with cli_running(env, "migrate") as process:
         await asyncio.wait_for(connected.wait(), 30)
         process.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
         listener.close()
     assert process.returncode == 130, err.decode()
     assert err.decode().strip() == "herald: interrupted"
@@ -779,22 +782,17 @@ async def test_campaign_send_watch_rides_through_a_server_restart(
         campaign_id = await _create_campaign(servers[0])
         recipients = tmp_path / "recipients.csv"
         recipients.write_text(f"p0,{receiver.url('/hold/restart')}\n")
-        process = await _cli(
+        async with cli_running(
             cli_env(servers[0], tmp_path),
             *("campaign", "send", campaign_id, "--recipients", str(recipients)),
             *("--watch", "--json"),
-        )
-        try:
+        ) as process:
             first = json.loads(await _line(process))  # SendCampaign answered, the watch began
             await receiver.until_received(1)
             servers.append(await _restart(servers[0], **extra))
             await receiver.until_received(2)  # the new server's attempt
             receiver.release("restart")
             out, err = await asyncio.wait_for(process.communicate(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
     finally:
         for server in servers:
             server.stop()
@@ -888,21 +886,16 @@ async def test_campaign_send_watch_renews_the_token_it_minted_when_it_expires(
         campaign_id = await _create_campaign(server)
         recipients = tmp_path / "recipients.csv"
         recipients.write_text(f"p0,{receiver.url('/hold/expiry')}\n")
-        process = await _cli(
+        async with cli_running(
             cli_env(server, tmp_path),
             *("campaign", "send", campaign_id, "--recipients", str(recipients)),
             *("--watch", "--json", "--token-ttl", "2"),
-        )
-        try:
+        ) as process:
             await receiver.until_received(1)
             await _until_expired(server, 2, process, "WatchCampaignSend")
             assert process.returncode is None, "the watch ended at the token's expiry"
             receiver.release("expiry")
             out, err = await asyncio.wait_for(process.communicate(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
     finally:
         server.stop()
     assert process.returncode == 0, err.decode()
@@ -1024,15 +1017,10 @@ async def test_a_retry_delay_past_the_reconnection_time_is_not_waited_out(tmp_pa
     inbox = _GoingAwayInbox(retry_delay=3600, failures=10)
     server, target = await _going_away_server(inbox)
     try:
-        process = await _cli(
+        async with cli_running(
             _plain_env(tmp_path, target), "inbox", "watch", "u", "--reconnect-seconds", "1"
-        )
-        try:
+        ) as process:
             _, err = await asyncio.wait_for(process.communicate(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
     finally:
         await server.stop(None)
     assert process.returncode == 2, err.decode()
