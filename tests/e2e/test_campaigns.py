@@ -13,7 +13,6 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import struct_pb2
-from google.rpc import error_details_pb2, status_pb2
 from herald.v1 import (
     campaign_pb2,
     campaign_pb2_grpc,
@@ -489,20 +488,6 @@ async def test_a_template_that_no_longer_renders_the_campaigns_data_is_a_failed_
     assert receiver.received == []
 
 
-def precondition_descriptions(error: grpc.aio.AioRpcError) -> list[str]:
-    status = status_pb2.Status()
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            status.ParseFromString(value)
-    found = []
-    for detail in status.details:
-        if detail.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
-            failure = error_details_pb2.PreconditionFailure()
-            detail.Unpack(failure)
-            found += [v.description for v in failure.violations]
-    return found
-
-
 @pytest.mark.parametrize(
     ("content", "values", "channels", "empty"),
     [
@@ -564,9 +549,7 @@ async def test_a_template_that_renders_a_needed_part_empty_is_a_failed_precondit
         "TEMPLATE_RENDER_FAILED",
     )
     assert error.preconditions == [("TEMPLATE_RENDER_FAILED", f"template:{template_id}")]
-    assert precondition_descriptions(caught.value) == [
-        f"template {template_id!r} renders an empty {empty}"
-    ]
+    assert error.precondition_descriptions == [f"template {template_id!r} renders an empty {empty}"]
     sends = query(server, "SELECT id FROM campaign_sends WHERE campaign_id = ?", campaign.id)
     assert sends == []
     await asyncio.sleep(0.5)

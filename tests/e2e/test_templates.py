@@ -8,7 +8,6 @@ import uuid
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2, struct_pb2
-from google.rpc import error_details_pb2, status_pb2
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc, template_pb2, template_pb2_grpc
 
 from tests.support.status import rich_error
@@ -54,21 +53,6 @@ def welcome(template_id: str, **kwargs: object) -> template_pb2.Template:
         attachments=[common_pb2.Attachment(filename="terms.pdf", content=b"%PDF-1.4")],
         **kwargs,  # type: ignore[arg-type]
     )
-
-
-def field_violations(error: grpc.aio.AioRpcError) -> list[tuple[str, str]]:
-    """Every BadRequest violation in order (rich_error keeps one per field)."""
-    status = status_pb2.Status()
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            status.ParseFromString(value)
-    found = []
-    for detail in status.details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            found += [(v.field, v.description) for v in bad.field_violations]
-    return found
 
 
 def data(**values: object) -> struct_pb2.Struct:
@@ -433,7 +417,7 @@ async def test_render_missing_variable_names_it(
     assert error.code == INVALID
     assert (error.reason, error.domain) == ("TEMPLATE_RENDER_FAILED", "herald")
     # One violation per part that names the variable; the text parts do too.
-    assert field_violations(caught.value) == [
+    assert rich_error(caught.value).all_violations == [
         ("data", f"missing variable 'first_name' in {part}")
         for part in ("email_subject", "email_text", "email_html")
     ]

@@ -17,6 +17,9 @@ class RichError:
     resource: error_details_pb2.ResourceInfo | None
     preconditions: list[tuple[str, str]] = field(default_factory=list)  # (type, subject)
     retry_delay: float | None = None  # RetryInfo's, in seconds
+    # Every field violation in order, a field named twice included (`violations` keeps one).
+    all_violations: list[tuple[str, str]] = field(default_factory=list)
+    precondition_descriptions: list[str] = field(default_factory=list)
 
 
 def rich_error(error: grpc.aio.AioRpcError) -> RichError:
@@ -31,6 +34,8 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
     violations: dict[str, str] = {}
     resource = None
     preconditions: list[tuple[str, str]] = []
+    all_violations: list[tuple[str, str]] = []
+    descriptions: list[str] = []
     retry_delay = None
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
@@ -40,7 +45,8 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
         elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)
-            violations = {v.field: v.description for v in bad.field_violations}
+            all_violations = [(v.field, v.description) for v in bad.field_violations]
+            violations = dict(all_violations)
         elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
             resource = error_details_pb2.ResourceInfo()
             detail.Unpack(resource)
@@ -48,8 +54,19 @@ def rich_error(error: grpc.aio.AioRpcError) -> RichError:
             failure = error_details_pb2.PreconditionFailure()
             detail.Unpack(failure)
             preconditions = [(v.type, v.subject) for v in failure.violations]
+            descriptions = [v.description for v in failure.violations]
         elif detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
             retry = error_details_pb2.RetryInfo()
             detail.Unpack(retry)
             retry_delay = retry.retry_delay.ToTimedelta().total_seconds()
-    return RichError(error.code(), reason, domain, violations, resource, preconditions, retry_delay)
+    return RichError(
+        error.code(),
+        reason,
+        domain,
+        violations,
+        resource,
+        preconditions,
+        retry_delay,
+        all_violations,
+        descriptions,
+    )
