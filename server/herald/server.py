@@ -29,7 +29,7 @@ from herald.api.unimplemented import unimplemented_handler
 from herald.auth import client_cert
 from herald.auth.api_keys import ApiKeyVerifier
 from herald.auth.interceptor import Authenticator, AuthInterceptor, default_peer_identity
-from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes
+from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes, unknown_role
 from herald.auth.tokens import JwtVerifier
 from herald.channels.base import ChannelAdapter
 from herald.config import ConfigError, Settings
@@ -177,6 +177,9 @@ async def start(settings: Settings) -> Herald:
         role_scopes = parse_role_scopes(settings.role_scopes)
     except RoleScopesError as exc:
         raise ConfigError(str(exc)) from exc
+    for identity in settings.tls_identities.values():
+        if problem := unknown_role(identity.identity, identity.roles, role_scopes):
+            raise ConfigError(f"HERALD_TLS_IDENTITIES: {problem}")
     jwt_verifier = JwtVerifier.from_settings(settings)
     tracing.configure(settings)  # HERALD_OTEL; a bad OTEL_TRACES_EXPORTER is a ConfigError
     db = open_database(settings)

@@ -17,6 +17,7 @@ import pytest
 from herald.store.database import Database
 from herald.v1 import common_pb2, delivery_pb2, delivery_pb2_grpc
 
+from tests.peers.tls import make_certificate
 from tests.support import postgres
 from tests.support.auth import authenticated_channel
 from tests.support.postgres import PostgresCluster
@@ -435,3 +436,18 @@ def test_a_setting_that_cannot_work_exits_2_with_one_line_naming_it(
     result = _serve_within_30_s(tmp_path, env)
     _one_line(result, named)
     assert PASSWORD not in result.stderr
+
+
+def test_a_client_certificate_given_a_role_no_one_defined_exits_2(tmp_path: Path) -> None:
+    # `ops=role:admins` (misspelt) started, and every call that client made was refused.
+    peer = make_certificate(tmp_path)
+    env = {
+        "HERALD_TLS_CERT": str(peer.certfile),
+        "HERALD_TLS_KEY": str(peer.keyfile),
+        "HERALD_TLS_CLIENT_CA": str(peer.certfile),
+        "HERALD_TLS_IDENTITIES": "ops=role:admins;billing=send_notifications",
+    }
+    _one_line(
+        _serve_within_30_s(tmp_path, env),
+        ["HERALD_TLS_IDENTITIES", "ops: unknown role 'admins'", "the roles are admin,"],
+    )

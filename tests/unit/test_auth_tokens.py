@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from herald.auth.api_keys import _KEY, new_key
-from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes
+from herald.auth.roles import RoleMap, RoleScopesError, parse_role_scopes, unknown_role
 from herald.auth.scopes import declared_scopes, is_open, required_scope
 from herald.auth.tokens import InvalidToken, JwtVerifier, jwt_secret, load_jwks, mint
 from herald.config import ConfigError, Settings
@@ -180,3 +180,13 @@ def test_api_key_format() -> None:
     assert _KEY.fullmatch(created.key)
     assert created.key.split("_")[1] == created.id
     assert created.key not in json.dumps(created.row, default=str)
+
+
+def test_a_client_certificates_role_that_is_not_defined_is_named() -> None:
+    # `ops=role:admins` started, and every call of that client was then refused.
+    roles = parse_role_scopes("auditor=read_campaigns")
+    assert unknown_role("ops", {"admin", "auditor"}, roles) == ""
+    assert unknown_role("ops", {"admins", "auditor"}, roles) == (
+        "ops: unknown role 'admins' (the roles are admin, auditor, creator, manager; "
+        "HERALD_ROLE_SCOPES defines more)"
+    )

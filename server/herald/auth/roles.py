@@ -36,6 +36,19 @@ class RoleScopesError(ValueError):
     """HERALD_ROLE_SCOPES cannot be read."""
 
 
+def unknown_role(identity: str, roles: Iterable[str], defined: Mapping[str, object]) -> str:
+    """What to say about the first of an identity's `roles` no role in `defined` (the
+    parsed HERALD_ROLE_SCOPES) is (a misspelt role granted nothing: every call of that
+    client was refused), or an empty string when there is none."""
+    unknown = sorted(set(roles) - defined.keys())
+    if not unknown:
+        return ""
+    return (
+        f"{identity}: unknown role {unknown[0]!r} "
+        f"(the roles are {', '.join(sorted(defined))}; HERALD_ROLE_SCOPES defines more)"
+    )
+
+
 def unknown_scopes(scopes: Iterable[str]) -> str:
     """What to say about the first scope no RPC requires (a misspelt scope granted
     nothing: the role's calls were refused), or an empty string when there is none."""
