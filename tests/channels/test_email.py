@@ -448,6 +448,9 @@ async def test_a_temporary_auth_failure_is_transient_and_the_next_relay_takes_th
     [
         ({"greeting": "554 5.7.1 Client host blocked"}, "SMTP_RELAY_REFUSED", True),
         ({"ehlo_reply": "550 5.7.1 Go away"}, "SMTP_RELAY_REFUSED", True),
+        # MAIL FROM carries Herald's own sender: a refusal is of this client's setup.
+        ({"mail_reply": "530 5.7.0 Authentication required"}, "SMTP_RELAY_REFUSED", True),
+        ({"mail_reply": "553 5.7.1 Sender address rejected"}, "SMTP_RELAY_REFUSED", True),
         ({"ehlo_reply": "421 4.3.2 Too busy, try later"}, "SMTP_TRANSIENT", False),
         ({"greeting": "421 4.3.2 Too busy, try later"}, "SMTP_TRANSIENT", False),
     ],

@@ -6,7 +6,8 @@ AUTH LOGIN/PLAIN, and answers on demand:
 
 - a recipient whose local part contains ``+451`` gets ``451`` (transient), ``+550``
   gets ``550`` (permanent), ``+stall`` gets no answer for ``stall_seconds``;
-- ``rcpt_reply`` (e.g. "451 4.3.0 Try later") answers every RCPT that way;
+- ``rcpt_reply`` (e.g. "451 4.3.0 Try later") answers every RCPT that way, ``mail_reply``
+  every MAIL (e.g. "530 5.7.0 Authentication required");
 - ``ehlo_reply`` answers EHLO and HELO that way, ``auth_reply`` every AUTH attempt;
 - ``greeting`` replaces the 220 greeting (e.g. "554 5.7.1 client host blocked": the
   server then answers nothing else but QUIT);
@@ -73,6 +74,8 @@ class _Handler:
         mail_options: list[str],
     ) -> str:
         peer = self.peer
+        if peer.mail_reply:
+            return peer.mail_reply
         if peer.max_per_connection is not None:
             taken = peer.mails_per_session.get(session, 0) + 1
             peer.mails_per_session[session] = taken
@@ -181,6 +184,7 @@ class SmtpPeer:
     stall_seconds: float = 30.0
     data_seconds: float = 0.0
     rcpt_reply: str | None = None
+    mail_reply: str | None = None
     ehlo_reply: str | None = None
     auth_reply: str | None = None
     greeting: str | None = None

@@ -20,12 +20,13 @@ each message still tries them all.
 
 Failure codes:
 - INVALID_ADDRESS (permanent): the recipient is not a valid email address; nothing sent.
-- SMTP_REJECTED (permanent): the relay answered 5xx (to RCPT TO, MAIL FROM or DATA).
+- SMTP_REJECTED (permanent): the relay answered 5xx to RCPT TO or DATA.
 - SMTP_TRANSIENT (transient): the relay answered 4xx (e.g. 451, 421).
 - INVALID_CREDENTIALS (permanent): the relay refused the configured user/password, or
   offers no AUTH; fix the configuration.
-- SMTP_RELAY_REFUSED (permanent): the relay refused this client (5xx greeting or EHLO), or
-  lacks SMTPUTF8 for an address with a non-ASCII local part.
+- SMTP_RELAY_REFUSED (permanent): the relay refused this client (5xx greeting, EHLO or
+  MAIL FROM, whose sender is Herald's own), or lacks SMTPUTF8 for an address with a
+  non-ASCII local part.
 
 A recipient whose domain is internationalised is sent in its ASCII (IDNA) form; one
 whose local part is not ASCII needs a relay offering SMTPUTF8, and goes out with it.
@@ -203,6 +204,13 @@ def classify(relay: SmtpRelay, exc: BaseException) -> DeliveryResult:
     ):
         return DeliveryResult.permanent_failure(
             "SMTP_RELAY_REFUSED", f"{where}: relay refused this client: {_reply_text(exc)}"
+        )
+    if isinstance(exc, aiosmtplib.SMTPSenderRefused) and exc.code >= 500:
+        # MAIL FROM carries Herald's own sender, not the message's recipient: a relay that
+        # refuses it (530 authentication required, 553 sender not allowed) refuses this
+        # client's setup, and another relay may take the message.
+        return DeliveryResult.permanent_failure(
+            "SMTP_RELAY_REFUSED", f"{where}: relay refused the sender: {_reply_text(exc)}"
         )
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         refusals = exc.recipients
