@@ -258,6 +258,36 @@ async def test_cancel_stops_the_remaining_deliveries(
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
+async def test_a_cancel_stops_the_retries_of_the_deliveries_being_sent(
+    stub: campaign_pb2_grpc.CampaignServiceStub, receiver: WebhookReceiver
+) -> None:
+    """Deliveries being sent when the cancel answers finish that attempt, and a
+    transient failure of it ends them cancelled: no retry is sent after the cancel."""
+    campaign = await create(stub)
+    hold = f"cancel-{uuid.uuid4().hex[:8]}"
+    n = 4  # fewer than the server's workers: every one is being sent at once
+    send = (
+        await stub.SendCampaign(
+            S.SendCampaignRequest(
+                id=campaign.id, recipients=recipients(receiver, f"/hold/{hold}/503", n)
+            ),
+            timeout=30,
+        )
+    ).send
+    await asyncio.wait_for(receiver.until_received(n), 10)
+    cancelled = (await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=send.id))).send
+    assert cancelled.status == CANCELLED
+    in_flight = len(receiver.received)
+    receiver.release(hold)  # each attempt in flight now fails with a 503: transient
+
+    final = (await watch(stub, send.id))[-1]  # ends once every delivery is final
+    assert len(receiver.received) == in_flight == n, "a retry was sent after the cancel"
+    assert final.status == CANCELLED
+    assert (final.sent, final.failed, final.cancelled) == (0, 0, n)
+    got = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send.id), timeout=10)
+    assert got.send == final
+
+
 async def test_send_message_keeps_answering_during_a_campaign(
     stub: campaign_pb2_grpc.CampaignServiceStub,
     channel: grpc.aio.Channel,

@@ -96,7 +96,7 @@ async def test_outcomes_recorded_in_one_batch_land_field_for_field(queue: Queue)
 
     recorded = await asyncio.gather(queue.record(delivered, done), queue.record(retrying, done))
 
-    assert recorded == [True, True]
+    assert recorded == [delivered, retrying]
     first = await stored(queue, delivered_id)
     assert (first.state, first.attempts, first.provider_message_id) == ("delivered", 1, "SM123")
     assert (first.sms_encoding, first.sms_segments, first.completed_at) == ("UCS-2", 2, done)
@@ -118,7 +118,8 @@ async def test_an_outcome_from_a_worker_that_lost_the_lease_changes_nothing(
         queue.record(Outcome(taken_over, ME, DeliveryState.FAILED, 1, now, permanent=True), now),
     )
 
-    assert recorded == [True, False], "the fenced-out outcome says it was not recorded"
+    assert recorded[1] is None, "the fenced-out outcome says it was not recorded"
+    assert recorded[0] is not None and recorded[0].delivery_id == mine
     assert (await stored(queue, mine)).state == "delivered"
     untouched = await stored(queue, taken_over)
     assert (untouched.state, untouched.attempts, untouched.lease_owner) == ("sending", 0, OTHER)
@@ -135,6 +136,6 @@ async def test_of_two_outcomes_for_one_delivery_in_a_batch_the_first_wins(
         queue.record(Outcome(delivery_id, ME, DeliveryState.FAILED, 7, now), now),
     )
 
-    assert recorded == [True, False]
+    assert recorded[0] is not None and recorded[1] is None
     row = await stored(queue, delivery_id)
     assert (row.state, row.attempts, row.lease_owner) == ("delivered", 1, None)

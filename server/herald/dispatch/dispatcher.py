@@ -564,8 +564,7 @@ class Dispatcher:
         try:
             if user_inbox is None:
                 outcome = outcomes[0]
-                held = await self.queue.record(outcome, now, [*staged, *chain])
-                recorded = outcome if held else None
+                recorded = await self.queue.record(outcome, now, [*staged, *chain])
             else:
                 delivered, refused = outcomes
                 recorded = await self.queue.record_inbox(user_inbox, delivered, refused, now, chain)
@@ -582,7 +581,9 @@ class Dispatcher:
         if recorded is None:
             return _Recorded(result, None, now, False)
         CHANNEL_METRICS[delivery.channel].outcome(recorded.state)
-        result = next(r for r, o in zip(results, outcomes, strict=True) if o is recorded)
+        # Not one of `outcomes` for a retry the store recorded cancelled (its campaign
+        # send is cancelled): the attempt's own result is still what it came to.
+        result = next((r for r, o in zip(results, outcomes, strict=True) if o is recorded), result)
         return _Recorded(result, recorded, now, _chains(delivery, recorded))
 
     def _chain_ops(self, delivery: Leased, outcome: Outcome, now: float) -> list[Op]:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from herald.core.channel import DeliveryState
 from herald.core.errors import AlreadyExistsError
 from herald.store.database import Database
-from herald.store.queue import wake_ops
+from herald.store.queue import CANCELLED_CODE, CANCELLED_ERROR, wake_ops
 from herald.store.schema import LEASED, QUEUED, campaign_sends, campaigns, deliveries, requests
 from herald.store.writer import GroupCommitWriter
 
@@ -179,9 +179,12 @@ class CampaignStore:
         )
 
     async def cancel(self, send_id: str, now: float) -> bool:
-        """Cancel the deliveries nobody holds (those being sent finish) and mark the
-        send cancelled. False, and nothing changed, if nothing is left to send: the
-        send is stored in full and every delivery is final (it is completed)."""
+        """Cancel the deliveries nobody holds and mark the send cancelled. Those being
+        sent finish their attempt; one that then fails transiently, or is handed back
+        unsent at shutdown, is recorded cancelled, not queued again (the queue reads the
+        send's row locked, as the cancel locks it first: see Queue._record_statement).
+        False, and nothing changed, if nothing is left to send: the send is stored in
+        full and every delivery is final (it is completed)."""
         async with self.db.engine.begin() as connection:
             # The send's row first, locked (PostgreSQL; on SQLite a batch's transaction
             # and this one never overlap): a batch of its deliveries being stored has
@@ -199,8 +202,8 @@ class CampaignStore:
                 )
                 .values(
                     state=DeliveryState.CANCELLED.value,
-                    error_code="CANCELLED",
-                    error="the campaign send was cancelled",
+                    error_code=CANCELLED_CODE,
+                    error=CANCELLED_ERROR,
                     updated_at=now,
                     completed_at=now,
                 )
@@ -213,14 +216,13 @@ class CampaignStore:
 
 
 async def _sending(connection: AsyncConnection, send_id: str) -> bool:
-    """Whether a worker holds one of the send's deliveries. The row is locked
-    (PostgreSQL; SQLite's write lock is already held), so a delivery finishing now
-    is either final here or finishes after the send is marked."""
+    """Whether a worker holds one of the send's deliveries, as of this statement: a
+    delivery whose outcome is being recorded now is final here, or finishes after the
+    send is marked. Not read FOR UPDATE: a recording transaction may hold that row and
+    wait for the send's row (a retry reads it locked, see Queue._record_statement),
+    which this transaction holds; waiting for it would deadlock."""
     result = await connection.execute(
-        sa.select(deliveries.c.id)
-        .where(deliveries.c.request_id == send_id, LEASED)
-        .limit(1)
-        .with_for_update()
+        sa.select(deliveries.c.id).where(deliveries.c.request_id == send_id, LEASED).limit(1)
     )
     return result.first() is not None
 
@@ -270,8 +272,8 @@ def _stored_as_the_send_stands() -> sa.Select[Any]:
     values = {
         **row,
         "state": unless_cancelled("state", DeliveryState.CANCELLED.value),
-        "error_code": unless_cancelled("error_code", "CANCELLED"),
-        "error": unless_cancelled("error", "the campaign send was cancelled"),
+        "error_code": unless_cancelled("error_code", CANCELLED_CODE),
+        "error": unless_cancelled("error", CANCELLED_ERROR),
         "permanent": unless_cancelled("permanent", True),
         "completed_at": sa.case(
             (cancelled, sa.func.coalesce(row["completed_at"], row["updated_at"])),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from herald.store.database import Database
 from herald.store.schema import (
     LEASED,
     QUEUED,
+    campaign_sends,
     deliveries,
     inbox_messages,
     requests,
@@ -30,6 +32,9 @@ from herald.store.writer import NOTIFY, GroupCommitWriter, Op, Row
 FINAL_STATES = tuple(s.value for s in DeliveryState if s.final)
 # next_attempt_at of a fallback delivery waiting for the one before it: never due by itself.
 HELD = 1e18
+# What a cancelled campaign send's deliveries are stored with once they stop.
+CANCELLED_CODE = "CANCELLED"
+CANCELLED_ERROR = "the campaign send was cancelled"
 # The ids as one JSON array parameter: one statement (and one cached plan) for any count.
 REQUEST_CONTENTS_SQLITE = (
     "SELECT id, content, brand_id FROM requests WHERE id IN (SELECT value FROM json_each(:b_ids))"
@@ -104,11 +109,50 @@ def caps_left(
     }
 
 
-def holds(row: Row | None, outcome: Outcome, now: float) -> bool:
-    """Whether a delivery's row (RECORDED) is as `outcome`, recorded at `now`,
-    left it: the record applied. One whose owner was fenced out left the row to the new
-    holder (leased to it, or with its own outcome, recorded at another time)."""
-    return row is not None and row[1:] == (outcome.state.value, outcome.attempts, None, now)
+def holds(row: Row | None, outcome: Outcome, now: float) -> Outcome | None:
+    """The outcome a delivery's row (RECORDED) holds if `outcome`, recorded at `now`,
+    applied: `outcome`, or for a retry its delivery's campaign send was cancelled
+    for, that retry cancelled (see `_record_statement`). None if it did not apply:
+    one whose owner was fenced out left the row to the new holder (leased to it, or
+    with its own outcome, recorded at another time)."""
+    if row is None or row[2:] != (outcome.attempts, None, now):
+        return None
+    if row[1] == outcome.state.value:
+        return outcome
+    if row[1] == DeliveryState.CANCELLED.value and outcome.state is DeliveryState.QUEUED:
+        return dataclasses.replace(
+            outcome,
+            state=DeliveryState.CANCELLED,
+            error_code=CANCELLED_CODE,
+            error=CANCELLED_ERROR,
+            next_attempt_at=now,
+            completed_at=now,
+        )
+    return None
+
+
+def send_cancelled(locked: bool) -> sa.ColumnElement[bool]:
+    """Whether the delivery's campaign send (if it is one) is cancelled. `locked` reads
+    the send's row FOR SHARE on PostgreSQL, by id only, and its status from the row as
+    locked: a cancel in progress (which locks that row FOR UPDATE before it cancels the
+    queued deliveries) is waited for and seen, and a cancel after it waits for this
+    transaction and then sees (and cancels) what it queued. Without `locked`, as of
+    the statement's snapshot."""
+    status = sa.select(campaign_sends.c.status).where(
+        campaign_sends.c.id == deliveries.c.request_id
+    )
+    if locked:
+        status = status.with_for_update(read=True)
+    return status.scalar_subquery() == "cancelled"
+
+
+def unless_cancelled(
+    queued: sa.ColumnElement[bool], value: sa.ColumnElement[Any], cancelled: Any
+) -> sa.ColumnElement[Any]:
+    """`value`, or `cancelled` where the delivery would be queued (`queued`) for a
+    campaign send that is cancelled. The send is looked up only then: CASE is
+    evaluated lazily (SQLite and PostgreSQL), so other outcomes never read it."""
+    return sa.case((sa.and_(queued, send_cancelled(locked=True)), cancelled), else_=value)
 
 
 class DuplicateRequestError(Exception):
@@ -195,24 +239,39 @@ class Queue:
     def _record_statement(*only: sa.ColumnElement[bool]) -> sa.Update:
         """An outcome's UPDATE, applied only by the lease holder (fencing: a worker whose
         lease expired and was taken over must not overwrite the new holder) and only
-        where `only` holds."""
+        where `only` holds.
+
+        A retry (state queued) of a delivery whose campaign send is cancelled is
+        recorded cancelled instead: the cancel leaves the deliveries being sent to
+        finish their attempt, and one that failed transiently must not be claimed and
+        sent again after it (`unless_cancelled`; the send is read only for a retry)."""
+        state = sa.bindparam("b_state", type_=deliveries.c.state.type)
+        retry = state == DeliveryState.QUEUED.value
         return (
             deliveries.update()
             .where(deliveries.c.id == sa.bindparam("b_id"))
             .where(deliveries.c.lease_owner == sa.bindparam("b_owner"))
             .where(*only)
             .values(
-                state=sa.bindparam("b_state"),
+                state=unless_cancelled(retry, state, DeliveryState.CANCELLED.value),
                 attempts=sa.bindparam("b_attempts"),
                 next_attempt_at=sa.bindparam("b_next"),
-                error_code=sa.bindparam("b_code"),
-                error=sa.bindparam("b_error"),
+                error_code=unless_cancelled(
+                    retry, sa.bindparam("b_code", type_=sa.String), CANCELLED_CODE
+                ),
+                error=unless_cancelled(
+                    retry, sa.bindparam("b_error", type_=sa.Text), CANCELLED_ERROR
+                ),
                 permanent=sa.bindparam("b_permanent"),
                 provider_message_id=sa.bindparam("b_pmid"),
                 sms_encoding=sa.bindparam("b_enc"),
                 sms_segments=sa.bindparam("b_segments"),
                 updated_at=sa.bindparam("b_now"),
-                completed_at=sa.bindparam("b_completed"),
+                completed_at=unless_cancelled(
+                    retry,
+                    sa.bindparam("b_completed", type_=deliveries.c.completed_at.type),
+                    sa.bindparam("b_now", type_=deliveries.c.updated_at.type),
+                ),
                 lease_owner=None,
                 lease_expires_at=None,
             )
@@ -308,14 +367,15 @@ class Queue:
             },
         )
 
-    async def record(self, outcome: Outcome, now: float, extra: Sequence[Op] = ()) -> bool:
-        """Record an attempt's outcome at `now`, with `extra` writes, in one transaction.
-        False if it was not recorded: the delivery's lease is not `outcome.lease_owner`'s
-        any more (fenced out; another worker holds it, or has recorded its own outcome)."""
-        return (
-            await self._recorded_of([self.record_op(outcome, now), *extra], [outcome], now)
-            is not None
-        )
+    async def record(
+        self, outcome: Outcome, now: float, extra: Sequence[Op] = ()
+    ) -> Outcome | None:
+        """Record an attempt's outcome at `now`, with `extra` writes, in one transaction;
+        the outcome recorded: `outcome`, or a retry cancelled (its campaign send is
+        cancelled). None if it was not recorded: the delivery's lease is not
+        `outcome.lease_owner`'s any more (fenced out; another worker holds it, or has
+        recorded its own outcome)."""
+        return await self._recorded_of([self.record_op(outcome, now), *extra], [outcome], now)
 
     async def record_inbox(
         self,
@@ -347,7 +407,8 @@ class Queue:
         if self.db.is_postgres and first.request_id:
             ops.append((NOTIFY, {"channel": pg_listen.PROGRESS_CHANNEL, "item": first.request_id}))
         row = await self.writer.write(ops, (self._recorded, first.delivery_id))
-        return next((outcome for outcome in outcomes if holds(row, outcome, now)), None)
+        held = (holds(row, outcome, now) for outcome in outcomes)
+        return next((outcome for outcome in held if outcome is not None), None)
 
     def fallback_ops(
         self, outcome: Outcome, position: int, now: float, lease_seconds: float
@@ -466,13 +527,21 @@ class Queue:
             return result.first() is not None
 
     async def release(self, owner: str, now: float) -> int:
-        """Hand back every lease this owner holds (graceful shutdown)."""
+        """Hand back every lease this owner holds (graceful shutdown): queued again, or
+        cancelled if its campaign send is cancelled (as `_record_statement` records a
+        retry)."""
+        every = sa.true()
         statement = (
             deliveries.update()
             .where(deliveries.c.lease_owner == owner)
             .where(LEASED)
             .values(
-                state=DeliveryState.QUEUED.value,
+                state=unless_cancelled(
+                    every, sa.literal(DeliveryState.QUEUED.value), DeliveryState.CANCELLED.value
+                ),
+                error_code=unless_cancelled(every, deliveries.c.error_code, CANCELLED_CODE),
+                error=unless_cancelled(every, deliveries.c.error, CANCELLED_ERROR),
+                completed_at=unless_cancelled(every, deliveries.c.completed_at, now),
                 lease_owner=None,
                 lease_expires_at=None,
                 updated_at=now,
