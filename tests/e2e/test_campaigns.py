@@ -23,6 +23,7 @@ from herald.v1 import (
     template_pb2_grpc,
 )
 
+from tests.support.auth import authenticated_channel
 from tests.support.db import query
 from tests.support.server import ServerProcess
 from tests.support.status import RichError, rich_error
@@ -286,6 +287,54 @@ async def test_a_cancel_stops_the_retries_of_the_deliveries_being_sent(
     assert (final.sent, final.failed, final.cancelled) == (0, 0, n)
     got = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send.id), timeout=10)
     assert got.send == final
+
+
+@pytest.fixture(scope="module")
+def rate_limited(
+    tmp_path_factory: pytest.TempPathFactory, store_env: dict[str, str]
+) -> Iterator[ServerProcess]:
+    # A burst of 5 webhook tokens, then one every 5 s: a claim holds 6 deliveries (the
+    # rate's second and its burst), so one waits for a token long after the burst.
+    process = ServerProcess(
+        Path(tmp_path_factory.mktemp("herald")),
+        env={"HERALD_RATE_LIMITS": "webhook=12/m:5", **store_env},
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+async def test_a_cancel_stops_the_deliveries_waiting_for_a_token(
+    rate_limited: ServerProcess, receiver: WebhookReceiver
+) -> None:
+    """Deliveries a dispatcher has claimed but that still wait for a rate-limit token
+    when the cancel answers are not sent: they end cancelled, unsent."""
+    async with authenticated_channel(rate_limited.target) as channel:
+        stub = campaign_pb2_grpc.CampaignServiceStub(channel)
+        campaign = await create(stub)
+        hold = f"cancel-{uuid.uuid4().hex[:8]}"
+        n, burst = 30, 5
+        send = (
+            await stub.SendCampaign(
+                S.SendCampaignRequest(
+                    id=campaign.id, recipients=recipients(receiver, f"/hold/{hold}", n)
+                ),
+                timeout=30,
+            )
+        ).send
+        await asyncio.wait_for(receiver.until_received(burst), 10)
+        cancelled = (await stub.CancelCampaignSend(S.CancelCampaignSendRequest(id=send.id))).send
+        assert cancelled.status == CANCELLED
+        in_flight = len(receiver.received)
+        receiver.release(hold)
+
+        final = (await watch(stub, send.id))[-1]  # ends once every delivery is final
+        assert len(receiver.received) == in_flight, "a delivery was sent after the cancel"
+        assert final.status == CANCELLED
+        assert final.sent == in_flight
+        assert final.sent + final.failed + final.cancelled == n
+        got = await stub.GetCampaignSend(S.GetCampaignSendRequest(id=send.id), timeout=10)
+        assert got.send == final
 
 
 async def test_send_message_keeps_answering_during_a_campaign(

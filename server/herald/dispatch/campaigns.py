@@ -389,6 +389,8 @@ class Campaigns:
         if not completed and view.status is not SendStatus.CANCELLED:
             # False when its last deliveries finished since it was read.
             completed = not await self.store.cancel(send_id, time.time())
+            if not completed:
+                self.dispatcher.send_cancelled(send_id)
         if completed:
             raise FailedPreconditionError(
                 "the campaign send is already completed", "CAMPAIGN_SEND_COMPLETED"

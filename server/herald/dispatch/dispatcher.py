@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import math
 import os
 import socket
@@ -26,12 +27,13 @@ from herald.core.channel import Channel, DeliveryState, Lane
 from herald.core.delivery import DeliveryView
 from herald.core.ids import new_id
 from herald.core.message import Content
+from herald.dispatch.cancelled import CancelledSends
 from herald.dispatch.hub import Hub
 from herald.dispatch.limits import LaneSlots, RateLimit, TokenBucket, bulk_slots
 from herald.dispatch.retry import RetryPolicy
 from herald.metrics import CHANNELS as CHANNEL_METRICS
 from herald.store.availability import outage
-from herald.store.queue import Outcome, Queue
+from herald.store.queue import CANCELLED_CODE, CANCELLED_ERROR, Outcome, Queue
 from herald.store.writer import Op
 
 log = structlog.get_logger("herald.dispatch")
@@ -91,6 +93,14 @@ class Leased:
             fallback=bool(get("fallback")),
             lease_expires_at=get("lease_expires_at") or 0.0,
         )
+
+
+class _Turn(enum.Enum):
+    """What a delivery's wait for a slot and a token came to."""
+
+    GO = enum.auto()  # it holds both
+    NONE = enum.auto()  # holding neither: its deadline passed, or claiming stopped
+    CANCELLED = enum.auto()  # holding neither: its campaign send was cancelled as it waited
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +245,9 @@ class Dispatcher:
         # keeper renews theirs while it runs.
         self._sending: dict[str, float] = {}
         self._keeper: asyncio.Task[None] | None = None
+        # Asked only by bulk deliveries that had to wait for their turn: a cancel leaves
+        # the deliveries a claim leased to finish, and those may wait a while.
+        self._cancelled_sends = CancelledSends(self._read_cancelled)
 
     async def start(self, lanes: Sequence[Lane] = (Lane.TRANSACTIONAL, Lane.BULK)) -> None:
         """Claim due deliveries of `lanes` from the queue (and run what `run` is given)."""
@@ -284,6 +297,11 @@ class Dispatcher:
 
     def _since_transactional(self) -> float:
         return asyncio.get_running_loop().time() - self._transactional_seen
+
+    def send_cancelled(self, send_id: str) -> None:
+        """A campaign send was cancelled here: its deliveries still waiting for a slot
+        or a token here are not sent (others see it within CancelledSends' re-read)."""
+        self._cancelled_sends.mark(send_id)
 
     def on_transactional(self, hook: Callable[[], None]) -> None:
         """Call `hook` whenever `run` starts a send's deliveries."""
@@ -419,7 +437,10 @@ class Dispatcher:
         # Within the channel's concurrency and rate limits.
         slots = self._slots.get(delivery.channel)
         bucket = self._buckets.get(delivery.channel)
-        if not await self._take_turn(delivery, slots, bucket, claimed):
+        turn = await self._take_turn(delivery, slots, bucket, claimed)
+        if turn is _Turn.CANCELLED:
+            return await self._publish(delivery, content, await self._record_cancelled(delivery))
+        if turn is _Turn.NONE:
             if claimed and self._stopping:
                 return _unrecorded(delivery)  # stop() hands its lease back
             return await self._publish(delivery, content, await self._record(delivery, _late()))
@@ -499,18 +520,19 @@ class Dispatcher:
 
     async def _take_turn(
         self, delivery: Leased, slots: LaneSlots | None, bucket: TokenBucket | None, claimed: bool
-    ) -> bool:
-        """Wait for a slot, then a token, of the delivery's channel. False, holding neither,
+    ) -> _Turn:
+        """Wait for a slot, then a token, of the delivery's channel. NONE, holding neither,
         if its deadline passes first or, for a delivery claimed here, the dispatcher stops
-        claiming first."""
+        claiming first; CANCELLED, holding neither, if it had to wait and its campaign
+        send was cancelled meanwhile."""
         if claimed and self._stopping:
-            return False
+            return _Turn.NONE
         lane = delivery.lane
         slot = slots is None or slots.try_acquire(lane)
         # Most turns find both free: taken without the timeout's cost (a timer and a
         # task lookup per attempt, 5-7% of one in a campaign's profile).
         if slot and (bucket is None or bucket.try_acquire(lane)):
-            return True
+            return _Turn.GO
         turn = False
         try:
             async with asyncio.timeout(delivery.deadline_at - time.time()) as waiting:
@@ -528,7 +550,26 @@ class Dispatcher:
             self._waiting.pop(delivery.id, None)
             if slots is not None and slot and not turn:
                 slots.release(lane)
-        return turn
+        if not turn:
+            return _Turn.NONE
+        if lane is Lane.BULK and await self._send_cancelled(delivery):
+            if slots is not None:
+                slots.release(lane)
+            if bucket is not None:
+                bucket.give_back()
+            return _Turn.CANCELLED
+        return _Turn.GO
+
+    async def _read_cancelled(self, send_ids: Sequence[str]) -> set[str]:
+        return await self.queue.cancelled_sends(send_ids)
+
+    async def _send_cancelled(self, delivery: Leased) -> bool:
+        try:
+            return await self._cancelled_sends.cancelled(delivery.request_id)
+        except Exception as exc:
+            # Sent as if not: a transient failure of it is still recorded cancelled.
+            log.warning("cancel_check_failed", delivery_id=delivery.id, error=str(exc))
+            return False
 
     async def _hold_lease(self, delivery_id: str, expires_at: float = 0.0) -> bool:
         """Whether this process still holds the delivery's lease, renewing it first if
@@ -585,6 +626,29 @@ class Dispatcher:
         # send is cancelled): the attempt's own result is still what it came to.
         result = next((r for r, o in zip(results, outcomes, strict=True) if o is recorded), result)
         return _Recorded(result, recorded, now, _chains(delivery, recorded))
+
+    async def _record_cancelled(self, delivery: Leased) -> _Recorded:
+        """Record a delivery of a cancelled campaign send cancelled, unsent, under its
+        lease (None, as `_record`, if it lost it)."""
+        now = time.time()
+        outcome = Outcome(
+            delivery_id=delivery.id,
+            request_id=delivery.request_id,
+            lease_owner=self.owner,
+            state=DeliveryState.CANCELLED,
+            attempts=delivery.attempts,
+            next_attempt_at=now,
+            error_code=CANCELLED_CODE,
+            error=CANCELLED_ERROR,
+            permanent=True,
+            completed_at=now,
+        )
+        result = DeliveryResult.permanent_failure(CANCELLED_CODE, CANCELLED_ERROR)
+        recorded = await self.queue.record(outcome, now)
+        if recorded is not None:
+            CHANNEL_METRICS[delivery.channel].outcome(recorded.state)
+        # A cancelled delivery moves no fallback chain on: the send is over.
+        return _Recorded(result, recorded, now, False)
 
     def _chain_ops(self, delivery: Leased, outcome: Outcome, now: float) -> list[Op]:
         """The step of the delivery's fallback chain after `outcome`, if it takes one."""

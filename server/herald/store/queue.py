@@ -599,3 +599,13 @@ class Queue:
                 )
             )
             return {row.id: (row.content, row.brand_id) for row in result}
+
+    async def cancelled_sends(self, send_ids: Sequence[str]) -> set[str]:
+        """Which of these requests are campaign sends the store holds cancelled."""
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(
+                sa.select(campaign_sends.c.id).where(
+                    campaign_sends.c.id.in_(send_ids), campaign_sends.c.status == "cancelled"
+                )
+            )
+            return {row.id for row in result}
