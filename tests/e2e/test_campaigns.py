@@ -270,7 +270,7 @@ async def test_a_cancel_stops_the_retries_of_the_deliveries_being_sent(
     send = (
         await stub.SendCampaign(
             S.SendCampaignRequest(
-                id=campaign.id, recipients=recipients(receiver, f"/hold/{hold}/503", n)
+                id=campaign.id, recipients=recipients(receiver, f"/hold/{hold}/answer/503", n)
             ),
             timeout=30,
         )

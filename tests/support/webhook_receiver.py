@@ -2,8 +2,9 @@
 Webhooks signatures and can answer slowly, with an error, or on a signal.
 
 Paths choose the behaviour: /ok, /status/<code>[/<retry-after>] (answers <code>, with
-that Retry-After header when given), /delay/<seconds>, /hold/<name>[/<code>]
-(answers once release(name) is called: 204, or <code> when given),
+that Retry-After header when given), /delay/<seconds>, /hold/<name>[/...]
+(answers 204 once release(name) is called; /hold/<name>/answer/<code> answers <code> then;
+anything else after the name only tells requests apart),
 /redirect/<code>/<path...> (answers <code> with Location: /<path...>), /cookie/<name>
 (sets a cookie <name> for the whole host), /endless (answers 200 with a body that
 never ends), and /flaky/<n>/<code>[/<retry-after>]: the first n requests to that path
@@ -128,6 +129,6 @@ class WebhookReceiver:
                     await self._holds[parts[1]].wait()
             finally:
                 self.in_flight -= 1
-            if parts[0] == "hold" and len(parts) > 2 and parts[2].isdigit():
-                return web.Response(status=int(parts[2]))
+            if parts[0] == "hold" and len(parts) > 3 and parts[2] == "answer":
+                return web.Response(status=int(parts[3]))
         return web.Response(status=204)
