@@ -131,18 +131,17 @@ def holds(row: Row | None, outcome: Outcome, now: float) -> Outcome | None:
     return None
 
 
-def send_cancelled(locked: bool) -> sa.ColumnElement[bool]:
-    """Whether the delivery's campaign send (if it is one) is cancelled. `locked` reads
-    the send's row FOR SHARE on PostgreSQL, by id only, and its status from the row as
-    locked: a cancel in progress (which locks that row FOR UPDATE before it cancels the
-    queued deliveries) is waited for and seen, and a cancel after it waits for this
-    transaction and then sees (and cancels) what it queued. Without `locked`, as of
-    the statement's snapshot."""
-    status = sa.select(campaign_sends.c.status).where(
-        campaign_sends.c.id == deliveries.c.request_id
+def send_cancelled() -> sa.ColumnElement[bool]:
+    """Whether the delivery's campaign send (if it is one) is cancelled, read from the
+    send's row locked FOR SHARE on PostgreSQL, by id only, and its status from the row
+    as locked: a cancel in progress (which locks that row FOR UPDATE before it cancels
+    the queued deliveries) is waited for and seen, and a cancel after it waits for this
+    transaction and then sees (and cancels) what it queued."""
+    status = (
+        sa.select(campaign_sends.c.status)
+        .where(campaign_sends.c.id == deliveries.c.request_id)
+        .with_for_update(read=True)
     )
-    if locked:
-        status = status.with_for_update(read=True)
     return status.scalar_subquery() == "cancelled"
 
 
@@ -152,7 +151,7 @@ def unless_cancelled(
     """`value`, or `cancelled` where the delivery would be queued (`queued`) for a
     campaign send that is cancelled. The send is looked up only then: CASE is
     evaluated lazily (SQLite and PostgreSQL), so other outcomes never read it."""
-    return sa.case((sa.and_(queued, send_cancelled(locked=True)), cancelled), else_=value)
+    return sa.case((sa.and_(queued, send_cancelled()), cancelled), else_=value)
 
 
 class DuplicateRequestError(Exception):
