@@ -561,6 +561,8 @@ class Dispatcher:
         return _Turn.GO
 
     async def _read_cancelled(self, send_ids: Sequence[str]) -> set[str]:
+        # Looked up when read, not bound at __init__: dispatchers built for what does not
+        # touch the store (tests of slots and shares) have no queue.
         return await self.queue.cancelled_sends(send_ids)
 
     async def _send_cancelled(self, delivery: Leased) -> bool:
